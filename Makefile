@@ -1,0 +1,40 @@
+# The two commands of README.md: `make run` and `make test`. Everything else is theirs.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_PASSWORD ?= demo-password
+
+.PHONY: run test venv venv-dev system-deps migrate demo clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(VENV)/.installed
+venv-dev: $(VENV)/.installed-dev
+
+system-deps:
+	./scripts/ensure-system-deps
+
+migrate: venv system-deps
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+
+demo: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo --password "$(DEMO_PASSWORD)"
+
+run: demo
+	WPS_DEMO_PASSWORD="$(DEMO_PASSWORD)" ./scripts/run-embedded
+
+test: venv-dev
+	./scripts/ensure-system-deps --browser
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var/test .pytest_cache

@@ -1,0 +1,32 @@
+"""Dates in the one configured time zone (settings.TIME_ZONE). Renewal deadlines, due dates
+and reminder days are calendar dates there, whatever zone the server runs in."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """The aware datetime at which ``day`` begins in the configured zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def format_days_left(days: int, on: dt.date) -> str:
+    """"34 days, 30 June 2023" — the way pages and emails show time to a deadline."""
+    if days == 0:
+        words = "today"
+    elif days == 1:
+        words = "1 day"
+    elif days == -1:
+        words = "1 day ago"
+    elif days < 0:
+        words = f"{-days} days ago"
+    else:
+        words = f"{days} days"
+    return f"{words}, {on.day} {on:%B %Y}"

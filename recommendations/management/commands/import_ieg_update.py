@@ -1,0 +1,35 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from recommendations.importer import MAX_NOTE_BYTES, NoteError
+from recommendations.services import import_ieg_update
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an IEG update note (text converted from the PDF): its briefing, recommendations "
+        "and the mandate its annex quotes. One transaction; the same note twice changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", type=Path, help="The note as a UTF-8 text file (at most 5 MB).")
+        parser.add_argument("--situation", help="The situation's name, when it is not the one the title names.")
+        parser.add_argument("--dry-run", action="store_true", help="Print what would be created and write nothing.")
+
+    def handle(self, *args, path: Path, situation=None, dry_run=False, **options):
+        try:
+            size = path.stat().st_size
+            if size > MAX_NOTE_BYTES:
+                raise CommandError(f"{path}: the file is {size:,} bytes; notes are at most {MAX_NOTE_BYTES:,} bytes")
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
+        try:
+            outcome = import_ieg_update(data=data, situation_name=situation, dry_run=dry_run)
+        except NoteError as exc:
+            raise CommandError(f"{path}: {exc}") from None
+        for line in outcome.lines:
+            self.stdout.write(line)
+        if dry_run and outcome.created:
+            self.stdout.write("Dry run: nothing was written.")

@@ -1,0 +1,450 @@
+"""The domain of DESIGN.md. Names here are part of the contract with other tests.
+
+Writes go through ``services.py``; reads that views, reports and reminders need go through
+``selectors.py``. Status updates are append-only: the model, its queryset and the admin all
+refuse to change or delete one.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+
+class Situation(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    # ISO 3166 alpha-3 where the situation is a country; used in recommendation references.
+    code = models.CharField(max_length=12, unique=True)
+    # While false the Council is not seized of it: no reminder clock runs.
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mandate(models.Model):
+    symbol = models.CharField(max_length=40, unique=True, help_text="S/RES/2640 (2022)")
+    number = models.PositiveIntegerField()
+    year = models.PositiveSmallIntegerField()
+    mission = models.CharField(max_length=40, help_text="MINUSMA")
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="mandates")
+    adopted_on = models.DateField(null=True, blank=True)
+    expires_on = models.DateField(help_text="The renewal deadline.")
+    renews = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewed_by"
+    )
+
+    class Meta:
+        ordering = ["-expires_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["number", "year"], name="mandate_unique_resolution"),
+        ]
+        indexes = [
+            # The current mandate of a situation, and the reminder pass's "expires in N days".
+            models.Index(fields=["situation", "expires_on"], name="mandate_situation_expiry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} ({self.mission})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("mandate_detail", args=[self.pk])
+
+    def days_to_renewal(self, today=None) -> int:
+        from recommendations.dates import local_today
+
+        return (self.expires_on - (today or local_today())).days
+
+
+class MandateParagraph(models.Model):
+    class Kind(models.TextChoices):
+        PREAMBULAR = "preambular", "Preambular"
+        OPERATIVE = "operative", "Operative"
+
+    mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="paragraphs")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    number = models.CharField(max_length=8, help_text="Operative number (26); preambular ordinal.")
+    sub_item = models.CharField(max_length=4, blank=True, help_text="a, b, ... for dash items.")
+    text = models.TextField()
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["mandate", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mandate", "kind", "number", "sub_item"], name="paragraph_unique_label"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mandate.symbol} {self.label}"
+
+    @property
+    def label(self) -> str:
+        """How the readers cite it: "PP 1", "OP 26", "OP 26 (c)"."""
+        prefix = "PP" if self.kind == self.Kind.PREAMBULAR else "OP"
+        return f"{prefix} {self.number}" + (f" ({self.sub_item})" if self.sub_item else "")
+
+
+class Briefing(models.Model):
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="briefings")
+    mandate = models.ForeignKey(
+        Mandate, null=True, blank=True, on_delete=models.PROTECT, related_name="briefings",
+        help_text="The mandate whose paragraphs the note's annex quotes.",
+    )
+    title = models.CharField(max_length=300)
+    issued_on = models.DateField()
+    earlier_meetings = models.JSONField(default=list, blank=True, help_text='["2016-02", ...]')
+    original_text = models.TextField()
+    sha256 = models.CharField(max_length=64, unique=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-issued_on"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.issued_on:%d %B %Y})"
+
+
+class Entity(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    # Focal points are the members of this group; it holds the object permissions, so
+    # membership changes need no permission sync.
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="entity")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImplementationStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    PARTIAL = "partial", "Partially implemented"
+    IMPLEMENTED = "implemented", "Implemented"
+    NOT_IMPLEMENTED = "not_implemented", "Not implemented"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+# A recommendation is open while someone can still act on it.
+OPEN_STATUSES = (
+    ImplementationStatus.NOT_STARTED,
+    ImplementationStatus.IN_PROGRESS,
+    ImplementationStatus.PARTIAL,
+)
+
+
+class Uptake(models.TextChoices):
+    PENDING = "pending", "Pending"
+    REFLECTED = "reflected", "Reflected"
+    PARTLY_REFLECTED = "partly_reflected", "Partly reflected"
+    NOT_REFLECTED = "not_reflected", "Not reflected"
+
+
+class Addressee(models.TextChoices):
+    SECURITY_COUNCIL = "security_council", "Security Council"
+    HOST_AUTHORITIES = "host_authorities", "Host authorities"
+    MISSION = "mission", "The mission"
+    UN_PARTNERS = "un_partners", "UN and international partners"
+    COUNCIL_MEMBERS = "council_members", "Council members"
+
+
+class Recommendation(models.Model):
+    class Relation(models.TextChoices):
+        REPEATS = "repeats", "Repeats"
+        SUPERSEDES = "supersedes", "Supersedes"
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="recommendations")
+    situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="recommendations")
+    reference = models.CharField(max_length=40, unique=True, help_text="MLI-2023-03-R01")
+    position = models.PositiveIntegerField(help_text="Order within its briefing.")
+    text = models.TextField()
+    addressee = models.CharField(max_length=20, choices=Addressee.choices)
+    themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
+    owners = models.ManyToManyField(
+        Entity, through="Ownership", blank=True, related_name="recommendations"
+    )
+    paragraphs = models.ManyToManyField(
+        MandateParagraph, through="ParagraphLink", blank=True, related_name="recommendations"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    # Denormalised from the latest StatusUpdate by services.record_status_update, in the same
+    # transaction, so lists filter and sort on them without a subquery per row.
+    status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
+    )
+    last_update_at = models.DateTimeField(null=True, blank=True)
+    uptake = models.CharField(max_length=20, choices=Uptake.choices, default=Uptake.PENDING)
+    uptake_paragraph = models.ForeignKey(
+        MandateParagraph, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The paragraph of the new resolution that reflects it.",
+    )
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="followed_by",
+        help_text="The earlier recommendation this one repeats or supersedes.",
+    )
+    relation_to_previous = models.CharField(max_length=12, choices=Relation.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["situation__name", "briefing__issued_on", "position"]
+        permissions = [
+            # Object permission, held by the owning entity's group.
+            ("update_status", "Record status updates on the recommendation"),
+            # Global permission of the secretariat's group: curate everything, everywhere.
+            ("curate", "Curate recommendations on every situation (secretariat)"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "position"], name="recommendation_unique_position"),
+            models.CheckConstraint(
+                condition=models.Q(previous__isnull=True, relation_to_previous="")
+                | models.Q(previous__isnull=False) & ~models.Q(relation_to_previous=""),
+                name="recommendation_relation_needs_previous",
+            ),
+        ]
+        indexes = [
+            # Dashboard counts and the list filtered by situation and status.
+            models.Index(fields=["situation", "status"], name="rec_situation_status"),
+            # Reminder pass: open recommendations with no update since a date (stale, cycle).
+            models.Index(fields=["status", "last_update_at"], name="rec_status_last_update"),
+            # Reminder pass and dashboard: overdue = open and due_on before today.
+            models.Index(fields=["status", "due_on"], name="rec_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("recommendation_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Ownership(models.Model):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
+    entity = models.ForeignKey(Entity, on_delete=models.PROTECT)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "entity"], name="ownership_unique"),
+        ]
+        indexes = [
+            # Reminder pass and focal-point dashboard: the recommendations an entity owns.
+            models.Index(fields=["entity", "recommendation"], name="ownership_entity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entity} owns {self.recommendation}"
+
+
+class ParagraphLink(models.Model):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
+    paragraph = models.ForeignKey(MandateParagraph, on_delete=models.CASCADE)
+    # False: the system suggested it and no person has confirmed it yet.
+    confirmed = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["paragraph__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["recommendation", "paragraph"], name="paragraph_link_unique"),
+        ]
+        indexes = [
+            # Mandate page: the recommendations linked to each paragraph of a mandate.
+            models.Index(fields=["paragraph", "recommendation"], name="paragraph_link_paragraph"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} → {self.paragraph.label}"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a status update."""
+
+
+class StatusUpdateQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Status updates are append-only; record a new update instead.")
+
+    def delete(self):
+        raise AppendOnlyError("Status updates are append-only; they are never deleted.")
+
+    def visible_to_council(self) -> StatusUpdateQuerySet:
+        return self.filter(visibility=StatusUpdate.Visibility.SHARED)
+
+
+class StatusUpdate(models.Model):
+    class Visibility(models.TextChoices):
+        INTERNAL = "internal", "Secretariat internal"
+        SHARED = "shared", "Shared with Council experts"
+
+    recommendation = models.ForeignKey(
+        Recommendation, on_delete=models.PROTECT, related_name="status_updates"
+    )
+    status = models.CharField(max_length=20, choices=ImplementationStatus.choices)
+    note = models.TextField(blank=True)
+    # UN document symbols ("S/2022/595") or https links, one string each.
+    evidence = models.JSONField(default=list, blank=True)
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.INTERNAL)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on_behalf_of = models.ForeignKey(
+        Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="status_updates"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = StatusUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Timeline of one recommendation, newest first; "updates since the last renewal".
+            models.Index(fields=["recommendation", "-created_at"], name="status_update_timeline"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation}: {self.get_status_display()} ({self.created_at:%Y-%m-%d})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnlyError("Status updates are append-only; record a new update instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Status updates are append-only; they are never deleted.")
+
+
+class Reminder(models.Model):
+    class Kind(models.TextChoices):
+        RENEWAL = "renewal", "Renewal cycle digest"
+        STALE = "stale", "Stale digest"
+        OVERDUE = "overdue", "Overdue digest"
+        REPORT = "report", "Report ahead of renewal"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # What makes the send unique within its kind: the situation or mandate and the date or
+    # week it is for, e.g. "mandate-3:T-30" or "situation-1:2023-W14".
+    period = models.CharField(max_length=80)
+    situation = models.ForeignKey(Situation, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    email = models.EmailField(help_text="The address it was, or will be, sent to.")
+    subject = models.CharField(max_length=250, blank=True)
+    # What the digest lists (recommendation ids, report id, ...), fixed when the row is made.
+    payload = models.JSONField(default=dict, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    tries = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "period"], name="reminder_unique_send"),
+        ]
+        indexes = [
+            # The pass re-queues reminders left pending or failed by an earlier pass.
+            models.Index(fields=["state", "created_at"], name="reminder_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.email} ({self.period})"
+
+
+def report_upload_to(instance: "ProgressReport", filename: str) -> str:
+    return f"reports/{instance.mandate_id}/{filename}"
+
+
+class ProgressReport(models.Model):
+    class Audience(models.TextChoices):
+        COUNCIL = "council", "For Council experts"
+        SECRETARIAT = "secretariat", "Secretariat internal"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Generating"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="reports")
+    audience = models.CharField(max_length=12, choices=Audience.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to=report_upload_to, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="report_progress_max_100"),
+        ]
+        indexes = [
+            # Mandate page: the latest versions of a mandate's reports per audience.
+            models.Index(fields=["mandate", "audience", "-created_at"], name="report_versions"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mandate.symbol} — {self.get_audience_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+# Direct foreign keys for guardian's object permissions: one join instead of a generic
+# (content type, text id) lookup, so permission-filtered lists stay one query.
+class SituationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Situation, on_delete=models.CASCADE)
+
+
+class SituationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Situation, on_delete=models.CASCADE)
+
+
+class RecommendationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
+
+
+class RecommendationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Recommendation, on_delete=models.CASCADE)

@@ -1,0 +1,55 @@
+"""Named personas, built once per test from the demo data (DESIGN.md "Who uses it")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser, User
+
+from recommendations import services
+from recommendations.demo import load_demo
+from recommendations.models import Entity, Mandate, Recommendation, Situation
+from tests import factories
+
+PASSWORD = "demo-password"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo of `load_demo`: Mali, its mandate and twelve recommendations, UN Women and
+    MINUSMA, and the users secretariat, focalpoint, mission, expert and outsider."""
+    load_demo(password=PASSWORD)
+    users = {u.username: u for u in User.objects.all()}
+    mali = Situation.objects.get(name="Mali")
+    return SimpleNamespace(
+        mali=mali,
+        mandate=Mandate.objects.get(symbol="S/RES/2640 (2022)"),
+        recommendations=list(Recommendation.objects.filter(situation=mali).order_by("position")),
+        un_women=Entity.objects.get(name="UN Women"),
+        minusma=Entity.objects.get(name="MINUSMA"),
+        secretariat=users["secretariat"],
+        focalpoint=users["focalpoint"],
+        mission=users["mission"],
+        expert=users["expert"],
+        outsider=users["outsider"],
+    )
+
+
+@pytest.fixture
+def personas(demo):
+    """The demo plus: South Sudan with its own mandate and an expert following it, a
+    signed-in user with no role, and an anonymous visitor."""
+    south_sudan = factories.make_situation("South Sudan", "SSD")
+    ssd_mandate = factories.make_mandate(south_sudan, expires_on=dt.date(2024, 4, 30))
+    ssd_briefing = factories.make_briefing(south_sudan, ssd_mandate)
+    factories.make_recommendations(ssd_briefing, 2)
+    ssd_expert = factories.make_user("ssd_expert", password=PASSWORD)
+    services.follow_situation(user=ssd_expert, situation=south_sudan)
+    demo.south_sudan = south_sudan
+    demo.ssd_mandate = ssd_mandate
+    demo.ssd_expert = ssd_expert
+    demo.nobody = factories.make_user("nobody", password=PASSWORD)
+    demo.anonymous = AnonymousUser()
+    return demo

@@ -1,0 +1,235 @@
+"""The one settings module. Everything that differs between machines comes from the
+environment (see README.md, "Operating it", and .env.example); the defaults run on one
+machine with no server installed: SQLite, Celery on kombu's filesystem transport, and email
+written to files, all under ``var/``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from pathlib import Path
+
+import dj_database_url
+import dj_email_url
+from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
+
+from wpsfollowup.env import env_bool, env_int, env_int_list, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("WPS_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", False)
+
+
+def _secret_key() -> str:
+    key = env_str("SECRET_KEY", "")
+    if key:
+        return key
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example)")
+    # The embedded default (DEBUG on): generated once and kept, so sessions survive a restart.
+    path = VAR_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "guardian",
+    "recommendations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "wpsfollowup.urls"
+WSGI_APPLICATION = "wpsfollowup.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict:
+    url = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
+    try:
+        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0))
+    except Exception as exc:  # dj-database-url raises several types for a bad URL
+        raise ImproperlyConfigured(f"DATABASE_URL is not a usable database URL: {exc}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Celery workers and the web server write to the same file: wait for the lock
+        # instead of failing, and take it at BEGIN so read-then-write never deadlocks.
+        config.setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+# guardian's anonymous user is not used: anonymous people see only the login page.
+ANONYMOUS_USER_NAME = None
+GUARDIAN_MONKEY_PATCH_USER = False
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = env_str("TIME_ZONE", "America/New_York")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"TIME_ZONE is not a known time zone: {TIME_ZONE!r}") from None
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = VAR_DIR / "staticfiles"
+MEDIA_ROOT = VAR_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("WPS_MANIFEST_STATIC", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+
+def _email() -> dict:
+    url = env_str("EMAIL_URL", "")
+    if not url:
+        mail_dir = VAR_DIR / "mail"
+        mail_dir.mkdir(parents=True, exist_ok=True)
+        return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir)}
+    try:
+        config = dj_email_url.parse(url)
+    except Exception as exc:
+        raise ImproperlyConfigured(f"EMAIL_URL is not a usable email URL: {exc}") from None
+    return {
+        "EMAIL_BACKEND": config["EMAIL_BACKEND"],
+        "EMAIL_FILE_PATH": config.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail"),
+        "EMAIL_HOST": config["EMAIL_HOST"] or "localhost",
+        "EMAIL_PORT": config["EMAIL_PORT"] or 25,
+        "EMAIL_HOST_USER": config["EMAIL_HOST_USER"] or "",
+        "EMAIL_HOST_PASSWORD": config["EMAIL_HOST_PASSWORD"] or "",
+        "EMAIL_USE_TLS": config["EMAIL_USE_TLS"],
+        "EMAIL_USE_SSL": config["EMAIL_USE_SSL"],
+        "EMAIL_TIMEOUT": config.get("EMAIL_TIMEOUT") or 30,
+    }
+
+
+globals().update(_email())
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "WPS follow-up <wps-followup@example.org>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Overdue digests are copied here; reminders' footers tell recipients to write here to stop them.
+WPS_SECRETARIAT_EMAIL = env_str("WPS_SECRETARIAT_EMAIL", "secretariat@example.org")
+
+# Celery. The embedded default is kombu's filesystem transport under var/: no server to run,
+# but it is at-most-once (a message taken by a worker that dies is lost). The reminder pass
+# is idempotent and runs daily, so a lost message is picked up by the next pass.
+_broker_dir = VAR_DIR / "broker"
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+if CELERY_BROKER_URL.split("://", 1)[0] not in {"filesystem", "redis", "rediss", "amqp", "memory"}:
+    raise ImproperlyConfigured(f"CELERY_BROKER_URL must be a redis://, amqp:// or filesystem:// URL; got {CELERY_BROKER_URL!r}")
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    for sub in ("out", "processed"):
+        (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "out"),
+        "data_folder_out": str(_broker_dir / "out"),
+        "data_folder_processed": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Reminder policy (DESIGN.md, "Reminders"). Every number is a setting.
+WPS_DAILY_PASS_HOUR = env_int("WPS_DAILY_PASS_HOUR", 6, maximum=23)
+WPS_RENEWAL_REMINDER_DAYS = env_int_list("WPS_RENEWAL_REMINDER_DAYS", [60, 30, 14, 7])
+WPS_STALE_AFTER_DAYS = env_int("WPS_STALE_AFTER_DAYS", 90, minimum=1)
+WPS_REPORT_DAYS_BEFORE_RENEWAL = env_int("WPS_REPORT_DAYS_BEFORE_RENEWAL", 21)
+WPS_DUE_DAYS_BEFORE_RENEWAL = env_int("WPS_DUE_DAYS_BEFORE_RENEWAL", 30)
+WPS_REMINDER_MAX_TRIES = env_int("WPS_REMINDER_MAX_TRIES", 5, minimum=1)
+# Weekly digests go out on this weekday (0 = Monday).
+WPS_WEEKLY_DIGEST_WEEKDAY = env_int("WPS_WEEKLY_DIGEST_WEEKDAY", 0, maximum=6)
+# One static daily pass (reminders and the Council report ahead of renewal), in TIME_ZONE.
+CELERY_BEAT_SCHEDULE = {
+    "daily-pass": {
+        "task": "recommendations.tasks.run_daily_pass_task",
+        "schedule": crontab(hour=WPS_DAILY_PASS_HOUR, minute=0),
+    }
+}
+
+WPS_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = WPS_MAX_UPLOAD_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = WPS_MAX_UPLOAD_BYTES + 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SITE_URL.startswith("https://"))
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
