@@ -131,6 +131,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -152,10 +153,11 @@ def _email() -> dict:
         return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": str(mail_dir)}
     try:
         config = dj_email_url.parse(url)
-    except Exception as exc:
-        raise ImproperlyConfigured(f"EMAIL_URL is not a usable email URL: {exc}") from None
+        backend = config["EMAIL_BACKEND"]
+    except Exception as exc:  # an unknown scheme surfaces as a KeyError
+        raise ImproperlyConfigured(f"EMAIL_URL is not a usable email URL (smtp://, submission://, smtps://): {exc}") from None
     return {
-        "EMAIL_BACKEND": config["EMAIL_BACKEND"],
+        "EMAIL_BACKEND": backend,
         "EMAIL_FILE_PATH": config.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail"),
         "EMAIL_HOST": config["EMAIL_HOST"] or "localhost",
         "EMAIL_PORT": config["EMAIL_PORT"] or 25,
