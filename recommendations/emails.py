@@ -1,0 +1,146 @@
+"""The reminder emails: subjects, absolute links, and the HTML and plain-text parts.
+
+Templates are under templates/emails/. The HTML part is autoescaped as any Django template;
+the plain-text part comes from a .txt template that turns autoescape off, since it is not
+HTML. Subjects are made when the Reminder row is (reminders.plan_digests) and kept on it;
+bodies are rendered when the row is sent, from the ids in its payload.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
+
+from recommendations.dates import format_days_left
+from recommendations.models import Mandate, ProgressReport, Recommendation, Reminder, Situation
+
+Kind = Reminder.Kind
+
+# How much of a recommendation's text a digest shows on its one line.
+EXCERPT_CHARS = 120
+
+
+def _absolute(name: str, pk: int, fallback: str) -> str:
+    """SITE_URL + the path of URL ``name``; ``fallback`` (the path DESIGN.md fixes for the
+    page) while the URL name is not registered yet, so emails never fail on a missing route."""
+    try:
+        path = reverse(name, args=[pk])
+    except NoReverseMatch:
+        path = fallback
+    return settings.SITE_URL + path
+
+
+def recommendation_url(pk: int) -> str:
+    return _absolute("recommendation_detail", pk, f"/recommendations/{pk}/")
+
+
+def mandate_report_url(pk: int) -> str:
+    return _absolute("mandate_report", pk, f"/mandates/{pk}/report/")
+
+
+def report_download_url(pk: int) -> str | None:
+    try:
+        return settings.SITE_URL + reverse("report_download", args=[pk])
+    except NoReverseMatch:
+        return None
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def digest_subject(*, kind: str, situation: Situation, mandate: Mandate | None, count: int, today: dt.date) -> str:
+    """"Mali: 30 days to the renewal of MINUSMA's mandate — 11 recommendations need your
+    update". Names the situation and, when it has a current mandate, the days left."""
+    renewal = ""
+    if mandate is not None:
+        days = (mandate.expires_on - today).days
+        renewal = f"{_plural(days, 'day', 'days')} to the renewal of {mandate.mission}'s mandate"
+    if kind == Kind.RENEWAL:
+        what = f"{_plural(count, 'recommendation needs', 'recommendations need')} your update"
+    elif kind == Kind.STALE:
+        what = (f"{_plural(count, 'recommendation has', 'recommendations have')} had no update for "
+                f"{settings.WPS_STALE_AFTER_DAYS} days")
+    elif kind == Kind.OVERDUE:
+        what = f"{_plural(count, 'recommendation is', 'recommendations are')} past due"
+    else:
+        what = "the progress report for Council experts"
+    parts = [p for p in (renewal, what) if p]
+    # One line, whatever a name holds: a newline in a header is refused by Django.
+    return _one_line(f"{situation.name}: " + " — ".join(parts))
+
+
+def _digest_rows(rec_ids: list[int]) -> list[dict]:
+    """The recommendations a digest lists, in the site's order. One query."""
+    recs = Recommendation.objects.filter(pk__in=rec_ids).only(
+        "reference", "text", "status", "last_update_at", "due_on", "situation", "briefing", "position"
+    ).order_by("reference")
+    return [
+        {
+            "reference": rec.reference,
+            "excerpt": Truncator(_one_line(rec.text)).chars(EXCERPT_CHARS),
+            "status": rec.get_status_display(),
+            "last_update": rec.last_update_at,
+            "due_on": rec.due_on,
+            "url": recommendation_url(rec.pk),
+        }
+        for rec in recs
+    ]
+
+
+def reminder_context(reminder: Reminder) -> dict:
+    """What the templates get. The payload was fixed when the row was made."""
+    payload = reminder.payload or {}
+    mandate = None
+    if payload.get("mandate"):
+        mandate = Mandate.objects.filter(pk=payload["mandate"]).first()
+    context = {
+        "reminder": reminder,
+        "kind": reminder.kind,
+        "recipient": reminder.recipient,
+        "situation": reminder.situation,
+        "mandate": mandate,
+        "entities": payload.get("entities", []),
+        "days_left": payload.get("days_left"),
+        "stale_after_days": payload.get("stale_after_days", settings.WPS_STALE_AFTER_DAYS),
+        "secretariat_email": settings.WPS_SECRETARIAT_EMAIL,
+        "site_url": settings.SITE_URL,
+    }
+    if mandate is not None and payload.get("days_left") is not None:
+        context["renewal_words"] = format_days_left(payload["days_left"], mandate.expires_on)
+    if payload.get("report_on"):
+        context["report_on"] = dt.date.fromisoformat(payload["report_on"])
+    if reminder.kind == Kind.REPORT:
+        context["report_url"] = mandate_report_url(payload["mandate"])
+        report = ProgressReport.objects.filter(pk=payload.get("report")).first() if payload.get("report") else None
+        context["download_url"] = report_download_url(report.pk) if report else None
+    else:
+        context["rows"] = rows = _digest_rows(payload.get("recommendations", []))
+        context["these"] = "This" if len(rows) == 1 else f"These {len(rows)}"
+    return context
+
+
+def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
+    """The email of one Reminder row: its subject, to its address, a plain-text body and an
+    HTML alternative; overdue digests copied to the secretariat."""
+    context = reminder_context(reminder)
+    name = "report" if reminder.kind == Kind.REPORT else "digest"
+    text = render_to_string(f"emails/{name}.txt", context)
+    html = render_to_string(f"emails/{name}.html", context)
+    cc = [settings.WPS_SECRETARIAT_EMAIL] if reminder.kind == Kind.OVERDUE else []
+    message = EmailMultiAlternatives(
+        subject=reminder.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.email], cc=cc,
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    return message

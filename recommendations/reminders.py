@@ -1,0 +1,443 @@
+"""The daily pass: who gets which reminder, and the claim-then-send of each one.
+
+This is the services module for reminders (STYLE.md puts writes in services.py; reminder
+writes live here instead, so the pass reads as one piece): every write to ``Reminder`` rows,
+and the one request of the automatic Council report, happen in this module. Its reads are in
+the "reads" section below rather than in selectors.py.
+
+Never sent twice (DESIGN.md, "Reminders"):
+1. the pass inserts one ``Reminder`` row per (recipient, kind, period) before anything is
+   sent; the unique key makes a second row impossible, so a second pass, a redelivered task
+   or two passes at once all find the same row;
+2. a sender claims the row with a conditional update (pending or failed -> sending); only the
+   one whose update changed a row sends, everyone else does nothing;
+3. an SMTP error marks the row failed with the error; the Celery task retries it with
+   exponential backoff, and the next pass re-queues pending and failed rows of the current
+   week.
+
+A row left in "sending" (the worker died between the claim and the end of the SMTP dialogue)
+is never claimed again automatically: the email may or may not have left, and DESIGN.md says
+"never sent twice", so we choose at-most-once. The pass logs such rows once they are older
+than ``STUCK_AFTER``; the secretariat can set one back to "failed" in the admin to have the
+next pass send it.
+
+Period keys: renewal ``mandate-<id>:T-<days>``; stale and overdue
+``situation-<id>:<ISO year>-W<week>``; report ``mandate-<id>:report``.
+
+Every function takes ``today`` (a date in settings.TIME_ZONE): there is no hidden clock, so
+the management command's ``--today`` and tests replay any day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+from recommendations.access import COUNCIL_EXPERTS_GROUP, VIEW_SITUATION_PERM
+from recommendations.dates import start_of_day
+from recommendations.models import (
+    OPEN_STATUSES,
+    Mandate,
+    Ownership,
+    ProgressReport,
+    Reminder,
+    Situation,
+)
+
+log = logging.getLogger(__name__)
+
+# A claimed row older than this is reported as stuck (see the module docstring).
+STUCK_AFTER = dt.timedelta(hours=1)
+# Pending and failed rows are re-queued by later passes for this long after they were made:
+# the length of the weekly digests' period, after which a newer digest replaces them.
+REQUEUE_WITHIN = dt.timedelta(days=7)
+
+Kind = Reminder.Kind
+State = Reminder.State
+
+
+class ReminderSendError(Exception):
+    """The SMTP server refused or could not be reached; the row is marked failed."""
+
+
+@dataclass
+class Digest:
+    """One email to one recipient for one reason and period, before its row exists."""
+
+    recipient_id: int
+    email: str
+    kind: str
+    period: str
+    situation_id: int
+    subject: str
+    payload: dict
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.recipient_id, self.kind, self.period)
+
+
+@dataclass
+class PassResult:
+    """What a pass decided. ``to_send`` holds the ids of the rows to claim and send: those
+    made now and those left pending or failed by an earlier pass."""
+
+    today: dt.date
+    digests: list[Digest] = field(default_factory=list)
+    already_done: set[tuple[int, str, str]] = field(default_factory=set)
+    to_send: list[int] = field(default_factory=list)
+    reports_requested: list[str] = field(default_factory=list)
+    report_plans: list[str] = field(default_factory=list)
+    stuck: list[int] = field(default_factory=list)
+
+
+# --- reads -----------------------------------------------------------------------------------
+
+
+def cycle_start(mandate: Mandate) -> dt.date | None:
+    """The day the mandate's renewal cycle began: the expiry of the mandate it renews
+    (``mandate.renews.expires_on``), else the issue date of the earliest briefing on that
+    mandate, else None (no known start: no update counts as made in the cycle).
+
+    The one definition of "this cycle" for reminders. Reads ``mandate.first_briefing_on``
+    when ``current_mandates`` annotated it, so a pass costs no query per mandate."""
+    if mandate.renews_id is not None:
+        return mandate.renews.expires_on
+    if hasattr(mandate, "first_briefing_on"):
+        return mandate.first_briefing_on
+    return mandate.briefings.aggregate(first=Min("issued_on"))["first"]
+
+
+def current_mandates(*, today: dt.date) -> dict[int, Mandate]:
+    """Each active situation's current mandate (the one with the latest ``expires_on`` not
+    yet past on ``today``), by situation id. One query."""
+    mandates = (
+        Mandate.objects.filter(situation__is_active=True, expires_on__gte=today)
+        .select_related("situation", "renews")
+        .annotate(first_briefing_on=Min("briefings__issued_on"))
+        .order_by("situation_id", "-expires_on")
+    )
+    current: dict[int, Mandate] = {}
+    for mandate in mandates:
+        current.setdefault(mandate.situation_id, mandate)
+    return current
+
+
+def _open_owned(condition: Q):
+    """(focal point, situation, recommendation) rows of open recommendations on active
+    situations matching ``condition`` (on Ownership, so prefix recommendation fields with
+    ``recommendation__``). One query, whatever the number of recommendations."""
+    return (
+        Ownership.objects.filter(
+            condition,
+            recommendation__status__in=OPEN_STATUSES,
+            recommendation__situation__is_active=True,
+            entity__group__user__is_active=True,
+        )
+        .exclude(entity__group__user__email="")
+        .values_list("entity__group__user", "recommendation__situation", "recommendation", "entity__name")
+        .distinct()
+    )
+
+
+def _group_by_recipient(rows) -> dict[tuple[int, int], tuple[list[int], list[str]]]:
+    """{(user, situation): (recommendation ids, entity names)}: a focal point of two owning
+    entities gets each recommendation once."""
+    grouped: dict[tuple[int, int], tuple[set[int], set[str]]] = defaultdict(lambda: (set(), set()))
+    for user_id, situation_id, rec_id, entity_name in rows:
+        recs, entities = grouped[(user_id, situation_id)]
+        recs.add(rec_id)
+        entities.add(entity_name)
+    return {key: (sorted(recs), sorted(entities)) for key, (recs, entities) in grouped.items()}
+
+
+def council_experts_following(situation: Situation) -> list[User]:
+    """Active Council experts who follow ``situation``: view_situation on it, held directly
+    or through a group, and membership of the "Council experts" group. One query."""
+    app_label, codename = VIEW_SITUATION_PERM.split(".")
+    perm = {"permission__codename": codename, "permission__content_type__app_label": app_label}
+    direct = Q(**{f"situationuserobjectpermission__{k}": v for k, v in perm.items()},
+               situationuserobjectpermission__content_object=situation)
+    through_group = Q(**{f"groups__situationgroupobjectpermission__{k}": v for k, v in perm.items()},
+                      groups__situationgroupobjectpermission__content_object=situation)
+    experts = User.objects.filter(groups__name=COUNCIL_EXPERTS_GROUP)
+    return list(
+        User.objects.filter(direct | through_group, is_active=True, pk__in=experts)
+        .exclude(email="")
+        .distinct()
+        .order_by("username")
+    )
+
+
+def week_period(situation_id: int, today: dt.date) -> str:
+    year, week, _ = today.isocalendar()
+    return f"situation-{situation_id}:{year}-W{week:02d}"
+
+
+# --- deciding who gets what ------------------------------------------------------------------
+
+
+def plan_digests(*, today: dt.date) -> list[Digest]:
+    """The digests due on ``today``: renewal-cycle digests on the configured days before a
+    current mandate expires, and on the weekly digest weekday the stale and overdue ones.
+    Writes nothing. A query per reason, none per recommendation or recipient."""
+    from recommendations import emails
+
+    mandates = current_mandates(today=today)
+    digests: list[Digest] = []
+    users: dict[int, str] = {}
+
+    def emails_of(keys) -> None:
+        wanted = {user_id for user_id, _ in keys} - users.keys()
+        if wanted:
+            users.update(User.objects.filter(pk__in=wanted).values_list("pk", "email"))
+
+    # Renewal cycle.
+    due = {
+        sid: m for sid, m in mandates.items() if (m.expires_on - today).days in settings.WPS_RENEWAL_REMINDER_DAYS
+    }
+    if due:
+        condition = Q()
+        for sid, mandate in due.items():
+            start = cycle_start(mandate)
+            not_updated = Q(recommendation__last_update_at__isnull=True)
+            if start is not None:
+                not_updated |= Q(recommendation__last_update_at__lt=start_of_day(start))
+            condition |= Q(recommendation__situation_id=sid) & not_updated
+        grouped = _group_by_recipient(_open_owned(condition))
+        emails_of(grouped)
+        for (user_id, sid), (rec_ids, entities) in sorted(grouped.items()):
+            mandate = due[sid]
+            days = (mandate.expires_on - today).days
+            report_on = mandate.expires_on - dt.timedelta(days=settings.WPS_REPORT_DAYS_BEFORE_RENEWAL)
+            digests.append(Digest(
+                recipient_id=user_id, email=users[user_id], kind=Kind.RENEWAL,
+                period=f"mandate-{mandate.pk}:T-{days}", situation_id=sid,
+                subject=emails.digest_subject(
+                    kind=Kind.RENEWAL, situation=mandate.situation, mandate=mandate, count=len(rec_ids), today=today
+                ),
+                payload={
+                    "recommendations": rec_ids, "entities": entities, "mandate": mandate.pk,
+                    "days_left": days, "report_on": report_on.isoformat(),
+                    "cycle_start": start.isoformat() if (start := cycle_start(mandate)) else None,
+                },
+            ))
+
+    # Weekly digests: stale and overdue.
+    if today.weekday() == settings.WPS_WEEKLY_DIGEST_WEEKDAY:
+        situations = {s.pk: s for s in Situation.objects.filter(is_active=True)}
+        stale_before = start_of_day(today - dt.timedelta(days=settings.WPS_STALE_AFTER_DAYS))
+        reasons = {
+            # Last touched (the latest update, else creation) before the stale line.
+            Kind.STALE: _open_owned(
+                Q(recommendation__last_update_at__lt=stale_before)
+                | Q(recommendation__last_update_at__isnull=True, recommendation__created_at__lt=stale_before)
+            ),
+            Kind.OVERDUE: _open_owned(Q(recommendation__due_on__lt=today)),
+        }
+        for kind, rows in reasons.items():
+            grouped = _group_by_recipient(rows)
+            emails_of(grouped)
+            for (user_id, sid), (rec_ids, entities) in sorted(grouped.items()):
+                situation, mandate = situations[sid], mandates.get(sid)
+                digests.append(Digest(
+                    recipient_id=user_id, email=users[user_id], kind=kind, period=week_period(sid, today),
+                    situation_id=sid,
+                    subject=emails.digest_subject(
+                        kind=kind, situation=situation, mandate=mandate, count=len(rec_ids), today=today
+                    ),
+                    payload={
+                        "recommendations": rec_ids, "entities": entities,
+                        "mandate": mandate.pk if mandate else None,
+                        "days_left": (mandate.expires_on - today).days if mandate else None,
+                        "stale_after_days": settings.WPS_STALE_AFTER_DAYS,
+                    },
+                ))
+    return digests
+
+
+def _report_mandates(*, today: dt.date) -> list[Mandate]:
+    """Current mandates whose Council report is due on ``today``."""
+    days = settings.WPS_REPORT_DAYS_BEFORE_RENEWAL
+    return [m for m in current_mandates(today=today).values() if (m.expires_on - today).days == days]
+
+
+def _reports_module():
+    try:
+        from recommendations import reports
+    except ImportError:  # the reports issue is not merged yet: no report to request
+        return None
+    return reports
+
+
+def _request_council_report(*, mandate: Mandate, today: dt.date) -> ProgressReport:
+    """The automatic Council report of this mandate's cycle, requested at most once: the
+    mandate row is locked so two passes at once serialise here, and a report requested by
+    the system (``requested_by`` null) in the last WPS_REPORT_DAYS_BEFORE_RENEWAL days is
+    reused. Call inside a transaction.
+
+    Side effects: ``reports.request_progress_report`` creates the row and queues its
+    rendering on commit."""
+    Mandate.objects.select_for_update().filter(pk=mandate.pk).first()
+    since = start_of_day(today - dt.timedelta(days=settings.WPS_REPORT_DAYS_BEFORE_RENEWAL))
+    existing = (
+        ProgressReport.objects.filter(
+            mandate=mandate, audience=ProgressReport.Audience.COUNCIL, requested_by__isnull=True,
+            created_at__gte=since,
+        ).order_by("-created_at").first()
+    )
+    if existing is not None:
+        return existing
+    return _reports_module().request_progress_report(
+        mandate=mandate, audience=ProgressReport.Audience.COUNCIL, requested_by=None
+    )
+
+
+def _report_digests(*, mandate: Mandate, report: ProgressReport | None, today: dt.date) -> list[Digest]:
+    from recommendations import emails
+
+    days = (mandate.expires_on - today).days
+    return [
+        Digest(
+            recipient_id=expert.pk, email=expert.email, kind=Kind.REPORT, period=f"mandate-{mandate.pk}:report",
+            situation_id=mandate.situation_id,
+            subject=emails.digest_subject(
+                kind=Kind.REPORT, situation=mandate.situation, mandate=mandate, count=0, today=today
+            ),
+            payload={"mandate": mandate.pk, "report": report.pk if report else None, "days_left": days},
+        )
+        for expert in council_experts_following(mandate.situation)
+    ]
+
+
+# --- the pass --------------------------------------------------------------------------------
+
+
+def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> PassResult:
+    """Decide what ``today`` sends, make its Reminder rows, and hand the rows to send on.
+
+    - ``queue``: after commit, queue ``send_reminder_task`` for each row to send (the Celery
+      beat path); otherwise the caller sends ``result.to_send`` itself with
+      ``send_reminder`` (the management command).
+    - ``dry_run``: decide and report only; writes nothing, requests no report, queues nothing.
+
+    Side effects (not dry run): Reminder rows created (never duplicated); on the report day
+    of a current mandate, the Council report requested once (see
+    ``_request_council_report``); sends queued on commit when ``queue``."""
+    result = PassResult(today=today)
+    reports = _reports_module()
+    with transaction.atomic():
+        digests = plan_digests(today=today)
+        for mandate in _report_mandates(today=today):
+            if reports is None:
+                log.warning("Council report of %s is due but recommendations.reports is missing", mandate.symbol)
+                continue
+            if dry_run:
+                result.report_plans.append(f"would request the Council report of {mandate.symbol}")
+                digests += _report_digests(mandate=mandate, report=None, today=today)
+                continue
+            report = _request_council_report(mandate=mandate, today=today)
+            result.reports_requested.append(mandate.symbol)
+            digests += _report_digests(mandate=mandate, report=report, today=today)
+        result.digests = digests
+
+        if digests:
+            done = Reminder.objects.filter(
+                state__in=[State.SENT, State.SENDING], period__in={d.period for d in digests}
+            ).values_list("recipient_id", "kind", "period")
+            result.already_done = set(done) & {d.key for d in digests}
+        if dry_run:
+            transaction.set_rollback(True)
+            return result
+
+        # The row exists before the email is sent; a row made by an earlier or concurrent
+        # pass wins, and its payload (what the email lists) stays as it was decided then.
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    recipient_id=d.recipient_id, kind=d.kind, period=d.period, situation_id=d.situation_id,
+                    email=d.email, subject=d.subject[:250], payload=d.payload,
+                )
+                for d in digests
+            ],
+            ignore_conflicts=True,
+        )
+        since = timezone.now() - REQUEUE_WITHIN
+        result.to_send = list(
+            Reminder.objects.filter(state__in=[State.PENDING, State.FAILED], created_at__gte=since)
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)
+        )
+        result.stuck = list(
+            Reminder.objects.filter(state=State.SENDING, claimed_at__lt=timezone.now() - STUCK_AFTER)
+            .values_list("pk", flat=True)
+        )
+        for pk in result.stuck:
+            log.warning("Reminder %s has been in 'sending' since before %s: not resent (at most once); "
+                        "set it to 'failed' in the admin to resend it", pk, timezone.now() - STUCK_AFTER)
+        if queue:
+            from recommendations.tasks import send_reminder_task
+
+            for pk in result.to_send:
+                transaction.on_commit(lambda pk=pk: send_reminder_task.delay(pk))
+    return result
+
+
+# --- claim and send --------------------------------------------------------------------------
+
+
+def claim_reminder(*, reminder_id: int) -> bool:
+    """Take the row for sending: True for exactly one caller, whatever the number of workers,
+    passes or redeliveries; False when it is sent, being sent, or gone."""
+    claimed = Reminder.objects.filter(pk=reminder_id, state__in=[State.PENDING, State.FAILED]).update(
+        state=State.SENDING, claimed_at=timezone.now(), tries=F("tries") + 1
+    )
+    return claimed == 1
+
+
+def send_reminder(*, reminder_id: int) -> bool:
+    """Claim and send one reminder. Returns True when this call sent it, False when someone
+    else has it (or had it). Raises ReminderSendError after recording the row as failed with
+    the SMTP error, for the caller to retry later.
+
+    Side effects: one email (the row's subject, to the row's address; overdue digests copied
+    to WPS_SECRETARIAT_EMAIL)."""
+    from recommendations import emails
+
+    if not claim_reminder(reminder_id=reminder_id):
+        return False
+    reminder = Reminder.objects.select_related("recipient", "situation").get(pk=reminder_id)
+    try:
+        message = emails.build_reminder_email(reminder)
+        message.send()
+    except (smtplib.SMTPException, OSError) as exc:
+        # OSError: connection refused or reset, timeouts; the email did not go out as far as
+        # we can tell, so the row may be claimed again.
+        Reminder.objects.filter(pk=reminder_id, state=State.SENDING).update(
+            state=State.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise ReminderSendError(str(exc)) from exc
+    except Exception as exc:
+        # A bug in building the message: record it where the admin shows it, and let it be
+        # seen (no retry would help).
+        Reminder.objects.filter(pk=reminder_id, state=State.SENDING).update(
+            state=State.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    Reminder.objects.filter(pk=reminder_id).update(state=State.SENT, sent_at=timezone.now(), last_error="")
+    return True
+
+
+def describe(reminder_id: int) -> str:
+    """One line about a row, for the command's output."""
+    r = Reminder.objects.get(pk=reminder_id)
+    return f"{r.kind} to {r.email} [{r.period}] {r.subject}"

@@ -1,0 +1,36 @@
+"""Celery tasks. Thin: they take ids (or an ISO date), never objects, and call a service."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+
+from recommendations import reminders
+from recommendations.dates import local_today
+
+
+@shared_task
+def run_daily_pass_task(today: str | None = None) -> None:
+    """Celery beat's daily pass (CELERY_BEAT_SCHEDULE). ``today`` as YYYY-MM-DD replays a
+    day; without it, today in settings.TIME_ZONE. Sends are queued one task per reminder."""
+    day = dt.date.fromisoformat(today) if today else local_today()
+    reminders.run_daily_pass(today=day, queue=True)
+
+
+@shared_task(bind=True, max_retries=None)
+def send_reminder_task(self, reminder_id: int) -> bool:
+    """Claim and send one reminder. SMTP errors are retried after 2, 4, 8, ... seconds, for at
+    most WPS_REMINDER_MAX_TRIES tries; then the row stays failed, with the error, for the
+    next daily pass. A redelivered or duplicate task finds the row claimed and does nothing."""
+    try:
+        return reminders.send_reminder(reminder_id=reminder_id)
+    except reminders.ReminderSendError as exc:
+        tries = self.request.retries + 1
+        if tries >= settings.WPS_REMINDER_MAX_TRIES:
+            return False
+        raise self.retry(exc=exc, countdown=2**tries) from exc
+
+
+# Reports
