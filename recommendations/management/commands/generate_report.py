@@ -1,0 +1,42 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from recommendations.models import Mandate, ProgressReport
+from recommendations.reports import create_progress_report, generate_progress_report
+
+
+class Command(BaseCommand):
+    help = (
+        "Generate a progress report PDF for one mandate and one audience, now (not in the "
+        "background), and write it to a file. The version is also kept, with its SHA-256."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--mandate", required=True, help='The resolution symbol, e.g. "S/RES/2640 (2022)".')
+        parser.add_argument(
+            "--audience", required=True,
+            help="council (only updates shared with Council experts) or secretariat (internal notes included).",
+        )
+        parser.add_argument("--output", required=True, help="Where to write the PDF; its folder must exist.")
+
+    def handle(self, *args, mandate, audience, output, **options):
+        if audience not in ProgressReport.Audience.values:
+            raise CommandError(f"Unknown audience {audience!r}: use council or secretariat.")
+        found = Mandate.objects.filter(symbol=mandate.strip()).first()
+        if found is None:
+            known = ", ".join(Mandate.objects.order_by("symbol").values_list("symbol", flat=True)[:20]) or "none"
+            raise CommandError(f"No mandate {mandate!r}. Known mandates: {known}.")
+        target = Path(output)
+        if not target.parent.is_dir():
+            raise CommandError(f"Cannot write {output}: the folder {target.parent} does not exist.")
+        report = create_progress_report(mandate=found, audience=audience, requested_by=None)
+        report = generate_progress_report(report_id=report.pk)
+        if report.state != ProgressReport.State.DONE:
+            raise CommandError(f"The report failed: {report.error}")
+        with report.file.open("rb") as stored:
+            target.write_bytes(stored.read())
+        self.stdout.write(
+            f"Wrote {target} ({report.get_audience_display()}, {found.symbol}); "
+            f"version {report.pk}, SHA-256 {report.sha256}."
+        )

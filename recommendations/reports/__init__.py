@@ -1,0 +1,27 @@
+"""Progress reports ahead of mandate renewals (DESIGN.md, "Progress reports").
+
+- ``content``: what a report says (``build_report_context``), shared by the HTML page and the PDF;
+- ``fetcher``: the only URL fetcher WeasyPrint gets (the app's static files, nothing else);
+- ``pdf``: rendering to PDF;
+- ``services``: asking for a version and generating it (the Celery task calls this).
+"""
+
+from recommendations.reports.content import build_report_context
+from recommendations.reports.services import (
+    create_progress_report,
+    generate_progress_report,
+    may_generate_report,
+    may_read_audience,
+    report_filename,
+    request_progress_report,
+)
+
+__all__ = [
+    "build_report_context",
+    "create_progress_report",
+    "generate_progress_report",
+    "may_generate_report",
+    "may_read_audience",
+    "report_filename",
+    "request_progress_report",
+]

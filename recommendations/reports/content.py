@@ -1,0 +1,212 @@
+"""What a progress report says: one mandate, one audience. The HTML page and the PDF render
+the same context through the same template, so they cannot disagree.
+
+Reads here are permission-free (the caller has decided the user may see the mandate and the
+audience) but audience-filtered: a Council report never holds a secretariat-internal note.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, Min, OuterRef, Prefetch
+
+from recommendations.dates import format_days_left, local_today, start_of_day
+from recommendations.models import (
+    Briefing,
+    ImplementationStatus,
+    Mandate,
+    MandateParagraph,
+    Ownership,
+    ParagraphLink,
+    ProgressReport,
+    Recommendation,
+    StatusUpdate,
+    Uptake,
+)
+
+# One colour per status, the same as the tags on screen; the chart always prints the word
+# and the number too, so nothing depends on colour alone.
+STATUS_COLOURS = {
+    ImplementationStatus.NOT_STARTED: "#505a5f",
+    ImplementationStatus.IN_PROGRESS: "#1d70b8",
+    ImplementationStatus.PARTIAL: "#b58840",
+    ImplementationStatus.IMPLEMENTED: "#00703c",
+    ImplementationStatus.NOT_IMPLEMENTED: "#d4351c",
+    ImplementationStatus.SUPERSEDED: "#6f72af",
+}
+UPTAKE_COLOURS = {
+    Uptake.PENDING: "#505a5f",
+    Uptake.REFLECTED: "#00703c",
+    Uptake.PARTLY_REFLECTED: "#b58840",
+    Uptake.NOT_REFLECTED: "#d4351c",
+}
+
+
+@dataclass
+class CountRow:
+    value: str
+    label: str
+    count: int
+    colour: str
+
+
+@dataclass
+class ChartBar:
+    label: str
+    count: int
+    colour: str
+    y: int
+    width: int
+    text_y: int
+    count_x: int
+
+
+@dataclass
+class Chart:
+    title: str
+    bars: list[ChartBar]
+    height: int
+    width: int = 480
+
+
+@dataclass
+class LinkedParagraph:
+    label: str
+    text: str
+    suggested: bool
+    # Set when the paragraph belongs to another mandate of the situation (an older one).
+    mandate_symbol: str = ""
+
+
+@dataclass
+class ReportItem:
+    recommendation: Recommendation
+    owners: list[str]
+    paragraphs: list[LinkedParagraph]
+    updates: list[StatusUpdate]
+    uptake_paragraph_label: str = ""
+    flagged: bool = field(default=False)
+
+
+def _chart(title: str, rows: list[CountRow]) -> Chart:
+    """A horizontal bar chart laid out here, drawn as inline SVG by the template."""
+    label_width, bar_max, row_height = 190, 230, 26
+    top = max((row.count for row in rows), default=0) or 1
+    bars = []
+    for i, row in enumerate(rows):
+        width = round(bar_max * row.count / top) if row.count else 0
+        y = 6 + i * row_height
+        bars.append(
+            ChartBar(
+                label=row.label, count=row.count, colour=row.colour, y=y, width=width,
+                text_y=y + 15, count_x=label_width + width + 8,
+            )
+        )
+    return Chart(title=title, bars=bars, height=12 + row_height * len(rows))
+
+
+def cycle_start(mandate: Mandate) -> dt.date | None:
+    """Where "this cycle" begins: the end of the mandate this one renewed, else the date of
+    the situation's earliest briefing (the first time the IEG looked at it). One query at most."""
+    if mandate.renews_id is not None:
+        return Mandate.objects.filter(pk=mandate.renews_id).values_list("expires_on", flat=True).first()
+    return Briefing.objects.filter(situation_id=mandate.situation_id).aggregate(first=Min("issued_on"))["first"]
+
+
+def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | None = None) -> dict:
+    """Everything the report template needs, in a fixed number of queries (seven) whatever
+    the number of recommendations, paragraphs and updates.
+
+    ``audience`` is a ProgressReport.Audience value; for the Council only updates shared with
+    Council experts are read. Raises ValueError for an unknown audience."""
+    if audience not in ProgressReport.Audience.values:
+        raise ValueError(f"Unknown audience {audience!r}.")
+    today = today or local_today()
+    mandate = Mandate.objects.select_related("situation").get(pk=mandate.pk)
+    since = cycle_start(mandate)
+
+    updates = StatusUpdate.objects.select_related("author", "on_behalf_of").order_by("created_at", "id")
+    if audience == ProgressReport.Audience.COUNCIL:
+        updates = updates.visible_to_council()
+    if since is not None:
+        updates = updates.filter(created_at__gte=start_of_day(since))
+    recommendations = list(
+        Recommendation.objects.filter(situation_id=mandate.situation_id)
+        .select_related("briefing", "uptake_paragraph")
+        .prefetch_related(
+            Prefetch(
+                "ownership_set",
+                queryset=Ownership.objects.select_related("entity").order_by("entity__name"),
+                to_attr="report_ownerships",
+            ),
+            Prefetch(
+                "paragraphlink_set",
+                queryset=ParagraphLink.objects.select_related("paragraph__mandate").order_by(
+                    "-paragraph__mandate__expires_on", "paragraph__position"
+                ),
+                to_attr="report_links",
+            ),
+            Prefetch("status_updates", queryset=updates, to_attr="report_updates"),
+        )
+        .order_by("briefing__issued_on", "briefing_id", "position")
+    )
+
+    items = []
+    for rec in recommendations:
+        items.append(
+            ReportItem(
+                recommendation=rec,
+                owners=[o.entity.name for o in rec.report_ownerships],
+                paragraphs=[
+                    LinkedParagraph(
+                        label=link.paragraph.label, text=link.paragraph.text, suggested=not link.confirmed,
+                        mandate_symbol="" if link.paragraph.mandate_id == mandate.pk else link.paragraph.mandate.symbol,
+                    )
+                    for link in rec.report_links
+                ],
+                updates=rec.report_updates,
+                uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
+                flagged=not rec.report_updates,
+            )
+        )
+
+    paragraphs = list(
+        MandateParagraph.objects.filter(mandate=mandate)
+        .annotate(covered=Exists(ParagraphLink.objects.filter(paragraph=OuterRef("pk"))))
+        .order_by("position")
+    )
+    uncovered = [p for p in paragraphs if not p.covered]
+
+    status_rows = [
+        CountRow(value, label, sum(1 for r in recommendations if r.status == value), STATUS_COLOURS[value])
+        for value, label in ImplementationStatus.choices
+    ]
+    uptake_rows = [
+        CountRow(value, label, sum(1 for r in recommendations if r.uptake == value), UPTAKE_COLOURS[value])
+        for value, label in Uptake.choices
+    ]
+    days_left = mandate.days_to_renewal(today)
+    return {
+        "mandate": mandate,
+        "situation": mandate.situation,
+        "audience": audience,
+        "audience_label": ProgressReport.Audience(audience).label,
+        "is_council": audience == ProgressReport.Audience.COUNCIL,
+        "today": today,
+        "days_left": days_left,
+        "days_left_text": format_days_left(days_left, mandate.expires_on),
+        "cycle_start": since,
+        "items": items,
+        "recommendation_count": len(items),
+        "briefing_count": len({r.briefing_id for r in recommendations}),
+        "status_rows": status_rows,
+        "uptake_rows": uptake_rows,
+        "status_chart": _chart("Recommendations by implementation status", status_rows),
+        "uptake_chart": _chart("Recommendations by Council uptake", uptake_rows),
+        "paragraph_count": len(paragraphs),
+        "uncovered_paragraphs": uncovered,
+        "flagged_items": [item for item in items if item.flagged],
+        "update_count": sum(len(item.updates) for item in items),
+    }

@@ -1,0 +1,108 @@
+"""Writes for progress reports: ask for one (queued for a worker), and generate it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from recommendations import access
+from recommendations.models import Mandate, ProgressReport
+from recommendations.reports.content import build_report_context
+from recommendations.reports.pdf import render_report_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def may_read_audience(user, *, audience: str) -> bool:
+    """Secretariat staff read both audiences; everyone else who may see the mandate reads
+    only what is printed for Council experts (as access.visible_reports does)."""
+    return audience == ProgressReport.Audience.COUNCIL or access.is_secretariat(user)
+
+
+def may_generate_report(user, *, mandate: Mandate, audience: str) -> bool:
+    """Who may ask for a new version: secretariat staff, for either audience; a Council
+    expert who follows the mandate's situation, for the Council audience only (they read
+    these before renewals and should not wait for the secretariat). Focal points read the
+    reports but do not generate them.
+
+    Belongs with access.py's checks; kept here because access.py is not this module's."""
+    if access.is_secretariat(user):
+        return audience in ProgressReport.Audience.values
+    return (
+        audience == ProgressReport.Audience.COUNCIL
+        and access.is_council_expert(user)
+        and access.visible_situations(user).filter(pk=mandate.situation_id).exists()
+    )
+
+
+def create_progress_report(*, mandate: Mandate, audience: str, requested_by=None) -> ProgressReport:
+    """A new queued version row; nothing is rendered. Raises ValidationError for an unknown
+    audience."""
+    if audience not in ProgressReport.Audience.values:
+        raise ValidationError(f"Unknown audience {audience!r}: use council or secretariat.")
+    return ProgressReport.objects.create(
+        mandate=mandate, audience=audience,
+        requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
+    )
+
+
+def request_progress_report(*, mandate: Mandate, audience: str, requested_by=None) -> ProgressReport:
+    """Create a version (state queued) and queue its rendering.
+
+    Side effects: ``generate_report_task`` is queued once the transaction commits (so a worker
+    never looks for a row it cannot see yet). Every call makes a new version; none is replaced."""
+    from recommendations.tasks import generate_report_task
+
+    with transaction.atomic():
+        report = create_progress_report(mandate=mandate, audience=audience, requested_by=requested_by)
+        transaction.on_commit(lambda: generate_report_task.delay(report.pk))
+    return report
+
+
+def _set_progress(report_id: int, percent: int) -> None:
+    # Autocommitted on its own (outside any transaction of ours) so a poller sees it now.
+    ProgressReport.objects.filter(pk=report_id, state=ProgressReport.State.RUNNING).update(progress=percent)
+
+
+def report_filename(report: ProgressReport) -> str:
+    return f"{slugify(report.mandate.symbol)}-{report.audience}-v{report.pk}.pdf"
+
+
+def generate_progress_report(*, report_id: int, today: dt.date | None = None) -> ProgressReport:
+    """Render a queued version to PDF and store it under MEDIA_ROOT with its SHA-256.
+
+    Progress (0 to 100) and state are committed as it goes. A version already done or failed
+    is returned untouched (a redelivered task does nothing); one left running by a worker that
+    died is rendered again. Any error is recorded on the row (state failed, the error text)
+    and not raised, so the person who asked sees it; the file is then absent."""
+    claimed = ProgressReport.objects.filter(
+        pk=report_id, state__in=(ProgressReport.State.QUEUED, ProgressReport.State.RUNNING)
+    ).update(state=ProgressReport.State.RUNNING, progress=5, error="")
+    report = ProgressReport.objects.select_related("mandate").get(pk=report_id)
+    if claimed != 1:
+        return report
+    try:
+        context = build_report_context(mandate=report.mandate, audience=report.audience, today=today)
+        _set_progress(report_id, 20)
+        pdf, _pages = render_report_pdf(context, on_progress=lambda percent: _set_progress(report_id, percent))
+        digest = hashlib.sha256(pdf).hexdigest()
+        with transaction.atomic():
+            report.file.save(report_filename(report), ContentFile(pdf), save=False)
+            ProgressReport.objects.filter(pk=report_id).update(
+                file=report.file.name, sha256=digest, state=ProgressReport.State.DONE, progress=100,
+                finished_at=timezone.now(),
+            )
+    except Exception as exc:
+        logger.exception("Progress report %s failed", report_id)
+        ProgressReport.objects.filter(pk=report_id).update(
+            state=ProgressReport.State.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000], finished_at=timezone.now()
+        )
+    report.refresh_from_db()
+    return report

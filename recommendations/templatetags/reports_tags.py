@@ -1,0 +1,41 @@
+"""The progress-reports block of the mandate page (templates/reports/_mandate_reports.html):
+what the viewer may generate and read, and the versions they may download, computed here so
+the page's own view need not know about reports."""
+
+from __future__ import annotations
+
+from django import template
+
+from recommendations import access, reports
+from recommendations.models import Mandate, ProgressReport
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def report_panel(context, mandate: Mandate) -> dict:
+    """Everything the block shows, in a fixed number of queries whatever the number of versions."""
+    request = context["request"]
+    user = request.user
+    versions = list(
+        access.visible_reports(user).filter(mandate=mandate).select_related("requested_by").order_by("-created_at", "-id")
+    )
+    generate = [
+        (value, label)
+        for value, label in ProgressReport.Audience.choices
+        if reports.may_generate_report(user, mandate=mandate, audience=value)
+    ]
+    read = [
+        (value, label)
+        for value, label in ProgressReport.Audience.choices
+        if reports.may_read_audience(user, audience=value)
+    ]
+    return {
+        "mandate": mandate,
+        "versions": versions,
+        "pending": any(v.state in (ProgressReport.State.QUEUED, ProgressReport.State.RUNNING) for v in versions),
+        "generate_audiences": generate,
+        "read_audiences": read,
+        "show_errors": access.is_secretariat(user),
+        "next": request.get_full_path(),
+    }
