@@ -34,3 +34,12 @@ def send_reminder_task(self, reminder_id: int) -> bool:
 
 
 # Reports
+
+
+@shared_task
+def generate_report_task(report_id: int) -> None:
+    """Render one queued progress report (reports.generate_progress_report). Errors are
+    recorded on the report row, not raised: a failed render is not retried blindly."""
+    from recommendations.reports import generate_progress_report
+
+    generate_progress_report(report_id=report_id)
