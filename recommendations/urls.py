@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from recommendations import report_views, views
@@ -6,6 +7,42 @@ from recommendations import report_views, views
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by email. Django marks these views login_not_required already; said
+    # again here so the LoginRequiredMiddleware exemption does not depend on that.
+    path(
+        "accounts/password-reset/",
+        login_not_required(auth_views.PasswordResetView.as_view()),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        login_not_required(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        login_not_required(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
+    path("", views.dashboard, name="dashboard"),
+    path("recommendations/", views.recommendation_list, name="recommendation_list"),
+    path("recommendations/export.csv", views.recommendation_export, name="recommendation_export"),
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
+    path("recommendations/<int:pk>/updates/", views.record_update, name="record_update"),
+    path("recommendations/<int:pk>/owners/add/", views.assign_owner, name="assign_owner"),
+    path("recommendations/<int:pk>/owners/remove/", views.remove_owner, name="remove_owner"),
+    path("recommendations/<int:pk>/paragraphs/link/", views.link_paragraph, name="link_paragraph"),
+    path("recommendations/<int:pk>/paragraphs/unlink/", views.unlink_paragraph, name="unlink_paragraph"),
+    path("recommendations/<int:pk>/paragraphs/confirm/", views.confirm_link, name="confirm_link"),
+    path("recommendations/<int:pk>/due-date/", views.set_due_date, name="set_due_date"),
+    path("recommendations/<int:pk>/uptake/", views.set_uptake, name="set_uptake"),
+    path("mandates/<int:pk>/", views.mandate_detail, name="mandate_detail"),
+    path("import/", views.import_note, name="import_note"),
     # Reports
     path("mandates/<int:pk>/report/", report_views.mandate_report, name="mandate_report"),
     path("mandates/<int:pk>/report/generate/", report_views.report_generate, name="report_generate"),

@@ -3,12 +3,24 @@ selector, render or redirect."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import JsonResponse
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+import csv
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from recommendations import access, forms, selectors, services
+from recommendations.dates import local_today
+from recommendations.importer import NoteError, decode_note
+from recommendations.models import Addressee, Briefing
 from wpsfollowup.celery import app as celery_app
 
 
@@ -34,3 +46,297 @@ def healthz(request):
         checks["broker"] = "unavailable"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@require_GET
+def dashboard(request):
+    """What needs attention now: each situation the user may see, and for a focal point their
+    entities' recommendations that need an update this cycle."""
+    entities = list(access.user_entities(request.user).order_by("name"))
+    return render(request, "recommendations/dashboard.html", {
+        "rows": selectors.dashboard_rows(user=request.user),
+        "entities": entities,
+        "needs_update": selectors.needs_update_this_cycle(user=request.user) if entities else [],
+        "stale_days": settings.WPS_STALE_AFTER_DAYS,
+    })
+
+
+LIST_PAGE_SIZE = 50
+
+
+@require_GET
+def recommendation_list(request):
+    """The recommendations the user may see, filtered, sorted, 50 a page; ``?format=csv``
+    exports exactly the filtered list."""
+    form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
+    filters = form.filters()
+    recs = selectors.filtered_recommendations(user=request.user, filters=filters)
+    if request.GET.get("format") == "csv":
+        return _csv_response(request, form, recs)
+    paginator = Paginator(selectors.with_list_details(recs), LIST_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(request, "recommendations/recommendation_list.html", {
+        "form": form,
+        "page": page,
+        "filtered": bool(filters.keys() - {"sort"}),
+        "export_query": _query_without(request, "page", "format"),
+    }, status=400 if form.is_bound and form.errors else 200)
+
+
+@require_GET
+def recommendation_export(request):
+    form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
+    recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
+    return _csv_response(request, form, recs)
+
+
+def _query_without(request, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_cell(value) -> str:
+    # A spreadsheet runs a cell that begins with one of these as a formula.
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _csv_response(request, form, recs):
+    if form.is_bound and form.errors:
+        problems = "; ".join(f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items())
+        return HttpResponse(f"Bad filter, nothing exported. {problems}\n", status=400, content_type="text/plain; charset=utf-8")
+    writer = csv.writer(_Echo())
+    rows = selectors.csv_rows(user=request.user, recs=recs)
+    response = StreamingHttpResponse(
+        (writer.writerow([_csv_cell(cell) for cell in row]) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="recommendations-{local_today():%Y-%m-%d}.csv"'
+    return response
+
+
+def _detail_context(request, rec, **forms_given) -> dict:
+    detail = selectors.recommendation_detail(user=request.user, recommendation=rec)
+    context = {"detail": detail, "rec": rec}
+    if detail.can_update:
+        context["update_form"] = forms_given.get("update_form") or forms.StatusUpdateForm(
+            user=request.user, recommendation=rec, prefix="update"
+        )
+    if detail.can_curate:
+        context["assign_form"] = forms_given.get("assign_form") or forms.AssignOwnerForm(prefix="assign")
+        context["link_form"] = forms_given.get("link_form") or forms.LinkParagraphForm(recommendation=rec, prefix="link")
+        context["due_form"] = forms_given.get("due_form") or forms.DueDateForm(
+            prefix="due", initial={"due_on": rec.due_on}
+        )
+        context["uptake_form"] = forms_given.get("uptake_form") or forms.UptakeForm(
+            recommendation=rec, prefix="uptake",
+            initial={"uptake": rec.uptake, "paragraph": rec.uptake_paragraph_id},
+        )
+    context["error_forms"] = [f for f in forms_given.values() if f.errors]
+    return context
+
+
+@require_GET
+def recommendation_detail(request, pk):
+    """Where this recommendation stands."""
+    rec = access.get_recommendation_for_user(request.user, pk)
+    return render(request, "recommendations/recommendation_detail.html", _detail_context(request, rec))
+
+
+def _invalid(request, rec, **forms_given):
+    return render(
+        request, "recommendations/recommendation_detail.html", _detail_context(request, rec, **forms_given), status=400
+    )
+
+
+@require_POST
+def record_update(request, pk):
+    rec = access.get_recommendation_for_user(request.user, pk)
+    access.require_update_status(request.user, rec)
+    form = forms.StatusUpdateForm(request.POST, user=request.user, recommendation=rec, prefix="update")
+    if not form.is_valid():
+        return _invalid(request, rec, update_form=form)
+    data = form.cleaned_data
+    try:
+        services.record_status_update(
+            recommendation=rec, author=request.user, status=data["status"], note=data["note"],
+            evidence=data["evidence"], visibility=data["visibility"],
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _invalid(request, rec, update_form=form)
+    messages.success(request, f"Update recorded: {rec.get_status_display().lower()}.")
+    return redirect(rec)
+
+
+def _curate(request, pk, form_class, prefix, *, needs_rec=True):
+    """The shared first steps of a secretariat control: 404 for what the user may not see,
+    403 for what they may not do, then the form."""
+    rec = access.get_recommendation_for_user(request.user, pk)
+    access.require_secretariat(request.user)
+    kwargs = {"recommendation": rec} if needs_rec else {}
+    return rec, form_class(request.POST, prefix=prefix, **kwargs)
+
+
+@require_POST
+def assign_owner(request, pk):
+    rec, form = _curate(request, pk, forms.AssignOwnerForm, "assign", needs_rec=False)
+    if not form.is_valid():
+        return _invalid(request, rec, assign_form=form)
+    entity = form.cleaned_data["entity"]
+    if services.assign_owner(recommendation=rec, entity=entity, assigned_by=request.user):
+        messages.success(request, f"{entity} now owns {rec.reference}.")
+    else:
+        messages.info(request, f"{entity} already owned {rec.reference}.")
+    return redirect(rec)
+
+
+@require_POST
+def remove_owner(request, pk):
+    rec, form = _curate(request, pk, forms.RemoveOwnerForm, "remove")
+    if not form.is_valid():
+        return _invalid(request, rec, remove_form=form)
+    entity = form.cleaned_data["entity"]
+    services.remove_owner(recommendation=rec, entity=entity)
+    messages.success(request, f"{entity} no longer owns {rec.reference}.")
+    return redirect(rec)
+
+
+@require_POST
+def link_paragraph(request, pk):
+    rec, form = _curate(request, pk, forms.LinkParagraphForm, "link")
+    if not form.is_valid():
+        return _invalid(request, rec, link_form=form)
+    paragraph = form.cleaned_data["paragraph"]
+    services.link_paragraph(recommendation=rec, paragraph=paragraph, user=request.user)
+    messages.success(request, f"Linked to {paragraph.mandate.symbol} {paragraph.label}.")
+    return redirect(rec)
+
+
+@require_POST
+def unlink_paragraph(request, pk):
+    rec, form = _curate(request, pk, forms.LinkedParagraphForm, "unlink")
+    if not form.is_valid():
+        return _invalid(request, rec, unlink_form=form)
+    paragraph = form.cleaned_data["paragraph"]
+    services.unlink_paragraph(recommendation=rec, paragraph=paragraph)
+    messages.success(request, f"No longer linked to {paragraph.mandate.symbol} {paragraph.label}.")
+    return redirect(rec)
+
+
+@require_POST
+def confirm_link(request, pk):
+    rec, form = _curate(request, pk, forms.LinkedParagraphForm, "confirm")
+    if not form.is_valid():
+        return _invalid(request, rec, confirm_form=form)
+    paragraph = form.cleaned_data["paragraph"]
+    services.link_paragraph(recommendation=rec, paragraph=paragraph, user=request.user)
+    messages.success(request, f"Link to {paragraph.mandate.symbol} {paragraph.label} confirmed.")
+    return redirect(rec)
+
+
+@require_POST
+def set_due_date(request, pk):
+    rec, form = _curate(request, pk, forms.DueDateForm, "due", needs_rec=False)
+    if not form.is_valid():
+        return _invalid(request, rec, due_form=form)
+    services.set_due_date(recommendation=rec, due_on=form.cleaned_data["due_on"])
+    due = form.cleaned_data["due_on"]
+    messages.success(request, f"Due date set to {due.day} {due:%B %Y}." if due else "Due date removed.")
+    return redirect(rec)
+
+
+@require_POST
+def set_uptake(request, pk):
+    rec, form = _curate(request, pk, forms.UptakeForm, "uptake")
+    if not form.is_valid():
+        return _invalid(request, rec, uptake_form=form)
+    try:
+        services.set_uptake(
+            recommendation=rec, uptake=form.cleaned_data["uptake"], paragraph=form.cleaned_data["paragraph"]
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return _invalid(request, rec, uptake_form=form)
+    messages.success(request, f"Council uptake set to {rec.get_uptake_display().lower()}.")
+    return redirect(rec)
+
+
+@require_GET
+def mandate_detail(request, pk):
+    """The mandate's paragraphs and which recommendations cover them."""
+    mandate = access.get_mandate_for_user(request.user, pk)
+    return render(request, "recommendations/mandate_detail.html", {
+        "page": selectors.mandate_page(user=request.user, mandate=mandate),
+        "mandate": mandate,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def import_note(request):
+    """Upload a note, preview what the import would create, confirm. Nothing is saved
+    before the confirmation, nor when the note has an error."""
+    access.require_secretariat(request.user)
+    context: dict = {"upload_form": forms.ImportUploadForm()}
+    if request.method == "GET":
+        return render(request, "recommendations/import.html", context)
+
+    if "token" in request.POST:
+        form = forms.ImportConfirmForm(request.POST)
+        if not form.is_valid():
+            context["confirm_form"] = form
+            return render(request, "recommendations/import.html", context, status=400)
+        try:
+            outcome = services.import_ieg_update(data=form.cleaned_data["token"], user=request.user)
+        except NoteError as exc:
+            context["note_error"] = _note_error(exc, form.cleaned_data["token"])
+            return render(request, "recommendations/import.html", context, status=400)
+        situation = Briefing.objects.filter(pk=outcome.briefing_id).values_list("situation_id", flat=True).first()
+        if outcome.created:
+            messages.success(
+                request, f"Imported {len(outcome.references)} recommendations on {outcome.situation} "
+                f"and the paragraphs of {outcome.mandate_symbol}.",
+            )
+        else:
+            messages.info(request, f"This note was already imported; nothing changed. {' '.join(outcome.lines)}")
+        return redirect(f"{reverse('recommendation_list')}?situation={situation}")
+
+    form = forms.ImportUploadForm(request.POST, request.FILES)
+    context["upload_form"] = form
+    if not form.is_valid():
+        return render(request, "recommendations/import.html", context, status=400)
+    data = form.cleaned_data["note"]
+    try:
+        outcome = services.import_ieg_update(data=data, user=request.user, dry_run=True)
+    except NoteError as exc:
+        context["note_error"] = _note_error(exc, data)
+        return render(request, "recommendations/import.html", context, status=400)
+    context["outcome"] = outcome
+    labels = dict(Addressee.choices)
+    context["preview_rows"] = [
+        {"reference": ref, "addressee": labels.get(rec.addressee, rec.addressee), "text": rec.text}
+        for ref, rec in zip(outcome.references, outcome.parsed.recommendations)
+    ]
+    context["confirm_form"] = forms.ImportConfirmForm(initial={"token": forms.sign_upload(data)})
+    return render(request, "recommendations/import.html", context)
+
+
+def _note_error(exc: NoteError, data: bytes) -> dict:
+    """The importer's message, its line number, and that line's text when it can be read."""
+    text = ""
+    if exc.line:
+        try:
+            lines = decode_note(data).splitlines()
+            text = lines[exc.line - 1] if 0 < exc.line <= len(lines) else ""
+        except NoteError:
+            text = ""
+    return {"message": exc.message, "line": exc.line, "text": text}

@@ -1,0 +1,206 @@
+"""Forms: they parse and validate what people send. Choices are built from what the user
+may see or do (access.py), so a tampered id or value is a form error, never a write."""
+
+from __future__ import annotations
+
+import base64
+
+from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+
+from recommendations import access, selectors, services
+from recommendations.models import (
+    Addressee,
+    Entity,
+    ImplementationStatus,
+    MandateParagraph,
+    Recommendation,
+    StatusUpdate,
+    Uptake,
+)
+
+
+class ParagraphChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: MandateParagraph) -> str:
+        excerpt = obj.text if len(obj.text) <= 70 else obj.text[:67].rstrip() + "..."
+        return f"{obj.mandate.symbol} {obj.label}: {excerpt}"
+
+
+def _with_blank(choices, label: str) -> list[tuple[str, str]]:
+    return [("", label), *choices]
+
+
+# --- the list's filters ----------------------------------------------------------------------
+
+SORT_CHOICES = [
+    ("situation", "Situation and note order"),
+    ("reference", "Reference (A to Z)"),
+    ("-reference", "Reference (Z to A)"),
+    ("due", "Due date (soonest first)"),
+    ("-due", "Due date (latest first)"),
+    ("status", "Status"),
+    ("updated", "Last update (oldest first)"),
+    ("-updated", "Last update (newest first)"),
+]
+
+
+class RecommendationFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200, help_text="Words in the text or the reference")
+    situation = forms.ModelChoiceField(queryset=None, required=False, empty_label="All situations")
+    status = forms.ChoiceField(choices=_with_blank(ImplementationStatus.choices, "Any status"), required=False)
+    uptake = forms.ChoiceField(label="Council uptake", choices=_with_blank(Uptake.choices, "Any uptake"), required=False)
+    addressee = forms.ChoiceField(choices=_with_blank(Addressee.choices, "Any addressee"), required=False)
+    theme = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any theme")
+    owner = forms.ModelChoiceField(label="Owning entity", queryset=None, required=False, empty_label="Any entity")
+    paragraph = ParagraphChoiceField(label="Mandate paragraph", queryset=None, required=False, empty_label="Any paragraph")
+    stale = forms.BooleanField(
+        label="Stale only", required=False,
+        help_text=f"Open, with no update for {settings.WPS_STALE_AFTER_DAYS} days",
+    )
+    overdue = forms.BooleanField(label="Overdue only", required=False, help_text="Due date passed and still open")
+    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = selectors.filter_choices(user=user)
+        self.fields["situation"].queryset = choices["situations"]
+        self.fields["theme"].queryset = choices["themes"]
+        self.fields["owner"].queryset = choices["entities"]
+        self.fields["paragraph"].queryset = choices["paragraphs"]
+
+    def filters(self) -> dict:
+        """The valid filters; a bad one is dropped (and reported by the form's errors)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}
+
+
+# --- a status update -------------------------------------------------------------------------
+
+
+class StatusUpdateForm(forms.Form):
+    status = forms.ChoiceField(label="Implementation status", choices=ImplementationStatus.choices)
+    note = forms.CharField(
+        label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What has happened since the last update, in plain words.",
+    )
+    evidence = forms.CharField(
+        label="Evidence (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: a UN document symbol, such as S/2022/595, or a web link.",
+    )
+    visibility = forms.ChoiceField(label="Who may read this update", widget=forms.RadioSelect)
+
+    def __init__(self, *args, user, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = access.allowed_visibilities(user, recommendation)
+        self.fields["visibility"].choices = [(v, StatusUpdate.Visibility(v).label) for v in allowed]
+        self.fields["visibility"].initial = StatusUpdate.Visibility.INTERNAL
+        self.fields["status"].initial = recommendation.status
+
+    def clean_evidence(self) -> list[str]:
+        return services.clean_evidence(self.cleaned_data["evidence"].splitlines())
+
+
+# --- secretariat curation --------------------------------------------------------------------
+
+
+class AssignOwnerForm(forms.Form):
+    entity = forms.ModelChoiceField(
+        label="Add an owning entity", queryset=Entity.objects.order_by("name"), empty_label="Choose an entity"
+    )
+
+
+class RemoveOwnerForm(forms.Form):
+    entity = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entity"].queryset = recommendation.owners.all()
+
+
+class LinkParagraphForm(forms.Form):
+    paragraph = ParagraphChoiceField(label="Link a mandate paragraph", queryset=None, empty_label="Choose a paragraph")
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph"].queryset = selectors.situation_paragraphs(situation_id=recommendation.situation_id)
+
+
+class LinkedParagraphForm(forms.Form):
+    """Unlink or confirm: only a paragraph the recommendation is linked to."""
+
+    paragraph = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph"].queryset = recommendation.paragraphs.all()
+
+
+class DueDateForm(forms.Form):
+    due_on = forms.DateField(
+        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"], help_text="For example, 2023-05-31. Leave empty for no due date.",
+    )
+
+
+class UptakeForm(forms.Form):
+    uptake = forms.ChoiceField(label="Council uptake", choices=Uptake.choices)
+    paragraph = ParagraphChoiceField(
+        label="Paragraph of the new resolution that reflects it", queryset=None, required=False,
+        empty_label="None", help_text="Needed when the recommendation is reflected or partly reflected.",
+    )
+
+    def __init__(self, *args, recommendation: Recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paragraph"].queryset = selectors.situation_paragraphs(situation_id=recommendation.situation_id)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("uptake") in (Uptake.REFLECTED, Uptake.PARTLY_REFLECTED) and not cleaned.get("paragraph"):
+            self.add_error("paragraph", "Say which paragraph of the new resolution reflects it.")
+        return cleaned
+
+
+# --- import ----------------------------------------------------------------------------------
+
+_IMPORT_SALT = "recommendations.import-note"
+# Long enough to read a preview; short enough that an old page cannot replay an upload.
+IMPORT_TOKEN_MAX_AGE = 60 * 60
+
+
+class ImportUploadForm(forms.Form):
+    note = forms.FileField(
+        label="The note, as plain text",
+        help_text="The IEG update note converted from PDF to text (.txt), at most 5 MB.",
+    )
+
+    def clean_note(self) -> bytes:
+        upload = self.cleaned_data["note"]
+        if upload.size > settings.WPS_MAX_UPLOAD_BYTES:
+            raise ValidationError("The file is larger than 5 MB; a note's text is far smaller.")
+        data = upload.read()
+        if not data.strip():
+            raise ValidationError("The file is empty.")
+        return data
+
+
+def sign_upload(data: bytes) -> str:
+    """The uploaded bytes, signed, to carry from the preview to the confirmation in a
+    hidden field: no file on disk, nothing the client can swap."""
+    return signing.dumps(base64.b64encode(data).decode("ascii"), salt=_IMPORT_SALT, compress=True)
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_token(self) -> bytes:
+        try:
+            encoded = signing.loads(self.cleaned_data["token"], salt=_IMPORT_SALT, max_age=IMPORT_TOKEN_MAX_AGE)
+        except signing.SignatureExpired:
+            raise ValidationError("This preview is more than an hour old: upload the note again.") from None
+        except signing.BadSignature:
+            raise ValidationError("This preview cannot be confirmed: upload the note again.") from None
+        return base64.b64decode(encoded)

@@ -1,0 +1,408 @@
+"""Every read a page needs, permission-filtered through access.py and prefetched so that the
+number of queries does not grow with the data (tests/web/test_query_counts.py pins it).
+
+Keyword-only functions; they return querysets, lists or small dataclasses that templates
+read without touching the database again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+
+from recommendations import access
+from recommendations.dates import local_today, start_of_day
+from recommendations.models import (
+    OPEN_STATUSES,
+    Entity,
+    ImplementationStatus,
+    Mandate,
+    MandateParagraph,
+    Ownership,
+    ParagraphLink,
+    Recommendation,
+    Situation,
+    StatusUpdate,
+    Theme,
+    Uptake,
+)
+
+# --- shared predicates -----------------------------------------------------------------------
+
+
+def stale_before(*, today: dt.date | None = None) -> dt.datetime:
+    """A recommendation last updated before this instant (or never, and created before it)
+    is stale."""
+    today = today or local_today()
+    return start_of_day(today - dt.timedelta(days=settings.WPS_STALE_AFTER_DAYS))
+
+
+def stale_q(*, today: dt.date | None = None) -> Q:
+    """Open, and no status update for WPS_STALE_AFTER_DAYS (never updated counts from the
+    day it was created)."""
+    cutoff = stale_before(today=today)
+    return Q(status__in=OPEN_STATUSES) & (
+        Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def overdue_q(*, today: dt.date | None = None) -> Q:
+    """Due date passed and still open."""
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today or local_today())
+
+
+def current_mandates(*, situation_ids) -> dict[int, Mandate]:
+    """Each situation's current mandate: the one whose renewal is the nearest still to come,
+    else the one that expired last. One query."""
+    today = local_today()
+    chosen: dict[int, Mandate] = {}
+    mandates = Mandate.objects.filter(situation_id__in=list(situation_ids)).select_related("renews")
+    for mandate in mandates.order_by("situation_id", "expires_on"):
+        held = chosen.get(mandate.situation_id)
+        if held is None or held.expires_on < today:
+            # Ascending order: the first one not yet expired wins; until then keep the latest.
+            chosen[mandate.situation_id] = mandate
+    return chosen
+
+
+def cycle_start(*, mandate: Mandate | None, briefing_issued_on: dt.date) -> dt.date:
+    """The current renewal cycle begins when the current mandate took over from the one it
+    renews; with no earlier mandate known, at the briefing date."""
+    if mandate is not None and mandate.renews is not None:
+        return mandate.renews.expires_on
+    return briefing_issued_on
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+
+@dataclass
+class SituationRow:
+    situation: Situation
+    mandate: Mandate | None
+    days_left: int | None
+    total: int = 0
+    by_status: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, n)
+    by_uptake: list[tuple[str, str, int]] = field(default_factory=list)
+    stale: int = 0
+    overdue: int = 0
+    open: int = 0
+
+
+def dashboard_rows(*, user) -> list[SituationRow]:
+    """One row per situation the user may see, with its counts. Three queries whatever the
+    number of situations and recommendations."""
+    today = local_today()
+    situations = list(access.visible_situations(user).order_by("name"))
+    mandates = current_mandates(situation_ids=[s.pk for s in situations])
+    status_counts = {
+        f"s_{value}": Count("pk", filter=Q(status=value)) for value in ImplementationStatus.values
+    }
+    uptake_counts = {f"u_{value}": Count("pk", filter=Q(uptake=value)) for value in Uptake.values}
+    counts = {
+        row["situation_id"]: row
+        for row in Recommendation.objects.filter(situation__in=[s.pk for s in situations])
+        .values("situation_id")
+        .annotate(
+            total=Count("pk"),
+            stale=Count("pk", filter=stale_q(today=today)),
+            overdue=Count("pk", filter=overdue_q(today=today)),
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            **status_counts,
+            **uptake_counts,
+        )
+        .order_by()
+    }
+    rows = []
+    for situation in situations:
+        mandate = mandates.get(situation.pk)
+        row = SituationRow(
+            situation=situation, mandate=mandate,
+            days_left=mandate.days_to_renewal(today) if mandate else None,
+        )
+        found = counts.get(situation.pk)
+        if found:
+            row.total, row.stale, row.overdue, row.open = found["total"], found["stale"], found["overdue"], found["open"]
+            row.by_status = [(v, label, found[f"s_{v}"]) for v, label in ImplementationStatus.choices]
+            row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in Uptake.choices]
+        rows.append(row)
+    return rows
+
+
+def needs_update_this_cycle(*, user) -> list[Recommendation]:
+    """For a focal point: the open recommendations their entities own with no status update
+    since the current cycle began (DESIGN.md "Reminders"). Two queries."""
+    entities = access.user_entities(user)
+    recs = list(
+        Recommendation.objects.filter(
+            Exists(Ownership.objects.filter(recommendation=OuterRef("pk"), entity__in=entities)),
+            status__in=OPEN_STATUSES,
+            situation__in=access.visible_situations(user),
+        )
+        .select_related("situation", "briefing")
+        .order_by("due_on", "situation__name", "briefing__issued_on", "position")
+    )
+    mandates = current_mandates(situation_ids={r.situation_id for r in recs})
+    wanted = []
+    for rec in recs:
+        begins = cycle_start(mandate=mandates.get(rec.situation_id), briefing_issued_on=rec.briefing.issued_on)
+        if rec.last_update_at is None or rec.last_update_at < start_of_day(begins):
+            wanted.append(rec)
+    return wanted
+
+
+# --- the list and its CSV --------------------------------------------------------------------
+
+SORTS = {
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+    "due": (F("due_on").asc(nulls_last=True), "reference"),
+    "-due": (F("due_on").desc(nulls_last=True), "reference"),
+    "status": ("status", "reference"),
+    "updated": (F("last_update_at").asc(nulls_first=True), "reference"),
+    "-updated": (F("last_update_at").desc(nulls_last=True), "reference"),
+    "situation": ("situation__name", "briefing__issued_on", "position"),
+}
+DEFAULT_SORT = "situation"
+
+
+def filter_choices(*, user) -> dict[str, QuerySet]:
+    """The querysets the list's filter form offers: only what the user may see."""
+    return {
+        "situations": access.visible_situations(user).order_by("name"),
+        "themes": Theme.objects.order_by("name"),
+        "entities": Entity.objects.order_by("name"),
+        "paragraphs": MandateParagraph.objects.filter(mandate__in=access.visible_mandates(user))
+        .select_related("mandate")
+        .order_by("mandate__situation__name", "-mandate__expires_on", "position"),
+    }
+
+
+def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]:
+    """The recommendations the user may see, narrowed by the list's cleaned filters (keys of
+    forms.RecommendationFilterForm) and sorted. Lazy: the caller paginates or exports."""
+    recs = access.visible_recommendations(user)
+    if filters.get("situation"):
+        recs = recs.filter(situation=filters["situation"])
+    if filters.get("status"):
+        recs = recs.filter(status=filters["status"])
+    if filters.get("uptake"):
+        recs = recs.filter(uptake=filters["uptake"])
+    if filters.get("addressee"):
+        recs = recs.filter(addressee=filters["addressee"])
+    if filters.get("theme"):
+        recs = recs.filter(themes=filters["theme"])
+    if filters.get("owner"):
+        recs = recs.filter(Exists(Ownership.objects.filter(recommendation=OuterRef("pk"), entity=filters["owner"])))
+    if filters.get("paragraph"):
+        recs = recs.filter(
+            Exists(ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph=filters["paragraph"]))
+        )
+    if filters.get("stale"):
+        recs = recs.filter(stale_q())
+    if filters.get("overdue"):
+        recs = recs.filter(overdue_q())
+    if filters.get("q"):
+        for word in filters["q"].split():
+            recs = recs.filter(Q(text__icontains=word) | Q(reference__icontains=word))
+    return recs.order_by(*SORTS.get(filters.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+
+
+def with_list_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    """What a row of the list shows, fetched in a fixed number of queries."""
+    return recs.select_related("situation").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("name")),
+        Prefetch("owners", queryset=Entity.objects.order_by("name")),
+    )
+
+
+def csv_rows(*, user, recs: QuerySet[Recommendation]):
+    """Rows of the CSV export of ``recs`` (already permission-filtered), header first. The
+    latest note is the latest one the user may read: Council experts and focal points get
+    only notes shared with Council experts, whatever they own, so no internal note leaves
+    through an export."""
+    notes = StatusUpdate.objects.filter(recommendation=OuterRef("pk"))
+    if not access.is_secretariat(user):
+        notes = notes.filter(visibility=StatusUpdate.Visibility.SHARED)
+    latest = notes.order_by("-created_at", "-id")
+    recs = with_list_details(recs).select_related("briefing").prefetch_related(
+        Prefetch(
+            "paragraphlink_set",
+            queryset=ParagraphLink.objects.select_related("paragraph__mandate").order_by("paragraph__position"),
+        )
+    ).annotate(
+        latest_note=Coalesce(Subquery(latest.values("note")[:1]), None),
+        latest_note_at=Subquery(latest.values("created_at")[:1]),
+    )
+    today = local_today()
+    stale_cutoff = stale_before(today=today)
+    yield [
+        "reference", "situation", "briefing date", "text", "addressee", "themes", "owners",
+        "mandate paragraphs", "due date", "status", "last update", "uptake", "stale", "overdue",
+        "latest note", "latest note date",
+    ]
+    for rec in recs:
+        is_open = rec.status in OPEN_STATUSES
+        stale = is_open and ((rec.last_update_at or rec.created_at) < stale_cutoff)
+        overdue = is_open and rec.due_on is not None and rec.due_on < today
+        yield [
+            rec.reference,
+            rec.situation.name,
+            rec.briefing.issued_on.isoformat(),
+            rec.text,
+            rec.get_addressee_display(),
+            "; ".join(t.name for t in rec.themes.all()),
+            "; ".join(e.name for e in rec.owners.all()),
+            "; ".join(
+                f"{link.paragraph.mandate.symbol} {link.paragraph.label}"
+                + ("" if link.confirmed else " (suggested)")
+                for link in rec.paragraphlink_set.all()
+            ),
+            rec.due_on.isoformat() if rec.due_on else "",
+            rec.get_status_display(),
+            rec.last_update_at.date().isoformat() if rec.last_update_at else "",
+            rec.get_uptake_display(),
+            "yes" if stale else "no",
+            "yes" if overdue else "no",
+            rec.latest_note or "",
+            rec.latest_note_at.date().isoformat() if rec.latest_note_at else "",
+        ]
+
+
+# --- one recommendation ----------------------------------------------------------------------
+
+
+@dataclass
+class RecommendationDetail:
+    recommendation: Recommendation
+    themes: list[Theme]
+    ownerships: list[Ownership]
+    links: list[ParagraphLink]
+    updates: list[StatusUpdate]
+    can_update: bool
+    can_curate: bool
+    stale: bool
+    overdue: bool
+
+
+def recommendation_detail(*, user, recommendation: Recommendation) -> RecommendationDetail:
+    """Everything the recommendation page shows, in a fixed number of queries. ``updates``
+    holds only the updates this user may read (access.visible_status_updates)."""
+    rec = recommendation
+    can_update = access.can_update_status(user, rec)
+    can_curate = access.is_secretariat(user)
+    updates = rec.status_updates.all() if can_update else rec.status_updates.visible_to_council()
+    detail = RecommendationDetail(
+        recommendation=rec,
+        themes=list(rec.themes.order_by("name")),
+        ownerships=list(Ownership.objects.filter(recommendation=rec).select_related("entity").order_by("entity__name")),
+        links=list(
+            ParagraphLink.objects.filter(recommendation=rec)
+            .select_related("paragraph__mandate")
+            .order_by("paragraph__mandate__expires_on", "paragraph__position")
+        ),
+        updates=list(updates.select_related("author", "on_behalf_of").order_by("-created_at", "-id")),
+        can_update=can_update,
+        can_curate=can_curate,
+        stale=rec.status in OPEN_STATUSES and (rec.last_update_at or rec.created_at) < stale_before(),
+        overdue=rec.status in OPEN_STATUSES and rec.due_on is not None and rec.due_on < local_today(),
+    )
+    return detail
+
+
+def situation_paragraphs(*, situation_id: int) -> QuerySet[MandateParagraph]:
+    """The paragraphs of every mandate of a situation, newest mandate first: what a
+    recommendation may be linked to, or whose uptake a paragraph may record."""
+    return (
+        MandateParagraph.objects.filter(mandate__situation_id=situation_id)
+        .select_related("mandate")
+        .order_by("-mandate__expires_on", "position")
+    )
+
+
+# --- one mandate -----------------------------------------------------------------------------
+
+
+@dataclass
+class ParagraphRow:
+    paragraph: MandateParagraph
+    links: list[ParagraphLink]
+
+
+@dataclass
+class MandatePage:
+    mandate: Mandate
+    days_left: int
+    rows: list[ParagraphRow]
+    uncovered: list[MandateParagraph]
+    unlinked: list[Recommendation]
+    recommendation_count: int
+
+
+def mandate_page(*, user, mandate: Mandate) -> MandatePage:
+    """The mandate's paragraphs with the recommendations linked to each, the paragraphs no
+    recommendation covers (no link, suggested or confirmed), and the recommendations on the
+    mandate that are linked to none of its paragraphs. A recommendation is "on" the mandate
+    when its briefing quotes this mandate or it is linked to one of its paragraphs. Three
+    queries."""
+    visible = access.visible_recommendations(user)
+    links_qs = (
+        ParagraphLink.objects.filter(paragraph__mandate=mandate, recommendation__in=visible)
+        .select_related("recommendation")
+        .order_by("recommendation__briefing__issued_on", "recommendation__position")
+    )
+    paragraphs = list(
+        mandate.paragraphs.order_by("position").prefetch_related(Prefetch("paragraphlink_set", queryset=links_qs))
+    )
+    rows = [ParagraphRow(paragraph=p, links=list(p.paragraphlink_set.all())) for p in paragraphs]
+    # A recommendation linked to one of these paragraphs is linked by definition, so only
+    # those whose briefing quotes the mandate can be left out.
+    linked_here = ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph__mandate=mandate)
+    unlinked = list(
+        visible.filter(briefing__mandate=mandate)
+        .exclude(Exists(linked_here))
+        .select_related("situation")
+        .order_by("briefing__issued_on", "position")
+    )
+    linked_ids = {link.recommendation_id for row in rows for link in row.links}
+    return MandatePage(
+        mandate=mandate,
+        days_left=mandate.days_to_renewal(),
+        rows=rows,
+        uncovered=[row.paragraph for row in rows if not row.links],
+        unlinked=unlinked,
+        recommendation_count=len(linked_ids) + len(unlinked),
+    )
+
+
+__all__ = [
+    "DEFAULT_SORT",
+    "SORTS",
+    "csv_rows",
+    "current_mandates",
+    "cycle_start",
+    "dashboard_rows",
+    "filter_choices",
+    "filtered_recommendations",
+    "mandate_page",
+    "needs_update_this_cycle",
+    "overdue_q",
+    "recommendation_detail",
+    "situation_paragraphs",
+    "stale_before",
+    "stale_q",
+    "with_list_details",
+]

@@ -1,0 +1,104 @@
+"""Template helpers for the pages: status and uptake tags, days to renewal, the error
+summary. Output is built with format_html, so every value is escaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils.html import format_html
+
+from recommendations import access
+from recommendations.dates import format_days_left, local_today
+from recommendations.models import ImplementationStatus, StatusUpdate, Uptake
+
+register = template.Library()
+
+# Under these many days the renewal is near (amber) or imminent (red); UI.md.
+AMBER_UNDER = 30
+RED_UNDER = 14
+
+
+@register.simple_tag
+def status_tag(value: str):
+    """The status as a coloured tag that also says its word (never colour alone)."""
+    try:
+        label = ImplementationStatus(value).label
+    except ValueError:
+        label = value
+    return format_html('<strong class="tag tag--{}">{}</strong>', value, label)
+
+
+@register.simple_tag
+def uptake_tag(value: str):
+    try:
+        label = Uptake(value).label
+    except ValueError:
+        label = value
+    return format_html('<strong class="tag tag--uptake-{}">{}</strong>', value, label)
+
+
+@register.simple_tag
+def visibility_tag(value: str):
+    label = StatusUpdate.Visibility(value).label if value in StatusUpdate.Visibility.values else value
+    return format_html('<strong class="tag tag--{}">{}</strong>', value, label)
+
+
+@register.simple_tag
+def days_left(expires_on: dt.date | None, days: int | None = None):
+    """"34 days, 30 June 2023", amber under 30 days and red under 14 (or past)."""
+    if expires_on is None:
+        return ""
+    if days is None:
+        days = (expires_on - local_today()).days
+    level = "red" if days < RED_UNDER else "amber" if days < AMBER_UNDER else "ok"
+    return format_html('<span class="days days--{}">{}</span>', level, format_days_left(days, expires_on))
+
+
+@register.filter
+def long_date(value) -> str:
+    """30 June 2023 (no leading zero), for dates and datetimes."""
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"
+
+
+@register.filter
+def is_secretariat(user) -> bool:
+    return access.is_secretariat(user)
+
+
+@register.filter
+def evidence_href(item: str) -> str:
+    """A link for a piece of evidence: itself when it is a web link, the UN's document
+    resolver for a symbol."""
+    if item.startswith(("https://", "http://")):
+        return item
+    return "https://undocs.org/en/" + item
+
+
+@register.simple_tag
+def error_items(*forms):
+    """(href, message) for every error of the given forms, for the summary at the top of
+    the page; each links to its field."""
+    items = []
+    for form in forms:
+        if not form or not getattr(form, "errors", None):
+            continue
+        for message in form.non_field_errors():
+            items.append(("#main", message))
+        for name, errors in form.errors.items():
+            if name == "__all__":
+                continue
+            field = form[name] if name in form.fields else None
+            href = f"#{field.auto_id}" if field is not None and field.auto_id else "#main"
+            if field is not None and field.widget_type == "radioselect":
+                href += "_0"
+            for message in errors:
+                label = field.label if field is not None else name
+                items.append((href, f"{label}: {message}" if field is not None and field.is_hidden is False else message))
+    return items
