@@ -11,11 +11,19 @@ from django.test import Client
 from recommendations import services
 from recommendations.models import ParagraphLink, StatusUpdate
 
-INTERNAL_NOTE = "Internal: the mission's gender unit is short of two posts."
+# No character that HTML escapes, so a plain "in" finds them in a page.
+INTERNAL_NOTE = "Internal: the gender unit of the mission is short of two posts."
 SHARED_NOTE = "Shared: the transitional charter now cites the 30 percent quota."
 
 # Persona name -> attribute of the `personas` fixture (None: anonymous).
 PERSONAS = ("secretariat", "focalpoint", "mission", "expert", "ssd_expert", "nobody", "anonymous")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2 takes most of a test's time when every test creates the demo users; the
+    hasher is not what these tests are about."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
