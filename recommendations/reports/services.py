@@ -72,7 +72,7 @@ def _set_progress(report_id: int, percent: int) -> None:
 
 
 def report_filename(report: ProgressReport) -> str:
-    return f"{slugify(report.mandate.symbol)}-{report.audience}-v{report.pk}.pdf"
+    return f"{slugify(report.mandate.symbol.replace('/', ' '))}-{report.audience}-v{report.pk}.pdf"
 
 
 def generate_progress_report(*, report_id: int, today: dt.date | None = None) -> ProgressReport:

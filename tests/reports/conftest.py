@@ -45,3 +45,20 @@ def with_updates(demo):
         visibility=StatusUpdate.Visibility.INTERNAL,
     )
     return demo
+
+
+def grow_mali(demo, total: int = 300) -> None:
+    """Bring Mali to ``total`` recommendations, each new one owned by UN Women, linked to a
+    paragraph of the demo mandate and given one shared and one internal update."""
+    from tests import factories
+
+    briefing = factories.make_briefing(demo.mali, demo.mandate, issued_on=dt.date(2023, 4, 15))
+    extra = factories.make_recommendations(briefing, total - 12, owners=[demo.un_women])
+    for i, rec in enumerate(extra):
+        services.record_status_update(
+            recommendation=rec, author=demo.focalpoint, status="in_progress", note=f"Shared progress {i}.",
+            visibility=StatusUpdate.Visibility.SHARED,
+        )
+        services.record_status_update(
+            recommendation=rec, author=demo.secretariat, status="partial", note=f"Internal remark {i}.",
+        )
