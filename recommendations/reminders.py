@@ -141,9 +141,11 @@ def _open_owned(condition: Q):
             condition,
             recommendation__status__in=OPEN_STATUSES,
             recommendation__situation__is_active=True,
+            # In the same filter() as the join, so it speaks of the same user: an exclude()
+            # would drop the entity when any one of its focal points has no address.
             entity__group__user__is_active=True,
+            entity__group__user__email__gt="",
         )
-        .exclude(entity__group__user__email="")
         .values_list("entity__group__user", "recommendation__situation", "recommendation", "entity__name")
         .distinct()
     )
@@ -186,13 +188,15 @@ def week_period(situation_id: int, today: dt.date) -> str:
 # --- deciding who gets what ------------------------------------------------------------------
 
 
-def plan_digests(*, today: dt.date) -> list[Digest]:
+def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) -> list[Digest]:
     """The digests due on ``today``: renewal-cycle digests on the configured days before a
     current mandate expires, and on the weekly digest weekday the stale and overdue ones.
+    ``mandates``: ``current_mandates(today=today)``, when the caller has it already.
     Writes nothing. A query per reason, none per recommendation or recipient."""
     from recommendations import emails
 
-    mandates = current_mandates(today=today)
+    if mandates is None:
+        mandates = current_mandates(today=today)
     digests: list[Digest] = []
     users: dict[int, str] = {}
 
@@ -265,10 +269,10 @@ def plan_digests(*, today: dt.date) -> list[Digest]:
     return digests
 
 
-def _report_mandates(*, today: dt.date) -> list[Mandate]:
-    """Current mandates whose Council report is due on ``today``."""
+def _report_mandates(*, today: dt.date, mandates: dict[int, Mandate]) -> list[Mandate]:
+    """Of the current mandates, those whose Council report is due on ``today``."""
     days = settings.WPS_REPORT_DAYS_BEFORE_RENEWAL
-    return [m for m in current_mandates(today=today).values() if (m.expires_on - today).days == days]
+    return [m for m in mandates.values() if (m.expires_on - today).days == days]
 
 
 def _reports_module():
@@ -336,8 +340,9 @@ def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> Pas
     result = PassResult(today=today)
     reports = _reports_module()
     with transaction.atomic():
-        digests = plan_digests(today=today)
-        for mandate in _report_mandates(today=today):
+        mandates = current_mandates(today=today)
+        digests = plan_digests(today=today, mandates=mandates)
+        for mandate in _report_mandates(today=today, mandates=mandates):
             if reports is None:
                 log.warning("Council report of %s is due but recommendations.reports is missing", mandate.symbol)
                 continue

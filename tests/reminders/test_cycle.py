@@ -245,3 +245,6 @@ def test_users_without_email_or_inactive_get_nothing(demo):
     demo.mission.is_active = False
     demo.mission.save()
     assert run_day(dt.date(2023, 5, 1)) == []
+    # Another focal point of UN Women, with an address, still gets UN Women's digest.
+    services.add_focal_point(entity=demo.un_women, user=factories.make_user("deputy"))
+    assert sent_summary(run_day(dt.date(2023, 5, 31))) == [("deputy@example.org", renewal(30, 11))]
