@@ -68,6 +68,18 @@ def long_date(value) -> str:
 
 
 @register.filter
+def months(values) -> str:
+    """["2016-02", "2016-09"] -> "February 2016, September 2016"; anything else as given."""
+    words = []
+    for value in values or ():
+        try:
+            words.append(f"{dt.date.fromisoformat(value + '-01'):%B %Y}")
+        except (TypeError, ValueError):
+            words.append(str(value))
+    return ", ".join(words)
+
+
+@register.filter
 def is_secretariat(user) -> bool:
     return access.is_secretariat(user)
 
