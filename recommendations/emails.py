@@ -14,7 +14,7 @@ import re
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.text import Truncator
 
 from recommendations.dates import format_days_left
@@ -26,29 +26,21 @@ Kind = Reminder.Kind
 EXCERPT_CHARS = 120
 
 
-def _absolute(name: str, pk: int, fallback: str) -> str:
-    """SITE_URL + the path of URL ``name``; ``fallback`` (the path DESIGN.md fixes for the
-    page) while the URL name is not registered yet, so emails never fail on a missing route."""
-    try:
-        path = reverse(name, args=[pk])
-    except NoReverseMatch:
-        path = fallback
-    return settings.SITE_URL + path
+def _absolute(name: str, pk: int) -> str:
+    """An absolute link for an email: SITE_URL and the path of URL ``name``."""
+    return settings.SITE_URL + reverse(name, args=[pk])
 
 
 def recommendation_url(pk: int) -> str:
-    return _absolute("recommendation_detail", pk, f"/recommendations/{pk}/")
+    return _absolute("recommendation_detail", pk)
 
 
 def mandate_report_url(pk: int) -> str:
-    return _absolute("mandate_report", pk, f"/mandates/{pk}/report/")
+    return _absolute("mandate_report", pk)
 
 
-def report_download_url(pk: int) -> str | None:
-    try:
-        return settings.SITE_URL + reverse("report_download", args=[pk])
-    except NoReverseMatch:
-        return None
+def report_download_url(pk: int) -> str:
+    return _absolute("report_download", pk)
 
 
 def _plural(count: int, one: str, many: str) -> str:

@@ -275,14 +275,6 @@ def _report_mandates(*, today: dt.date, mandates: dict[int, Mandate]) -> list[Ma
     return [m for m in mandates.values() if (m.expires_on - today).days == days]
 
 
-def _reports_module():
-    try:
-        from recommendations import reports
-    except ImportError:  # the reports issue is not merged yet: no report to request
-        return None
-    return reports
-
-
 def _request_council_report(*, mandate: Mandate, today: dt.date) -> ProgressReport:
     """The automatic Council report of this mandate's cycle, requested at most once: the
     mandate row is locked so two passes at once serialise here, and a report requested by
@@ -301,9 +293,9 @@ def _request_council_report(*, mandate: Mandate, today: dt.date) -> ProgressRepo
     )
     if existing is not None:
         return existing
-    return _reports_module().request_progress_report(
-        mandate=mandate, audience=ProgressReport.Audience.COUNCIL, requested_by=None
-    )
+    from recommendations.reports import request_progress_report
+
+    return request_progress_report(mandate=mandate, audience=ProgressReport.Audience.COUNCIL, requested_by=None)
 
 
 def _report_digests(*, mandate: Mandate, report: ProgressReport | None, today: dt.date) -> list[Digest]:
@@ -338,14 +330,10 @@ def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> Pas
     of a current mandate, the Council report requested once (see
     ``_request_council_report``); sends queued on commit when ``queue``."""
     result = PassResult(today=today)
-    reports = _reports_module()
     with transaction.atomic():
         mandates = current_mandates(today=today)
         digests = plan_digests(today=today, mandates=mandates)
         for mandate in _report_mandates(today=today, mandates=mandates):
-            if reports is None:
-                log.warning("Council report of %s is due but recommendations.reports is missing", mandate.symbol)
-                continue
             if dry_run:
                 result.report_plans.append(f"would request the Council report of {mandate.symbol}")
                 digests += _report_digests(mandate=mandate, report=None, today=today)
