@@ -29,7 +29,7 @@ def text_of(response) -> str:
 
 def references_in(html: str) -> list[str]:
     """The references of the list's rows, in order."""
-    return re.findall(r'<th scope="row" data-label="Reference"><a href="/recommendations/\d+/">([^<]+)</a>', html)
+    return re.findall(r'<th scope="row" data-label="Reference"[^>]*><a href="/recommendations/\d+/">([^<]+)</a>', html)
 
 
 def csv_rows(response) -> list[dict]:
