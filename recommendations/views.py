@@ -56,10 +56,12 @@ def dashboard(request):
     """What needs attention now: each situation the user may see, and for a focal point their
     entities' recommendations that need an update this cycle."""
     entities = list(access.user_entities(request.user).order_by("name"))
+    needs_count, needs_update = selectors.needs_update_this_cycle(user=request.user) if entities else (0, [])
     return render(request, "recommendations/dashboard.html", {
         "rows": selectors.dashboard_rows(user=request.user),
         "entities": entities,
-        "needs_update": selectors.needs_update_this_cycle(user=request.user) if entities else [],
+        "needs_update": needs_update,
+        "needs_count": needs_count,
         "stale_days": settings.WPS_STALE_AFTER_DAYS,
     })
 

@@ -355,3 +355,13 @@ def test_status_update_shows_on_the_timeline_for_those_who_may_read_it(world, as
     assert "Half of the posts are filled." in text_of(as_user("secretariat").get(f"/recommendations/{world.rec.pk}/"))
     assert "Half of the posts are filled." not in text_of(as_user("expert").get(f"/recommendations/{world.rec.pk}/"))
     assert "Update recorded: partially implemented." in text_of(mission.get(f"/recommendations/{world.rec.pk}/"))
+
+
+def test_focal_point_dashboard_shows_the_25_due_soonest_and_counts_all(world, as_user):
+    soon = factories.make_recommendations(world.rec.briefing, 30, owners=[world.un_women], due_on=dt.date(2023, 4, 1))
+    owned = world.un_women.recommendations.count()
+    body = text_of(as_user("focalpoint").get("/"))
+    assert f"{owned} recommendations need your update: the 25 due soonest" in body
+    listed = re.findall(r'data-label="Reference"><a href="/recommendations/\d+/">([^<]+)<', body)
+    assert listed == [r.reference for r in soon[:25]]
+    assert f'<a href="/recommendations/?owner={world.un_women.pk}&amp;sort=due">Every recommendation UN Women owns</a>' in body
