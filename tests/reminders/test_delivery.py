@@ -146,3 +146,13 @@ def test_row_stuck_in_sending_is_not_sent_again(demo, smtp_server):
     out, _ = _command(T30)
     assert out.splitlines()[-1] == "1 email(s) sent, 0 failed (the next pass retries them)."
     assert len(smtp_server.handler.messages) == 2
+
+
+def test_beat_schedule_runs_the_daily_pass_once_a_day_at_the_configured_hour(settings):
+    from wpsfollowup.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["daily-pass"]
+    assert entry["task"] == run_daily_pass_task.name and entry["task"] in app.tasks
+    assert entry["schedule"].hour == {settings.WPS_DAILY_PASS_HOUR}
+    assert entry["schedule"].minute == {0}
+    assert app.conf.timezone == settings.TIME_ZONE
