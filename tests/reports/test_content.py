@@ -53,7 +53,7 @@ def test_demo_pdf_sections_and_counts(demo, audience, marking):
     # Each recommendation, in document order, with its facts.
     references = re.findall(r"MLI-2023-03-R\d\d Not started", text)
     assert references == [f"MLI-2023-03-R{n:02d} Not started" for n in range(1, 13)]
-    assert "Addressee Security Council Owners UN Women Due 31 May 2023 Status Not started Uptake Pending" in text
+    assert "Addressee: Security Council · Owners: UN Women · Due: 31 May 2023 · Status: Not started · Uptake: Pending · Briefing: 28 March 2023" in text
     assert "OP 26 (c) (suggested): to assist the Malian Transition Government" in text
     assert text.count("No update this cycle.") == 12
 
