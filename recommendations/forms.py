@@ -122,6 +122,13 @@ class StatusUpdateForm(forms.Form):
         self.fields["visibility"].choices = [(v, StatusUpdate.Visibility(v).label) for v in allowed]
         self.fields["visibility"].initial = StatusUpdate.Visibility.INTERNAL
         self.fields["status"].initial = recommendation.status
+        if access.is_secretariat(user):
+            # The secretariat may record an update on an owning entity's behalf (DESIGN.md).
+            self.fields["on_behalf_of"] = forms.ModelChoiceField(
+                label="On behalf of", required=False, queryset=recommendation.owners.order_by("name"),
+                empty_label="The secretariat itself", widget=QuickSelect,
+                help_text="An owning entity that reported this to the secretariat, if any.",
+            )
 
     def clean_evidence(self) -> list[str]:
         return services.clean_evidence(self.cleaned_data["evidence"].splitlines())

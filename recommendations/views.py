@@ -171,7 +171,7 @@ def record_update(request, pk):
     try:
         services.record_status_update(
             recommendation=rec, author=request.user, status=data["status"], note=data["note"],
-            evidence=data["evidence"], visibility=data["visibility"],
+            evidence=data["evidence"], visibility=data["visibility"], on_behalf_of=data.get("on_behalf_of"),
         )
     except ValidationError as exc:
         form.add_error(None, exc)

@@ -4,6 +4,14 @@
 (function () {
   "use strict";
   document.querySelectorAll("form[data-auto-submit]").forEach(function (form) {
+    // Say so, since the page changes without a button press.
+    var heading = form.querySelector("h2");
+    if (heading) {
+      var note = document.createElement("p");
+      note.className = "hint";
+      note.textContent = "The list updates as soon as you change a choice.";
+      heading.insertAdjacentElement("afterend", note);
+    }
     form.addEventListener("change", function (event) {
       var target = event.target;
       if (target.matches("select, input[type=checkbox]")) {

@@ -148,3 +148,23 @@ def test_secretariat_controls_do_what_they_say(world, as_user):
     assert "Due date set" not in client.get(f"{url}/").content.decode()
     assert client.post(f"{url}/paragraphs/unlink/", {"unlink-paragraph": world.free_paragraph.pk}).status_code == 302
     assert (world.free_paragraph.pk, True) not in snapshot(world.rec).links
+
+
+def test_secretariat_records_on_an_owners_behalf_and_only_an_owners(world, as_user):
+    client = as_user("secretariat")
+    url = f"/recommendations/{world.rec.pk}/updates/"
+    before = snapshot(world.rec)
+    response = client.post(url, {
+        "update-status": "partial", "update-visibility": "shared", "update-on_behalf_of": world.un_women.pk,
+    })
+    assert response.status_code == 400
+    assert "On behalf of: Select a valid choice." in response.content.decode()
+    assert snapshot(world.rec) == before
+    response = client.post(url, {
+        "update-status": "partial", "update-visibility": "shared", "update-on_behalf_of": world.minusma.pk,
+    })
+    assert response.status_code == 302
+    update = StatusUpdate.objects.filter(recommendation=world.rec).first()
+    assert (update.author, update.on_behalf_of) == (world.secretariat, world.minusma)
+    # A focal point's form has no such field: their own entity is recorded.
+    assert "update-on_behalf_of" not in as_user("mission").get(f"/recommendations/{world.rec.pk}/").content.decode()
