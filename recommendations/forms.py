@@ -74,7 +74,10 @@ class RecommendationFilterForm(forms.Form):
     addressee = forms.ChoiceField(choices=_with_blank(Addressee.choices, "Any addressee"), required=False)
     theme = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any theme")
     owner = forms.ModelChoiceField(label="Owning entity", queryset=None, required=False, empty_label="Any entity")
-    paragraph = ParagraphChoiceField(label="Mandate paragraph", queryset=None, required=False, empty_label="Any paragraph")
+    paragraph = ParagraphChoiceField(
+        label="Mandate paragraph", queryset=None, required=False, empty_label="Any paragraph",
+        help_text="Lists the paragraphs of the situation chosen above.",
+    )
     stale = forms.BooleanField(
         label="Stale only", required=False,
         help_text=f"Open, with no update for {settings.WPS_STALE_AFTER_DAYS} days",
@@ -91,7 +94,19 @@ class RecommendationFilterForm(forms.Form):
         self.fields["situation"].queryset = choices["situations"]
         self.fields["theme"].queryset = choices["themes"]
         self.fields["owner"].queryset = choices["entities"]
-        self.fields["paragraph"].queryset = choices["paragraphs"]
+        # Any visible paragraph is a valid choice (a link from a mandate page names one), but
+        # the select lists only the chosen situation's: all thirty situations' paragraphs
+        # would make a list of hundreds that nobody can use.
+        field = self.fields["paragraph"]
+        field.queryset = choices["paragraphs"]
+        situation = str(self.data.get("situation", "")) if self.is_bound else ""
+        selected = str(self.data.get("paragraph", "")) if self.is_bound else ""
+        shown = field.queryset.filter(mandate__situation_id=situation) if situation.isdigit() else (
+            field.queryset.filter(pk=selected) if selected.isdigit() else field.queryset.none()
+        )
+        field.widget.choices = lambda: [("", field.empty_label)] + [
+            (p.pk, field.label_from_instance(p)) for p in shown
+        ]
 
     def filters(self) -> dict:
         """The valid filters; a bad one is dropped (and reported by the form's errors)."""

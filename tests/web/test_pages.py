@@ -135,6 +135,11 @@ def test_list_filters(world, as_user):
     ]
     assert refs(f"{mali}&sort=-reference") == sorted(refs(mali), reverse=True)
     assert refs(f"{mali}&uptake=reflected") == []
+    # The paragraph select lists the chosen situation's paragraphs only.
+    option = f'<option value="{world.free_paragraph.pk}">S/RES/2640 (2022) {world.free_paragraph.label}:'
+    assert option in text_of(client.get(f"/recommendations/?{mali}"))
+    assert option not in text_of(client.get("/recommendations/"))
+    assert option not in text_of(client.get(f"/recommendations/?situation={world.south_sudan.pk}"))
 
 
 def test_list_pages_fifty_at_a_time_and_csv_exports_exactly_the_filtered_list(world, as_user):
