@@ -259,7 +259,7 @@ def test_import_preview_then_confirm(secretary):
     body = text_of(response)
     assert Briefing.objects.count() == 0 and Recommendation.objects.count() == 0
     assert "12 recommendations to create" in body
-    assert [f"MLI-2023-03-R{i:02d}" for i in range(1, 13)] == re.findall(r'data-label="Reference">(MLI-[^<]+)<', body)
+    assert [f"MLI-2023-03-R{i:02d}" for i in range(1, 13)] == re.findall(r'data-label="Reference" class="nowrap">(MLI-[^<]+)<', body)
     assert "S/RES/2640 (2022) (MINUSMA), expires 30 June 2023: new, 22 paragraphs to add" in body
     assert "February 2016, September 2016, May 2017, June 2018, May 2020, April 2021" in body
     token = re.search(r'name="token" value="([^"]+)"', body).group(1)
