@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
@@ -108,6 +108,20 @@ def can_see_internal_notes(user: AnyUser, recommendation: Recommendation) -> boo
     """Secretariat-internal notes are for the secretariat and the owning entities' focal
     points; never for Council experts."""
     return can_update_status(user, recommendation)
+
+
+def internal_notes_visible_q(user: AnyUser) -> Q | None:
+    """A filter on Recommendation rows whose internal notes the user may read, for use in
+    one query over many rows; None when they may read them on every row (the secretariat).
+    The same rule as can_see_internal_notes."""
+    if is_secretariat(user):
+        return None
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    updatable = get_objects_for_user(
+        user, UPDATE_STATUS_PERM, klass=Recommendation, accept_global_perms=False, with_superuser=False
+    )
+    return Q(pk__in=updatable.values("pk"))
 
 
 def visible_status_updates(user: AnyUser, recommendation: Recommendation) -> QuerySet[StatusUpdate]:

@@ -12,7 +12,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import (
+    Case,
+    CharField,
     Count,
+    DateTimeField,
     Exists,
     F,
     OuterRef,
@@ -20,8 +23,10 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
+    When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from recommendations import access
@@ -52,18 +57,48 @@ def stale_before(*, today: dt.date | None = None) -> dt.datetime:
     return start_of_day(today - dt.timedelta(days=settings.WPS_STALE_AFTER_DAYS))
 
 
-def stale_q(*, today: dt.date | None = None) -> Q:
+def stale_q(*, today: dt.date | None = None, status: str = "status", updated: str = "last_update_at") -> Q:
     """Open, and no status update for WPS_STALE_AFTER_DAYS (never updated counts from the
-    day it was created)."""
+    day it was created). ``status`` and ``updated`` name the fields to test: the stored
+    ones, or the shown_* annotations of with_shown_status."""
     cutoff = stale_before(today=today)
-    return Q(status__in=OPEN_STATUSES) & (
-        Q(last_update_at__lt=cutoff) | Q(last_update_at__isnull=True, created_at__lt=cutoff)
+    return Q(**{f"{status}__in": OPEN_STATUSES}) & (
+        Q(**{f"{updated}__lt": cutoff}) | Q(**{f"{updated}__isnull": True}, created_at__lt=cutoff)
     )
 
 
-def overdue_q(*, today: dt.date | None = None) -> Q:
+def overdue_q(*, today: dt.date | None = None, status: str = "status") -> Q:
     """Due date passed and still open."""
-    return Q(status__in=OPEN_STATUSES, due_on__lt=today or local_today())
+    return Q(**{f"{status}__in": OPEN_STATUSES}, due_on__lt=today or local_today())
+
+
+def with_shown_status(recs: QuerySet[Recommendation], *, user) -> QuerySet[Recommendation]:
+    """``recs`` annotated with ``shown_status`` and ``shown_update_at``: the status and time
+    of the latest update this user may read. Council experts, and focal points on what their
+    entity does not own, never read an internal update, so its status and date do not show
+    either (pages, counts, filters, exports); they see the latest shared update, or "not
+    started" when there is none. Everyone else sees the stored status. In the same query."""
+    insider = access.internal_notes_visible_q(user)
+    if insider is None:
+        return recs.annotate(shown_status=F("status"), shown_update_at=F("last_update_at"))
+    shared = StatusUpdate.objects.filter(
+        recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
+    ).order_by("-created_at", "-id")
+    return recs.annotate(
+        shown_status=Case(
+            When(insider, then=F("status")),
+            default=Coalesce(Subquery(shared.values("status")[:1]), Value(ImplementationStatus.NOT_STARTED)),
+            output_field=CharField(),
+        ),
+        shown_update_at=Case(
+            When(insider, then=F("last_update_at")),
+            default=Subquery(shared.values("created_at")[:1]),
+            output_field=DateTimeField(),
+        ),
+    )
+
+
+SHOWN = {"status": "shown_status", "updated": "shown_update_at"}
 
 
 def current_mandates(*, situation_ids) -> dict[int, Mandate]:
@@ -111,18 +146,18 @@ def dashboard_rows(*, user) -> list[SituationRow]:
     situations = list(access.visible_situations(user).order_by("name"))
     mandates = current_mandates(situation_ids=[s.pk for s in situations])
     status_counts = {
-        f"s_{value}": Count("pk", filter=Q(status=value)) for value in ImplementationStatus.values
+        f"s_{value}": Count("pk", filter=Q(shown_status=value)) for value in ImplementationStatus.values
     }
     uptake_counts = {f"u_{value}": Count("pk", filter=Q(uptake=value)) for value in Uptake.values}
     counts = {
         row["situation_id"]: row
-        for row in Recommendation.objects.filter(situation__in=[s.pk for s in situations])
+        for row in with_shown_status(Recommendation.objects.filter(situation__in=[s.pk for s in situations]), user=user)
         .values("situation_id")
         .annotate(
             total=Count("pk"),
-            stale=Count("pk", filter=stale_q(today=today)),
-            overdue=Count("pk", filter=overdue_q(today=today)),
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            stale=Count("pk", filter=stale_q(today=today, **SHOWN)),
+            overdue=Count("pk", filter=overdue_q(today=today, status="shown_status")),
+            open=Count("pk", filter=Q(shown_status__in=OPEN_STATUSES)),
             **status_counts,
             **uptake_counts,
         )
@@ -188,9 +223,9 @@ SORTS = {
     "-reference": ("-reference",),
     "due": (F("due_on").asc(nulls_last=True), "reference"),
     "-due": (F("due_on").desc(nulls_last=True), "reference"),
-    "status": ("status", "reference"),
-    "updated": (F("last_update_at").asc(nulls_first=True), "reference"),
-    "-updated": (F("last_update_at").desc(nulls_last=True), "reference"),
+    "status": ("shown_status", "reference"),
+    "updated": (F("shown_update_at").asc(nulls_first=True), "reference"),
+    "-updated": (F("shown_update_at").desc(nulls_last=True), "reference"),
     "situation": ("situation__name", "briefing__issued_on", "position"),
 }
 DEFAULT_SORT = "situation"
@@ -211,11 +246,11 @@ def filter_choices(*, user) -> dict[str, QuerySet]:
 def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]:
     """The recommendations the user may see, narrowed by the list's cleaned filters (keys of
     forms.RecommendationFilterForm) and sorted. Lazy: the caller paginates or exports."""
-    recs = access.visible_recommendations(user)
+    recs = with_shown_status(access.visible_recommendations(user), user=user)
     if filters.get("situation"):
         recs = recs.filter(situation=filters["situation"])
     if filters.get("status"):
-        recs = recs.filter(status=filters["status"])
+        recs = recs.filter(shown_status=filters["status"])
     if filters.get("uptake"):
         recs = recs.filter(uptake=filters["uptake"])
     if filters.get("addressee"):
@@ -229,9 +264,9 @@ def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]
             Exists(ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph=filters["paragraph"]))
         )
     if filters.get("stale"):
-        recs = recs.filter(stale_q())
+        recs = recs.filter(stale_q(**SHOWN))
     if filters.get("overdue"):
-        recs = recs.filter(overdue_q())
+        recs = recs.filter(overdue_q(status="shown_status"))
     if filters.get("q"):
         for word in filters["q"].split():
             recs = recs.filter(Q(text__icontains=word) | Q(reference__icontains=word))
@@ -263,8 +298,8 @@ def csv_rows(*, user, recs: QuerySet[Recommendation]):
             latest_note=Subquery(latest.values("note")[:1]),
             latest_note_at=Subquery(latest.values("created_at")[:1]),
         ).values_list(
-            "pk", "reference", "situation__name", "briefing__issued_on", "text", "addressee", "due_on", "status",
-            "last_update_at", "created_at", "uptake", "latest_note", "latest_note_at",
+            "pk", "reference", "situation__name", "briefing__issued_on", "text", "addressee", "due_on", "shown_status",
+            "shown_update_at", "created_at", "uptake", "latest_note", "latest_note_at",
         )
     )
     ids = recs.values("pk")
@@ -333,6 +368,9 @@ class RecommendationDetail:
     ownerships: list[Ownership]
     links: list[ParagraphLink]
     updates: list[StatusUpdate]
+    # The status and time of the latest update in ``updates`` (with_shown_status's rule).
+    status: str
+    last_update_at: dt.datetime | None
     can_update: bool
     can_curate: bool
     stale: bool
@@ -346,6 +384,13 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
     can_update = access.can_update_status(user, rec)
     can_curate = access.is_secretariat(user)
     updates = rec.status_updates.all() if can_update else rec.status_updates.visible_to_council()
+    updates = list(updates.select_related("author", "on_behalf_of").order_by("-created_at", "-id"))
+    if can_update:
+        status, last_update_at = rec.status, rec.last_update_at
+    else:
+        status = updates[0].status if updates else ImplementationStatus.NOT_STARTED
+        last_update_at = updates[0].created_at if updates else None
+    is_open = status in OPEN_STATUSES
     detail = RecommendationDetail(
         recommendation=rec,
         themes=list(rec.themes.order_by("name")),
@@ -355,11 +400,13 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
             .select_related("paragraph__mandate")
             .order_by("paragraph__mandate__expires_on", "paragraph__position")
         ),
-        updates=list(updates.select_related("author", "on_behalf_of").order_by("-created_at", "-id")),
+        updates=updates,
+        status=status,
+        last_update_at=last_update_at,
         can_update=can_update,
         can_curate=can_curate,
-        stale=rec.status in OPEN_STATUSES and (rec.last_update_at or rec.created_at) < stale_before(),
-        overdue=rec.status in OPEN_STATUSES and rec.due_on is not None and rec.due_on < local_today(),
+        stale=is_open and (last_update_at or rec.created_at) < stale_before(),
+        overdue=is_open and rec.due_on is not None and rec.due_on < local_today(),
     )
     return detail
 
@@ -409,11 +456,19 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
         mandate.paragraphs.order_by("position").prefetch_related(Prefetch("paragraphlink_set", queryset=links_qs))
     )
     rows = [ParagraphRow(paragraph=p, links=list(p.paragraphlink_set.all())) for p in paragraphs]
+    # The status each linked recommendation shows to this user, in one more query.
+    linked = {link.recommendation for row in rows for link in row.links}
+    shown = dict(
+        with_shown_status(Recommendation.objects.filter(pk__in=[r.pk for r in linked]), user=user)
+        .values_list("pk", "shown_status")
+    )
+    for rec in linked:
+        rec.shown_status = shown.get(rec.pk, rec.status)
     # A recommendation linked to one of these paragraphs is linked by definition, so only
     # those whose briefing quotes the mandate can be left out.
     linked_here = ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph__mandate=mandate)
     unlinked = list(
-        visible.filter(briefing__mandate=mandate)
+        with_shown_status(visible, user=user).filter(briefing__mandate=mandate)
         .exclude(Exists(linked_here))
         .select_related("situation")
         .order_by("briefing__issued_on", "position")

@@ -122,7 +122,7 @@ def test_list_filters(world, as_user):
     assert len(refs(f"{mali}&overdue=on")) == 12
     assert refs(f"{mali}&stale=on") == []
     old = list(world.mali.recommendations.order_by("position"))[5:8]
-    Recommendation.objects.filter(pk__in=[r.pk for r in old]).update(created_at=timezone.now() - dt.timedelta(days=91))
+    Recommendation.objects.filter(pk__in=[r.pk for r in old]).update(created_at=timezone.now() - dt.timedelta(days=100))
     assert refs(f"{mali}&stale=on") == [r.reference for r in old]
     assert refs(f"{mali}&paragraph={world.suggested_paragraph.pk}") == [
         r.reference for r in Recommendation.objects.filter(paragraphs=world.suggested_paragraph).order_by("position")
