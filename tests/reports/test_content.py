@@ -101,7 +101,7 @@ def test_html_page_shows_the_same_content(demo, client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "<h1 id=\"report-title\">Progress report on women, peace and security recommendations: Mali</h1>" in html
-    assert html.count('class="report-rec"') == 12
+    assert html.count('class="report-rec-title"') == 12
     assert "6 of 22 mandate paragraphs not covered by any recommendation." in html
     assert '<svg class="report-chart"' in html
     assert 'href="/static/css/print.css" media="print"' in html
