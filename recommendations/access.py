@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
@@ -25,6 +25,8 @@ from recommendations.models import (
     Mandate,
     ProgressReport,
     Recommendation,
+    RecommendationGroupObjectPermission,
+    RecommendationUserObjectPermission,
     Situation,
     StatusUpdate,
 )
@@ -113,15 +115,23 @@ def can_see_internal_notes(user: AnyUser, recommendation: Recommendation) -> boo
 def internal_notes_visible_q(user: AnyUser) -> Q | None:
     """A filter on Recommendation rows whose internal notes the user may read, for use in
     one query over many rows; None when they may read them on every row (the secretariat).
-    The same rule as can_see_internal_notes."""
+    The same rule as can_see_internal_notes, written as correlated EXISTS on guardian's
+    direct-FK tables (the equivalent of get_objects_for_user with accept_global_perms=False)
+    so that each row is one index lookup instead of a scan of every recommendation."""
     if is_secretariat(user):
         return None
     if not user.is_authenticated:
         return Q(pk__in=[])
-    updatable = get_objects_for_user(
-        user, UPDATE_STATUS_PERM, klass=Recommendation, accept_global_perms=False, with_superuser=False
+    perm = {"permission__codename": "update_status", "permission__content_type__app_label": "recommendations"}
+    return Q(
+        Exists(RecommendationUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user, **perm))
+    ) | Q(
+        Exists(
+            RecommendationGroupObjectPermission.objects.filter(
+                content_object=OuterRef("pk"), group__user=user, **perm
+            )
+        )
     )
-    return Q(pk__in=updatable.values("pk"))
 
 
 def visible_status_updates(user: AnyUser, recommendation: Recommendation) -> QuerySet[StatusUpdate]:
