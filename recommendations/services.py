@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -270,20 +270,32 @@ def import_ieg_update(*, data: bytes, situation_name: str | None = None, user=No
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     existing = Briefing.objects.filter(sha256=sha256).select_related("situation", "mandate").first()
     if existing is not None:
-        outcome = ImportOutcome(
-            created=False, dry_run=dry_run, parsed=parsed, sha256=sha256, briefing_id=existing.pk,
-            situation=existing.situation.name, mandate_symbol=existing.mandate.symbol if existing.mandate else "",
-            references=list(existing.recommendations.order_by("position").values_list("reference", flat=True)),
-        )
-        outcome.lines = [f"Already imported on {existing.imported_at:%d %B %Y}: {existing.title}; nothing changed."]
-        return outcome
-    with transaction.atomic():
-        outcome = _import_parsed(parsed, text=text, sha256=sha256, situation_name=situation_name, user=user)
-        outcome.dry_run = dry_run
-        if dry_run:
-            outcome.briefing_id = None
-            transaction.set_rollback(True)
+        return _already_imported(existing, parsed=parsed, dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            outcome = _import_parsed(parsed, text=text, sha256=sha256, situation_name=situation_name, user=user)
+            outcome.dry_run = dry_run
+            if dry_run:
+                outcome.briefing_id = None
+                transaction.set_rollback(True)
+    except IntegrityError:
+        # The same note imported at the same moment by someone else (two confirm clicks):
+        # the unique hash let one through, and this one is the same note again.
+        existing = Briefing.objects.filter(sha256=sha256).select_related("situation", "mandate").first()
+        if existing is None:
+            raise
+        return _already_imported(existing, parsed=parsed, dry_run=dry_run)
     outcome.lines = describe_import(outcome)
+    return outcome
+
+
+def _already_imported(existing: Briefing, *, parsed: ParsedNote, dry_run: bool) -> ImportOutcome:
+    outcome = ImportOutcome(
+        created=False, dry_run=dry_run, parsed=parsed, sha256=existing.sha256, briefing_id=existing.pk,
+        situation=existing.situation.name, mandate_symbol=existing.mandate.symbol if existing.mandate else "",
+        references=list(existing.recommendations.order_by("position").values_list("reference", flat=True)),
+    )
+    outcome.lines = [f"Already imported on {existing.imported_at:%d %B %Y}: {existing.title}; nothing changed."]
     return outcome
 
 

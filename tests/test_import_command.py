@@ -202,3 +202,40 @@ def test_import_is_one_transaction(tmp_path):
         _import(_bad(tmp_path, "niger.txt", other))
     assert _counts() == before
     assert not Situation.objects.filter(name="Niger").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor == "sqlite",
+    reason="the in-memory SQLite test database has no concurrent writers; the PostgreSQL run covers it",
+)
+def test_the_same_note_imported_twice_at_once_is_imported_once():
+    """Two confirm clicks at the same moment: one import, and the other is told it is the
+    same note, not shown an error."""
+    import threading
+
+    from django.db import connection
+
+    from recommendations.services import import_ieg_update
+
+    data = SAMPLE.read_bytes()
+    barrier = threading.Barrier(2)
+    outcomes, errors = [], []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(import_ieg_update(data=data))
+        except Exception as exc:  # pragma: no cover - the assertion below shows it
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(o.created for o in outcomes) == [False, True]
+    assert Briefing.objects.count() == 1 and Recommendation.objects.count() == 12
