@@ -140,3 +140,16 @@ def test_generate_report_command_refuses_a_missing_folder(demo, tmp_path):
         call_command("generate_report", "--mandate", "S/RES/2640 (2022)", "--audience", "council",
                      "--output", str(tmp_path / "nope" / "x.pdf"))
     assert ProgressReport.objects.count() == 0
+
+
+def test_rendering_leaves_the_garbage_collector_as_it_found_it(demo):
+    import gc
+
+    from recommendations.reports import build_report_context
+    from recommendations.reports.pdf import render_report_pdf
+    from tests.reports.conftest import REPORT_DAY
+
+    context = build_report_context(mandate=demo.mandate, audience="council", today=REPORT_DAY)
+    assert gc.isenabled()
+    render_report_pdf(context)
+    assert gc.isenabled()

@@ -141,3 +141,13 @@ def test_versions_block_lists_what_each_may_read(personas, client, versions):
     page = _as(client, personas, "focalpoint").get(url).content.decode()
     assert page.count("Download PDF") == 1
     assert "Generate report" not in page
+
+
+def test_mandate_page_holds_the_reports_block(personas, client, versions):
+    url = f"/mandates/{personas.mandate.pk}/"
+    page = _as(client, personas, "secretariat").get(url).content.decode()
+    assert '<section class="section report-panel" id="reports"' in page
+    assert "Generate report" in page and page.count("Download PDF") == 2
+    assert f'<input type="hidden" name="next" value="{url}">' in page
+    page = _as(client, personas, "mission").get(url).content.decode()
+    assert "Generate report" not in page and page.count("Download PDF") == 1
