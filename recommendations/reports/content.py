@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, Min, OuterRef, Prefetch
+from django.db.models import CharField, Exists, F, Min, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from recommendations.dates import format_days_left, local_today, start_of_day
 from recommendations.models import (
@@ -83,6 +84,9 @@ class LinkedParagraph:
 @dataclass
 class ReportItem:
     recommendation: Recommendation
+    # The status this audience may know (see build_report_context).
+    status: str
+    status_label: str
     owners: list[str]
     paragraphs: list[LinkedParagraph]
     updates: list[StatusUpdate]
@@ -120,7 +124,9 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     the number of recommendations, paragraphs and updates.
 
     ``audience`` is a ProgressReport.Audience value; for the Council only updates shared with
-    Council experts are read. Raises ValueError for an unknown audience."""
+    Council experts are read, and a recommendation's status is that of its latest shared
+    update ("not started" without one), so an internal update's status does not show either
+    (as on the pages, selectors.with_shown_status). Raises ValueError for an unknown audience."""
     if audience not in ProgressReport.Audience.values:
         raise ValueError(f"Unknown audience {audience!r}.")
     today = today or local_today()
@@ -130,10 +136,20 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     updates = StatusUpdate.objects.select_related("author", "on_behalf_of").order_by("created_at", "id")
     if audience == ProgressReport.Audience.COUNCIL:
         updates = updates.visible_to_council()
+        latest_shared = StatusUpdate.objects.filter(
+            recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
+        ).order_by("-created_at")
+        shown_status = Coalesce(
+            Subquery(latest_shared.values("status")[:1]), Value(ImplementationStatus.NOT_STARTED),
+            output_field=CharField(),
+        )
+    else:
+        shown_status = F("status")
     if since is not None:
         updates = updates.filter(created_at__gte=start_of_day(since))
     recommendations = list(
         Recommendation.objects.filter(situation_id=mandate.situation_id)
+        .annotate(shown_status=shown_status)
         .select_related("briefing", "uptake_paragraph")
         .prefetch_related(
             Prefetch(
@@ -158,6 +174,8 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
         items.append(
             ReportItem(
                 recommendation=rec,
+                status=rec.shown_status,
+                status_label=ImplementationStatus(rec.shown_status).label,
                 owners=[o.entity.name for o in rec.report_ownerships],
                 paragraphs=[
                     LinkedParagraph(
@@ -180,7 +198,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     uncovered = [p for p in paragraphs if not p.covered]
 
     status_rows = [
-        CountRow(value, label, sum(1 for r in recommendations if r.status == value), STATUS_COLOURS[value])
+        CountRow(value, label, sum(1 for r in recommendations if r.shown_status == value), STATUS_COLOURS[value])
         for value, label in ImplementationStatus.choices
     ]
     uptake_rows = [

@@ -75,14 +75,19 @@ def test_council_report_never_holds_an_internal_note(with_updates, client):
     assert INTERNAL_NOTE not in council
     assert "Internal-note" not in council
     assert "1 update this cycle; 11 with no update this cycle" in council
-    # The status itself is the recommendation's current one, whoever recorded it.
-    assert "Not started 10 In progress 1 Partially implemented 1" in council
+    # R02's status came from an internal update: the Council sees the latest shared status
+    # ("not started" without one), as on the pages.
+    assert "Not started 11 In progress 1 Partially implemented 0" in council
+    assert "MLI-2023-03-R02 Not started No update this cycle" in council
+    assert "Status: Partially implemented" not in council
 
     secretariat = pdf_text(_pdf(demo.mandate, "secretariat")[0])
     assert SHARED_NOTE in secretariat
     assert INTERNAL_NOTE in secretariat
     assert "Partially implemented — Secretariat (Secretariat; internal note)" in secretariat
     assert "2 updates this cycle; 10 with no update this cycle" in secretariat
+    assert "Not started 10 In progress 1 Partially implemented 1" in secretariat
+    assert "MLI-2023-03-R02 Partially implemented" in secretariat
 
     client.force_login(demo.expert)
     page = client.get(f"/mandates/{demo.mandate.pk}/report/").content.decode()
@@ -91,6 +96,7 @@ def test_council_report_never_holds_an_internal_note(with_updates, client):
     client.force_login(demo.secretariat)
     page = client.get(f"/mandates/{demo.mandate.pk}/report/?audience=council").content.decode()
     assert SHARED_NOTE in page and "Internal-note" not in page
+    assert "Partially implemented</span>" not in page
     page = client.get(f"/mandates/{demo.mandate.pk}/report/?audience=secretariat").content.decode()
     assert SHARED_NOTE in page and INTERNAL_NOTE.replace("'", "&#x27;") in page
 
