@@ -16,6 +16,10 @@ from recommendations import access, reports
 from recommendations.models import ProgressReport
 
 
+class _BadAudience(Exception):
+    """An audience that is neither council nor secretariat (a 400, not a 404)."""
+
+
 def _audience(request, source) -> str:
     """The audience asked for; 400 for an unknown one, 404 for one the user may not read
     (as if that report did not exist)."""
@@ -25,10 +29,6 @@ def _audience(request, source) -> str:
     if not reports.may_read_audience(request.user, audience=audience):
         raise Http404("No such page.")
     return audience
-
-
-class _BadAudience(Exception):
-    pass
 
 
 def _bad_audience_response(value: str):
