@@ -183,6 +183,26 @@ def get_report_for_user(user: AnyUser, pk) -> ProgressReport:
     return _get_or_404(visible_reports(user).select_related("mandate"), pk)
 
 
+def may_read_audience(user, *, audience: str) -> bool:
+    """Secretariat staff read both audiences; everyone else who may see the mandate reads
+    only what is printed for Council experts (as visible_reports does)."""
+    return audience == ProgressReport.Audience.COUNCIL or is_secretariat(user)
+
+
+def may_generate_report(user, *, mandate: Mandate, audience: str) -> bool:
+    """Who may ask for a new version: secretariat staff, for either audience; a Council
+    expert who follows the mandate's situation, for the Council audience only (they read
+    these before renewals and should not wait for the secretariat). Focal points read the
+    reports but do not generate them."""
+    if is_secretariat(user):
+        return audience in ProgressReport.Audience.values
+    return (
+        audience == ProgressReport.Audience.COUNCIL
+        and is_council_expert(user)
+        and visible_situations(user).filter(pk=mandate.situation_id).exists()
+    )
+
+
 # --- write checks ----------------------------------------------------------------------------
 
 

@@ -26,7 +26,7 @@ def _audience(request, source) -> str:
     audience = source.get("audience", ProgressReport.Audience.COUNCIL)
     if audience not in ProgressReport.Audience.values:
         raise _BadAudience(audience)
-    if not reports.may_read_audience(request.user, audience=audience):
+    if not access.may_read_audience(request.user, audience=audience):
         raise Http404("No such page.")
     return audience
 
@@ -50,7 +50,7 @@ def mandate_report(request, pk):
         ProgressReport.Audience.SECRETARIAT if audience == ProgressReport.Audience.COUNCIL
         else ProgressReport.Audience.COUNCIL
     )
-    context["may_read_secretariat"] = reports.may_read_audience(
+    context["may_read_secretariat"] = access.may_read_audience(
         request.user, audience=ProgressReport.Audience.SECRETARIAT
     )
     return render(request, "reports/report_page.html", context)
@@ -63,7 +63,7 @@ def report_generate(request, pk):
     audience = request.POST.get("audience", ProgressReport.Audience.COUNCIL)
     if audience not in ProgressReport.Audience.values:
         return _bad_audience_response(audience)
-    if not reports.may_generate_report(request.user, mandate=mandate, audience=audience):
+    if not access.may_generate_report(request.user, mandate=mandate, audience=audience):
         raise PermissionDenied("You may not generate this report.")
     report = reports.request_progress_report(mandate=mandate, audience=audience, requested_by=request.user)
     target = request.POST.get("next", "")

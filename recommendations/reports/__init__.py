@@ -10,8 +10,6 @@ from recommendations.reports.content import build_report_context
 from recommendations.reports.services import (
     create_progress_report,
     generate_progress_report,
-    may_generate_report,
-    may_read_audience,
     report_filename,
     request_progress_report,
 )
@@ -20,8 +18,6 @@ __all__ = [
     "build_report_context",
     "create_progress_report",
     "generate_progress_report",
-    "may_generate_report",
-    "may_read_audience",
     "report_filename",
     "request_progress_report",
 ]

@@ -12,34 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from recommendations import access
 from recommendations.models import Mandate, ProgressReport
 from recommendations.reports.content import build_report_context
 from recommendations.reports.pdf import render_report_pdf
 
 logger = logging.getLogger(__name__)
-
-
-def may_read_audience(user, *, audience: str) -> bool:
-    """Secretariat staff read both audiences; everyone else who may see the mandate reads
-    only what is printed for Council experts (as access.visible_reports does)."""
-    return audience == ProgressReport.Audience.COUNCIL or access.is_secretariat(user)
-
-
-def may_generate_report(user, *, mandate: Mandate, audience: str) -> bool:
-    """Who may ask for a new version: secretariat staff, for either audience; a Council
-    expert who follows the mandate's situation, for the Council audience only (they read
-    these before renewals and should not wait for the secretariat). Focal points read the
-    reports but do not generate them.
-
-    Belongs with access.py's checks; kept here because access.py is not this module's."""
-    if access.is_secretariat(user):
-        return audience in ProgressReport.Audience.values
-    return (
-        audience == ProgressReport.Audience.COUNCIL
-        and access.is_council_expert(user)
-        and access.visible_situations(user).filter(pk=mandate.situation_id).exists()
-    )
 
 
 def create_progress_report(*, mandate: Mandate, audience: str, requested_by=None) -> ProgressReport:

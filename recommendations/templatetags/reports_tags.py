@@ -23,12 +23,12 @@ def report_panel(context, mandate: Mandate) -> dict:
     generate = [
         (value, label)
         for value, label in ProgressReport.Audience.choices
-        if reports.may_generate_report(user, mandate=mandate, audience=value)
+        if access.may_generate_report(user, mandate=mandate, audience=value)
     ]
     read = [
         (value, label)
         for value, label in ProgressReport.Audience.choices
-        if reports.may_read_audience(user, audience=value)
+        if access.may_read_audience(user, audience=value)
     ]
     return {
         "mandate": mandate,
