@@ -39,11 +39,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Min, Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from recommendations.access import COUNCIL_EXPERTS_GROUP, VIEW_SITUATION_PERM
 from recommendations.dates import start_of_day
+from recommendations.selectors import cycle_start, with_first_briefing
 from recommendations.models import (
     OPEN_STATUSES,
     Mandate,
@@ -103,27 +104,12 @@ class PassResult:
 # --- reads -----------------------------------------------------------------------------------
 
 
-def cycle_start(mandate: Mandate) -> dt.date | None:
-    """The day the mandate's renewal cycle began: the expiry of the mandate it renews
-    (``mandate.renews.expires_on``), else the issue date of the earliest briefing on that
-    mandate, else None (no known start: no update counts as made in the cycle).
-
-    The one definition of "this cycle" for reminders. Reads ``mandate.first_briefing_on``
-    when ``current_mandates`` annotated it, so a pass costs no query per mandate."""
-    if mandate.renews_id is not None:
-        return mandate.renews.expires_on
-    if hasattr(mandate, "first_briefing_on"):
-        return mandate.first_briefing_on
-    return mandate.briefings.aggregate(first=Min("issued_on"))["first"]
-
-
 def current_mandates(*, today: dt.date) -> dict[int, Mandate]:
     """Each active situation's current mandate (the one with the latest ``expires_on`` not
     yet past on ``today``), by situation id. One query."""
     mandates = (
-        Mandate.objects.filter(situation__is_active=True, expires_on__gte=today)
-        .select_related("situation", "renews")
-        .annotate(first_briefing_on=Min("briefings__issued_on"))
+        with_first_briefing(Mandate.objects.filter(situation__is_active=True, expires_on__gte=today))
+        .select_related("situation")
         .order_by("situation_id", "-expires_on")
     )
     current: dict[int, Mandate] = {}

@@ -18,6 +18,7 @@ from django.db.models import (
     DateTimeField,
     Exists,
     F,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -34,6 +35,7 @@ from recommendations.dates import local_today, start_of_day
 from recommendations.models import (
     OPEN_STATUSES,
     Addressee,
+    Briefing,
     Entity,
     ImplementationStatus,
     Mandate,
@@ -114,7 +116,7 @@ def current_mandates(*, situation_ids) -> dict[int, Mandate]:
     else the one that expired last. One query."""
     today = local_today()
     chosen: dict[int, Mandate] = {}
-    mandates = Mandate.objects.filter(situation_id__in=list(situation_ids)).select_related("renews")
+    mandates = with_first_briefing(Mandate.objects.filter(situation_id__in=list(situation_ids)))
     for mandate in mandates.order_by("situation_id", "expires_on"):
         held = chosen.get(mandate.situation_id)
         if held is None or held.expires_on < today:
@@ -123,12 +125,23 @@ def current_mandates(*, situation_ids) -> dict[int, Mandate]:
     return chosen
 
 
-def cycle_start(*, mandate: Mandate | None, briefing_issued_on: dt.date) -> dt.date:
-    """The current renewal cycle begins when the current mandate took over from the one it
-    renews; with no earlier mandate known, at the briefing date."""
-    if mandate is not None and mandate.renews is not None:
+def cycle_start(mandate: Mandate) -> dt.date | None:
+    """The day the mandate's renewal cycle began: the expiry of the mandate it renews, else
+    the issue date of the earliest briefing on its situation (the first time the IEG looked
+    at it), else None. The one definition of "this cycle" for the pages, the reminders and
+    the reports. Costs no query when the mandate comes with ``renews`` selected and
+    ``first_briefing_on`` annotated (see with_first_briefing), one at most otherwise."""
+    if mandate.renews_id is not None:
         return mandate.renews.expires_on
-    return briefing_issued_on
+    if hasattr(mandate, "first_briefing_on"):
+        return mandate.first_briefing_on
+    return Briefing.objects.filter(situation_id=mandate.situation_id).aggregate(first=Min("issued_on"))["first"]
+
+
+def with_first_briefing(mandates: QuerySet[Mandate]) -> QuerySet[Mandate]:
+    """``mandates`` ready for cycle_start without a query each."""
+    first = Briefing.objects.filter(situation_id=OuterRef("situation_id")).order_by("issued_on").values("issued_on")[:1]
+    return mandates.select_related("renews").annotate(first_briefing_on=Subquery(first))
 
 
 # --- dashboard -------------------------------------------------------------------------------
@@ -225,11 +238,12 @@ def needs_update_q(*, situation_ids) -> Q:
     the renewal of the previous mandate where one is known, else the recommendation's own
     briefing date. One query (the situations' current mandates) to build."""
     mandates = current_mandates(situation_ids=situation_ids)
-    renewed = {sid: m.renews.expires_on for sid, m in mandates.items() if m.renews is not None}
+    began = {sid: start for sid, m in mandates.items() if (start := cycle_start(m)) is not None}
     since_cycle = Q(last_update_at__isnull=True)
-    for situation_id, began in renewed.items():
-        since_cycle |= Q(situation_id=situation_id, last_update_at__lt=start_of_day(began))
-    since_cycle |= ~Q(situation_id__in=list(renewed)) & Q(last_update_date__lt=F("briefing__issued_on"))
+    for situation_id, start in began.items():
+        since_cycle |= Q(situation_id=situation_id, last_update_at__lt=start_of_day(start))
+    # A situation with no mandate on record: the cycle began with the recommendation's note.
+    since_cycle |= ~Q(situation_id__in=list(began)) & Q(last_update_date__lt=F("briefing__issued_on"))
     return Q(status__in=OPEN_STATUSES) & since_cycle
 
 

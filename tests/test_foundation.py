@@ -28,7 +28,6 @@ from recommendations.models import (
     Reminder,
     StatusUpdate,
 )
-from tests import factories
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Exists, F, Min, OuterRef, Prefetch, Subquery, Value
+from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from recommendations.dates import format_days_left, local_today, start_of_day
+from recommendations.selectors import cycle_start
 from recommendations.models import (
-    Briefing,
     ImplementationStatus,
     Mandate,
     MandateParagraph,
@@ -109,14 +109,6 @@ def _chart(title: str, rows: list[CountRow]) -> Chart:
             )
         )
     return Chart(title=title, bars=bars, height=12 + row_height * len(rows))
-
-
-def cycle_start(mandate: Mandate) -> dt.date | None:
-    """Where "this cycle" begins: the end of the mandate this one renewed, else the date of
-    the situation's earliest briefing (the first time the IEG looked at it). One query at most."""
-    if mandate.renews_id is not None:
-        return Mandate.objects.filter(pk=mandate.renews_id).values_list("expires_on", flat=True).first()
-    return Briefing.objects.filter(situation_id=mandate.situation_id).aggregate(first=Min("issued_on"))["first"]
 
 
 def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | None = None) -> dict:

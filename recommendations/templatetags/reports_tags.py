@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import template
 
-from recommendations import access, reports
+from recommendations import access
 from recommendations.models import Mandate, ProgressReport
 
 register = template.Library()
