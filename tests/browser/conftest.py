@@ -28,6 +28,12 @@ def _no_browser(reason: str):
     pytest.skip(reason)
 
 
+# One Playwright driver and one browser for the whole process. Playwright's sync API refuses
+# to start while another sync instance's loop is alive in the same thread, so the browser is
+# kept here rather than in the fixture's frame, however many times pytest sets it up.
+_driver = {}
+
+
 @pytest.fixture(scope="session")
 def chromium():
     if not os.access(CHROMIUM, os.X_OK):
@@ -36,10 +42,22 @@ def chromium():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _no_browser("playwright is not installed (pip install -r requirements-dev.txt)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+    if "playwright" not in _driver:
+        _driver["playwright"] = sync_playwright().start()
+    browser = _driver.get("browser")
+    if browser is None or not browser.is_connected():
+        browser = _driver["browser"] = _driver["playwright"].chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS
+        )
+    return browser
+
+
+def pytest_sessionfinish(session, exitstatus):
+    browser, playwright = _driver.pop("browser", None), _driver.pop("playwright", None)
+    if browser is not None:
         browser.close()
+    if playwright is not None:
+        playwright.stop()
 
 
 @pytest.fixture
