@@ -323,11 +323,12 @@ def test_healthz_checks_database_and_broker_without_login(client):
 def test_healthz_says_503_when_the_broker_is_down(client, settings):
     from wpsfollowup.celery import app
 
-    previous = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    previous = app.conf.broker_url, app.conf.broker_write_url
+    # Nothing listens on port 1; the write URL is the one a send would use.
+    app.conf.broker_url = app.conf.broker_write_url = "redis://127.0.0.1:1/0"
     try:
         response = client.get("/healthz")
     finally:
-        app.conf.broker_url = previous
+        app.conf.broker_url, app.conf.broker_write_url = previous
     assert response.status_code == 503
     assert response.json()["broker"] == "unavailable"
