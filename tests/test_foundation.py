@@ -49,7 +49,7 @@ def _start_django(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
     "env, variable",
     [
         ({"DEBUG": "maybe"}, "DEBUG"),
-        ({"DEBUG": "0", "SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"DEBUG": "0", "SECRET_KEY": "", "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}, "SECRET_KEY"),
         ({"DATABASE_URL": "nosuchdb://x"}, "DATABASE_URL"),
         ({"CELERY_BROKER_URL": "kafka://x"}, "CELERY_BROKER_URL"),
         ({"EMAIL_URL": "pigeon://x"}, "EMAIL_URL"),

@@ -6,6 +6,7 @@ written to files, all under ``var/``.
 
 from __future__ import annotations
 
+import os
 import secrets
 import zoneinfo
 from pathlib import Path
@@ -28,9 +29,11 @@ def _secret_key() -> str:
     key = env_str("SECRET_KEY", "")
     if key:
         return key
-    if not DEBUG:
+    if not DEBUG and "DATABASE_URL" in os.environ:
+        # A deployment (it names its database): a key generated on one machine would differ
+        # from its neighbours' and vanish with the disk.
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example)")
-    # The embedded default (DEBUG on): generated once and kept, so sessions survive a restart.
+    # The embedded default: generated once and kept, so sessions survive a restart.
     path = VAR_DIR / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_urlsafe(50))
