@@ -37,7 +37,8 @@ def static_report_url(relative: str) -> str:
     return _static_prefix() + relative
 
 
-def _find_static(relative: str) -> Path | None:
+def find_static_file(relative: str) -> Path | None:
+    """The file of the static file ``relative`` ("css/report.css"), or None."""
     try:
         found = finders.find(relative)
     except SuspiciousFileOperation:
@@ -71,7 +72,7 @@ class StaticFilesOnlyFetcher(URLFetcher):
         normalised = posixpath.normpath(relative)
         if relative != normalised or normalised.startswith(("/", "..")) or "\\" in relative or "\x00" in relative:
             raise FetchRefused(f"Refused {url[:100]!r}: not a plain static file path.")
-        path = _find_static(normalised)
+        path = find_static_file(normalised)
         if path is None:
             raise FetchRefused(f"Refused {url[:100]!r}: no such static file.")
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

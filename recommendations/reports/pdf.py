@@ -3,15 +3,56 @@
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
 
-from recommendations.reports.fetcher import REPORT_BASE_URL, StaticFilesOnlyFetcher, static_report_url
+from recommendations.reports.fetcher import (
+    REPORT_BASE_URL,
+    StaticFilesOnlyFetcher,
+    find_static_file,
+    static_report_url,
+)
 
 PDF_TEMPLATE = "reports/report_pdf.html"
+# The report's stylesheets, in cascade order (the same two the HTML page links to).
+PDF_STYLESHEETS = ("css/report.css", "css/print.css")
+
+
+class _RenderKit(threading.local):
+    """What every render would otherwise build again and that never changes at run time:
+    a Fontconfig/Pango font configuration (its fonts, once loaded, stay loaded) and the
+    parsed stylesheets (parsing and compiling their selectors is a fixed cost per document).
+
+    One per thread: Pango font maps are not safe to share between threads. A stylesheet is
+    parsed again when its file changes (``runserver`` edits), keyed by its modification time.
+    Stylesheets are read through the same static-only fetcher as the document, so anything
+    they refer to is served from the app's static files or not at all."""
+
+    def __init__(self) -> None:
+        self.font_config = FontConfiguration()
+        self.stylesheets: dict[str, tuple[tuple[str, int], CSS]] = {}
+
+    def stylesheet(self, relative: str) -> CSS:
+        path = find_static_file(relative)
+        if path is None:
+            raise FileNotFoundError(f"The report stylesheet {relative!r} is not among the static files.")
+        key = (str(path), path.stat().st_mtime_ns)
+        cached = self.stylesheets.get(relative)
+        if cached is None or cached[0] != key:
+            css = CSS(
+                url=static_report_url(relative), url_fetcher=StaticFilesOnlyFetcher(),
+                font_config=self.font_config,
+            )
+            cached = self.stylesheets[relative] = (key, css)
+        return cached[1]
+
+
+_kit = _RenderKit()
 
 
 @contextmanager
@@ -33,13 +74,13 @@ def render_report_pdf(context: dict, *, on_progress: Callable[[int], None] = lam
     """The PDF bytes and page count for a context of ``build_report_context``.
 
     ``on_progress`` is called with a percentage after each stage (the layout is the long one)."""
-    html = render_to_string(
-        PDF_TEMPLATE,
-        {**context, "stylesheets": [static_report_url("css/report.css"), static_report_url("css/print.css")]},
-    )
+    html = render_to_string(PDF_TEMPLATE, context)
+    stylesheets = [_kit.stylesheet(relative) for relative in PDF_STYLESHEETS]
     on_progress(30)
     with _no_cyclic_gc():
-        document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()).render()
+        document = HTML(string=html, base_url=REPORT_BASE_URL, url_fetcher=StaticFilesOnlyFetcher()).render(
+            font_config=_kit.font_config, stylesheets=stylesheets,
+        )
         on_progress(80)
         pdf = document.write_pdf()
     on_progress(95)
