@@ -7,13 +7,13 @@ import pytest
 
 from recommendations.models import ProgressReport
 from recommendations.reports import generate_progress_report
-from tests.browser.conftest import chromium, fast_password_hashing, new_page, sign_in  # noqa: F401 (fixtures)
+from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_progress_bar_follows_the_worker_and_ends_on_the_download_link(demo, new_page):  # noqa: F811
+def test_progress_bar_follows_the_worker_and_ends_on_the_download_link(demo, new_page):
     report = ProgressReport.objects.create(
         mandate=demo.mandate, audience="council", requested_by=demo.expert, state="running", progress=30
     )
