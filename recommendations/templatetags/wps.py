@@ -19,29 +19,26 @@ AMBER_UNDER = 30
 RED_UNDER = 14
 
 
+def _tag(choices, value: str, css_prefix: str = ""):
+    """A choice as a coloured tag that also says its word (never colour alone); an unknown
+    value shows as itself."""
+    label = choices(value).label if value in choices.values else value
+    return format_html('<strong class="tag tag--{}{}">{}</strong>', css_prefix, value, label)
+
+
 @register.simple_tag
 def status_tag(value: str):
-    """The status as a coloured tag that also says its word (never colour alone)."""
-    try:
-        label = ImplementationStatus(value).label
-    except ValueError:
-        label = value
-    return format_html('<strong class="tag tag--{}">{}</strong>', value, label)
+    return _tag(ImplementationStatus, value)
 
 
 @register.simple_tag
 def uptake_tag(value: str):
-    try:
-        label = Uptake(value).label
-    except ValueError:
-        label = value
-    return format_html('<strong class="tag tag--uptake-{}">{}</strong>', value, label)
+    return _tag(Uptake, value, "uptake-")
 
 
 @register.simple_tag
 def visibility_tag(value: str):
-    label = StatusUpdate.Visibility(value).label if value in StatusUpdate.Visibility.values else value
-    return format_html('<strong class="tag tag--{}">{}</strong>', value, label)
+    return _tag(StatusUpdate.Visibility, value)
 
 
 @register.simple_tag
