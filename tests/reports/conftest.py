@@ -13,8 +13,10 @@ from recommendations.models import StatusUpdate
 
 # 34 days before the demo mandate's renewal (30 June 2023).
 REPORT_DAY = dt.date(2023, 5, 27)
-SHARED_NOTE = "Shared-note-Bamako-7731: the electoral law draft now has a 30 percent clause."
-INTERNAL_NOTE = "Internal-note-Kidal-5519: the minister's office has not answered our letters."
+# Distinctive words, and no hyphen: a line may break after one, which the extracted text keeps
+# as "- ", so the check would depend on the fonts installed.
+SHARED_NOTE = "Shared note Bamako 7731: the electoral law draft now has a 30 percent clause."
+INTERNAL_NOTE = "Internal note Kidal 5519: the minister's office has not answered our letters."
 
 
 def pdf_pages(data: bytes) -> list[str]:

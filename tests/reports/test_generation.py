@@ -116,7 +116,7 @@ def test_generate_report_command(demo, tmp_path, with_updates):
     assert (report.state, report.audience, report.requested_by) == ("done", "council", None)
     assert hashlib.sha256(data).hexdigest() == report.sha256
     assert SHARED_NOTE in pdf_text(data)
-    assert "Internal-note" not in pdf_text(data)
+    assert "Internal note Kidal" not in pdf_text(data)
 
 
 @pytest.mark.parametrize(
