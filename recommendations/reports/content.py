@@ -8,6 +8,7 @@ audience) but audience-filtered: a Council report never holds a secretariat-inte
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Subquery, Value
@@ -27,8 +28,8 @@ from recommendations.models import (
     Uptake,
 )
 
-# One colour per status, the same as the tags on screen; the chart always prints the word
-# and the number too, so nothing depends on colour alone.
+# One colour per status, the same as the tags on screen; each bar of the chart sits beside the
+# word and the number, so nothing depends on colour alone.
 STATUS_COLOURS = {
     ImplementationStatus.NOT_STARTED: "#505a5f",
     ImplementationStatus.IN_PROGRESS: "#1d70b8",
@@ -51,25 +52,20 @@ class CountRow:
     label: str
     count: int
     colour: str
+    # The row's bar in the summary chart, in px: the largest count gets CHART_BAR_WIDTH.
+    bar_width: int = 0
 
 
-@dataclass
-class ChartBar:
-    label: str
-    count: int
-    colour: str
-    y: int
-    width: int
-    text_y: int
-    count_x: int
+CHART_BAR_WIDTH = 230
 
 
-@dataclass
-class Chart:
-    title: str
-    bars: list[ChartBar]
-    height: int
-    width: int = 480
+def _count_rows(choices: list[tuple[str, str]], counts: dict[str, int], colours: dict[str, str]) -> list[CountRow]:
+    """One row per choice, in the choices' order, with its bar scaled to the largest count."""
+    top = max(counts.values(), default=0) or 1
+    return [
+        CountRow(value, label, counts.get(value, 0), colours[value], round(CHART_BAR_WIDTH * counts.get(value, 0) / top))
+        for value, label in choices
+    ]
 
 
 @dataclass
@@ -92,23 +88,6 @@ class ReportItem:
     updates: list[StatusUpdate]
     uptake_paragraph_label: str = ""
     flagged: bool = field(default=False)
-
-
-def _chart(title: str, rows: list[CountRow]) -> Chart:
-    """A horizontal bar chart laid out here, drawn as inline SVG by the template."""
-    label_width, bar_max, row_height = 190, 230, 26
-    top = max((row.count for row in rows), default=0) or 1
-    bars = []
-    for i, row in enumerate(rows):
-        width = round(bar_max * row.count / top) if row.count else 0
-        y = 6 + i * row_height
-        bars.append(
-            ChartBar(
-                label=row.label, count=row.count, colour=row.colour, y=y, width=width,
-                text_y=y + 15, count_x=label_width + width + 8,
-            )
-        )
-    return Chart(title=title, bars=bars, height=12 + row_height * len(rows))
 
 
 def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | None = None) -> dict:
@@ -189,14 +168,10 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     )
     uncovered = [p for p in paragraphs if not p.covered]
 
-    status_rows = [
-        CountRow(value, label, sum(1 for r in recommendations if r.shown_status == value), STATUS_COLOURS[value])
-        for value, label in ImplementationStatus.choices
-    ]
-    uptake_rows = [
-        CountRow(value, label, sum(1 for r in recommendations if r.uptake == value), UPTAKE_COLOURS[value])
-        for value, label in Uptake.choices
-    ]
+    status_rows = _count_rows(
+        ImplementationStatus.choices, Counter(r.shown_status for r in recommendations), STATUS_COLOURS
+    )
+    uptake_rows = _count_rows(Uptake.choices, Counter(r.uptake for r in recommendations), UPTAKE_COLOURS)
     days_left = mandate.days_to_renewal(today)
     return {
         "mandate": mandate,
@@ -213,8 +188,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
         "briefing_count": len({r.briefing_id for r in recommendations}),
         "status_rows": status_rows,
         "uptake_rows": uptake_rows,
-        "status_chart": _chart("Recommendations by implementation status", status_rows),
-        "uptake_chart": _chart("Recommendations by Council uptake", uptake_rows),
+        "chart_bar_width": CHART_BAR_WIDTH,
         "paragraph_count": len(paragraphs),
         "uncovered_paragraphs": uncovered,
         "flagged_items": [item for item in items if item.flagged],

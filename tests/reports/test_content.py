@@ -73,7 +73,7 @@ def test_council_report_never_holds_an_internal_note(with_updates, client):
     assert SHARED_NOTE in council
     assert "Evidence: S/2023/236" in council
     assert INTERNAL_NOTE not in council
-    assert "Internal-note" not in council
+    assert "Internal note Kidal" not in council
     assert "1 update this cycle; 11 with no update this cycle" in council
     # R02's status came from an internal update: the Council sees the latest shared status
     # ("not started" without one), as on the pages.
@@ -92,10 +92,10 @@ def test_council_report_never_holds_an_internal_note(with_updates, client):
     client.force_login(demo.expert)
     page = client.get(f"/mandates/{demo.mandate.pk}/report/").content.decode()
     assert SHARED_NOTE in page
-    assert "Internal-note" not in page
+    assert "Internal note Kidal" not in page
     client.force_login(demo.secretariat)
     page = client.get(f"/mandates/{demo.mandate.pk}/report/?audience=council").content.decode()
-    assert SHARED_NOTE in page and "Internal-note" not in page
+    assert SHARED_NOTE in page and "Internal note Kidal" not in page
     assert "Partially implemented</span>" not in page
     page = client.get(f"/mandates/{demo.mandate.pk}/report/?audience=secretariat").content.decode()
     assert SHARED_NOTE in page and INTERNAL_NOTE.replace("'", "&#x27;") in page
@@ -109,7 +109,11 @@ def test_html_page_shows_the_same_content(demo, client):
     assert "<h1 id=\"report-title\">Progress report on women, peace and security recommendations: Mali</h1>" in html
     assert html.count('class="report-rec-title"') == 12
     assert "6 of 22 mandate paragraphs not covered by any recommendation." in html
-    assert '<svg class="report-chart"' in html
+    # Two charts: the counts as tables, a bar drawn as SVG in each row, the longest full width.
+    assert html.count('<table class="report-chart">') == 2
+    assert html.count('<td class="report-chart-bar"><svg ') == 10
+    assert html.count('<rect width="230" height="12" fill="#505a5f"/>') == 2  # 12 not started, 12 pending
+    assert html.count('<rect width="0" ') == 8
     assert 'href="/static/css/print.css" media="print"' in html
     # The Council expert is not offered the secretariat version.
     assert "?audience=secretariat" not in html
@@ -131,3 +135,13 @@ def test_updates_before_the_cycle_are_left_out(demo):
     context = build_report_context(mandate=demo.mandate, audience="council", today=REPORT_DAY)
     assert context["update_count"] == 0
     assert len(context["flagged_items"]) == 12
+
+
+def test_chart_bars_are_scaled_to_the_largest_count():
+    from recommendations.reports.content import _count_rows
+
+    choices = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
+    colours = dict.fromkeys("abcd", "#000")
+    rows = _count_rows(choices, {"a": 6, "b": 3, "c": 1}, colours)
+    assert [(row.label, row.count, row.bar_width) for row in rows] == [("A", 6, 230), ("B", 3, 115), ("C", 1, 38), ("D", 0, 0)]
+    assert [row.bar_width for row in _count_rows(choices, {}, colours)] == [0, 0, 0, 0]
