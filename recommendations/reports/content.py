@@ -62,10 +62,11 @@ CHART_BAR_WIDTH = 230
 def _count_rows(choices: list[tuple[str, str]], counts: dict[str, int], colours: dict[str, str]) -> list[CountRow]:
     """One row per choice, in the choices' order, with its bar scaled to the largest count."""
     top = max(counts.values(), default=0) or 1
-    return [
-        CountRow(value, label, counts.get(value, 0), colours[value], round(CHART_BAR_WIDTH * counts.get(value, 0) / top))
-        for value, label in choices
-    ]
+    rows = []
+    for value, label in choices:
+        count = counts.get(value, 0)
+        rows.append(CountRow(value, label, count, colours[value], round(CHART_BAR_WIDTH * count / top)))
+    return rows
 
 
 @dataclass

@@ -143,5 +143,7 @@ def test_chart_bars_are_scaled_to_the_largest_count():
     choices = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
     colours = dict.fromkeys("abcd", "#000")
     rows = _count_rows(choices, {"a": 6, "b": 3, "c": 1}, colours)
-    assert [(row.label, row.count, row.bar_width) for row in rows] == [("A", 6, 230), ("B", 3, 115), ("C", 1, 38), ("D", 0, 0)]
+    assert [(row.label, row.count, row.bar_width) for row in rows] == [
+        ("A", 6, 230), ("B", 3, 115), ("C", 1, 38), ("D", 0, 0),
+    ]
     assert [row.bar_width for row in _count_rows(choices, {}, colours)] == [0, 0, 0, 0]
