@@ -116,8 +116,8 @@ def test_keyboard_skip_link_and_filter_auto_submit(people, new_page):
 
 
 def test_screenshots(people, new_page):
-    """The dashboard and a recommendation page at 1280 and 390 px, into var/screenshots/,
-    to look at. At 390 px nothing may be wider than the screen."""
+    """The dashboard, a recommendation page and the progress report page at 1280 and 390 px,
+    into var/screenshots/, to look at. At 390 px nothing may be wider than the screen."""
     outcome = services.import_ieg_update(data=SAMPLE_NOTE.read_bytes())
     rec = Recommendation.objects.get(reference=outcome.references[2])
     minusma = services.create_entity(name="MINUSMA")
@@ -131,7 +131,8 @@ def test_screenshots(people, new_page):
     for width in (1280, 390):
         page = new_page(width=width)
         sign_in(page, "secretariat", PASSWORD)
-        for name, url in (("dashboard", "/"), ("recommendation", rec.get_absolute_url())):
+        report = f"/mandates/{rec.briefing.mandate_id}/report/?audience=secretariat"
+        for name, url in (("dashboard", "/"), ("recommendation", rec.get_absolute_url()), ("report", report)):
             page.goto(url)
             page.screenshot(path=str(SCREENSHOTS / f"{name}-{width}.png"), full_page=True)
             overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
