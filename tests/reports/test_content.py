@@ -147,3 +147,25 @@ def test_chart_bars_are_scaled_to_the_largest_count():
         ("A", 6, 230), ("B", 3, 115), ("C", 1, 38), ("D", 0, 0),
     ]
     assert [row.bar_width for row in _count_rows(choices, {}, colours)] == [0, 0, 0, 0]
+
+
+def test_a_document_symbol_is_never_split_at_its_slashes(demo, client):
+    from recommendations import services
+
+    # Forty symbols run over several lines: without the no-break rule, some line would end
+    # inside one, at a slash ("S/2023/" then "236").
+    symbols = [f"S/2023/{n}" for n in range(200, 240)]
+    long_address = "https://www.un.org/securitycouncil/content/informal-expert-group-women-peace-and-security"
+    services.record_status_update(
+        recommendation=demo.recommendations[0], author=demo.focalpoint, status="in_progress",
+        note="Reported to the Council.", evidence=[*symbols, long_address], visibility="shared",
+    )
+    client.force_login(demo.expert)
+    html = client.get(f"/mandates/{demo.mandate.pk}/report/").content.decode()
+    nobreak = '<span class="report-nobreak">{}</span>'
+    assert f"Evidence: {nobreak.format('S/2023/200')}; {nobreak.format('S/2023/201')};" in html
+    assert f"; {long_address}</p>" in html
+
+    context = build_report_context(mandate=demo.mandate, audience="council", today=REPORT_DAY)
+    text = pdf_text(render_report_pdf(context)[0])
+    assert [symbol for symbol in symbols if symbol not in text] == []
