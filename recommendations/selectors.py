@@ -74,6 +74,29 @@ def overdue_q(*, today: dt.date | None = None, status: str = "status") -> Q:
     return Q(**{f"{status}__in": OPEN_STATUSES}, due_on__lt=today or local_today())
 
 
+def _latest_shared_updates() -> QuerySet[StatusUpdate]:
+    """The shared updates of the outer query's recommendation, newest first.
+
+    Ordered by the timeline index alone (recommendation, -created_at), with no "-id"
+    tie-break, so each row is one short index scan; PostgreSQL otherwise sorted every update
+    of the row, and its cost estimate crossed the JIT threshold (60 ms compiling a 9 ms
+    query). Two updates of one recommendation never share a microsecond: they are
+    serialised by record_status_update's row lock."""
+    return StatusUpdate.objects.filter(
+        recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
+    ).order_by("-created_at")
+
+
+def shared_status() -> Coalesce:
+    """The status those who may not read internal updates see on a recommendation: that of
+    its latest shared update, or "not started" when there is none. An expression over
+    Recommendation rows (one subquery each); the pages and the Council report both use it."""
+    return Coalesce(
+        Subquery(_latest_shared_updates().values("status")[:1]), Value(ImplementationStatus.NOT_STARTED),
+        output_field=CharField(),
+    )
+
+
 def with_shown_status(recs: QuerySet[Recommendation], *, user) -> QuerySet[Recommendation]:
     """``recs`` annotated with ``shown_status`` and ``shown_update_at``: the status and time
     of the latest update this user may read. Council experts, and focal points on what their
@@ -83,26 +106,18 @@ def with_shown_status(recs: QuerySet[Recommendation], *, user) -> QuerySet[Recom
     insider = access.internal_notes_visible_q(user)
     if insider is None:
         return recs.annotate(shown_status=F("status")).alias(shown_update_at=F("last_update_at"))
-    # Ordered by the timeline index alone (recommendation, -created_at), with no "-id"
-    # tie-break, so each row is one short index scan; PostgreSQL otherwise sorted every
-    # update of the row, and its cost estimate crossed the JIT threshold (60 ms compiling
-    # a 9 ms query). Two updates of one recommendation never share a microsecond: they are
-    # serialised by record_status_update's row lock.
-    shared = StatusUpdate.objects.filter(
-        recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
-    ).order_by("-created_at")
     # shown_update_at is an alias: computed only where a filter, a sort or an explicit
     # annotation (the CSV, the dashboard) uses it, not for every row of every page.
     return recs.annotate(
         shown_status=Case(
             When(insider, then=F("status")),
-            default=Coalesce(Subquery(shared.values("status")[:1]), Value(ImplementationStatus.NOT_STARTED)),
+            default=shared_status(),
             output_field=CharField(),
         ),
     ).alias(
         shown_update_at=Case(
             When(insider, then=F("last_update_at")),
-            default=Subquery(shared.values("created_at")[:1]),
+            default=Subquery(_latest_shared_updates().values("created_at")[:1]),
             output_field=DateTimeField(),
         ),
     )

@@ -11,11 +11,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import CharField, Exists, F, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Prefetch
 
 from recommendations.dates import format_days_left, local_today, start_of_day
-from recommendations.selectors import cycle_start
+from recommendations.selectors import cycle_start, shared_status
 from recommendations.models import (
     ImplementationStatus,
     Mandate,
@@ -108,13 +107,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     updates = StatusUpdate.objects.select_related("author", "on_behalf_of").order_by("created_at", "id")
     if audience == ProgressReport.Audience.COUNCIL:
         updates = updates.visible_to_council()
-        latest_shared = StatusUpdate.objects.filter(
-            recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
-        ).order_by("-created_at")
-        shown_status = Coalesce(
-            Subquery(latest_shared.values("status")[:1]), Value(ImplementationStatus.NOT_STARTED),
-            output_field=CharField(),
-        )
+        shown_status = shared_status()
     else:
         shown_status = F("status")
     if since is not None:
