@@ -34,6 +34,7 @@ run: demo
 
 test: venv-dev
 	./scripts/ensure-system-deps --browser
+	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:

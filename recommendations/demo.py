@@ -10,8 +10,15 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from recommendations import services
+from recommendations.curation.services import assign_owner
+from recommendations.importing.save import import_ieg_update
 from recommendations.models import Addressee, Briefing, Recommendation, Situation
+from recommendations.people.services import (
+    add_focal_point,
+    create_entity,
+    ensure_role_groups,
+    follow_situation,
+)
 
 SAMPLE_NOTE = Path(__file__).resolve().parent / "fixtures" / "ieg-update-mali-2023-03-28.txt"
 
@@ -49,16 +56,16 @@ def load_demo(*, password: str | None = None) -> list[DemoLogin]:
     Side effects: grants the entities' groups their object permissions; adds the expert to
     the Council experts group with view_situation on Mali."""
     with transaction.atomic():
-        secretariat_group, experts_group = services.ensure_role_groups()
-        outcome = services.import_ieg_update(data=SAMPLE_NOTE.read_bytes())
+        secretariat_group, experts_group = ensure_role_groups()
+        outcome = import_ieg_update(data=SAMPLE_NOTE.read_bytes())
         briefing = Briefing.objects.get(pk=outcome.briefing_id)
         mali = briefing.situation
-        un_women = services.create_entity(name="UN Women")
-        minusma = services.create_entity(name="MINUSMA")
+        un_women = create_entity(name="UN Women")
+        minusma = create_entity(name="MINUSMA")
         for rec in briefing.recommendations.select_related("situation").order_by("position"):
             entity = minusma if asks_mission(rec) else un_women
             if not rec.owners.exists():
-                services.assign_owner(recommendation=rec, entity=entity, assigned_by=None)
+                assign_owner(recommendation=rec, entity=entity, assigned_by=None)
 
         logins = []
         user, created = _user("secretariat", password)
@@ -70,11 +77,11 @@ def load_demo(*, password: str | None = None) -> list[DemoLogin]:
 
         for username, entity in (("focalpoint", un_women), ("mission", minusma)):
             user, created = _user(username, password)
-            services.add_focal_point(entity=entity, user=user)
+            add_focal_point(entity=entity, user=user)
             logins.append(DemoLogin(username, f"focal point of {entity.name}", created))
 
         user, created = _user("expert", password)
-        services.follow_situation(user=user, situation=mali)
+        follow_situation(user=user, situation=mali)
         logins.append(DemoLogin("expert", f"Council expert following {mali.name}", created))
 
         user, created = _user("outsider", password)

@@ -390,7 +390,7 @@ class Reminder(models.Model):
         return f"{self.get_kind_display()} to {self.email} ({self.period})"
 
 
-def report_upload_to(instance: "ProgressReport", filename: str) -> str:
+def report_upload_to(instance: ProgressReport, filename: str) -> str:
     return f"reports/{instance.mandate_id}/{filename}"
 
 

@@ -7,8 +7,12 @@ import datetime as dt
 from celery import shared_task
 from django.conf import settings
 
-from recommendations import reminders
 from recommendations.dates import local_today
+from recommendations.reminders.services import (
+    ReminderSendError,
+    run_daily_pass,
+    send_reminder,
+)
 
 
 @shared_task
@@ -16,7 +20,7 @@ def run_daily_pass_task(today: str | None = None) -> None:
     """Celery beat's daily pass (CELERY_BEAT_SCHEDULE). ``today`` as YYYY-MM-DD replays a
     day; without it, today in settings.TIME_ZONE. Sends are queued one task per reminder."""
     day = dt.date.fromisoformat(today) if today else local_today()
-    reminders.run_daily_pass(today=day, queue=True)
+    run_daily_pass(today=day, queue=True)
 
 
 @shared_task(bind=True, max_retries=None)
@@ -25,8 +29,8 @@ def send_reminder_task(self, reminder_id: int) -> bool:
     most WPS_REMINDER_MAX_TRIES tries; then the row stays failed, with the error, for the
     next daily pass. A redelivered or duplicate task finds the row claimed and does nothing."""
     try:
-        return reminders.send_reminder(reminder_id=reminder_id)
-    except reminders.ReminderSendError as exc:
+        return send_reminder(reminder_id=reminder_id)
+    except ReminderSendError as exc:
         tries = self.request.retries + 1
         if tries >= settings.WPS_REMINDER_MAX_TRIES:
             return False

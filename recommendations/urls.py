@@ -2,7 +2,28 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from recommendations import report_views, views
+from recommendations.web.report_views import (
+    mandate_report,
+    report_download,
+    report_generate,
+    report_status,
+)
+from recommendations.web.views import (
+    assign_owner,
+    confirm_link,
+    dashboard,
+    import_note,
+    link_paragraph,
+    mandate_detail,
+    recommendation_detail,
+    recommendation_export,
+    recommendation_list,
+    record_update,
+    remove_owner,
+    set_due_date,
+    set_uptake,
+    unlink_paragraph,
+)
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -29,23 +50,23 @@ urlpatterns = [
         login_not_required(auth_views.PasswordResetCompleteView.as_view()),
         name="password_reset_complete",
     ),
-    path("", views.dashboard, name="dashboard"),
-    path("recommendations/", views.recommendation_list, name="recommendation_list"),
-    path("recommendations/export.csv", views.recommendation_export, name="recommendation_export"),
-    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation_detail"),
-    path("recommendations/<int:pk>/updates/", views.record_update, name="record_update"),
-    path("recommendations/<int:pk>/owners/add/", views.assign_owner, name="assign_owner"),
-    path("recommendations/<int:pk>/owners/remove/", views.remove_owner, name="remove_owner"),
-    path("recommendations/<int:pk>/paragraphs/link/", views.link_paragraph, name="link_paragraph"),
-    path("recommendations/<int:pk>/paragraphs/unlink/", views.unlink_paragraph, name="unlink_paragraph"),
-    path("recommendations/<int:pk>/paragraphs/confirm/", views.confirm_link, name="confirm_link"),
-    path("recommendations/<int:pk>/due-date/", views.set_due_date, name="set_due_date"),
-    path("recommendations/<int:pk>/uptake/", views.set_uptake, name="set_uptake"),
-    path("mandates/<int:pk>/", views.mandate_detail, name="mandate_detail"),
-    path("import/", views.import_note, name="import_note"),
+    path("", dashboard, name="dashboard"),
+    path("recommendations/", recommendation_list, name="recommendation_list"),
+    path("recommendations/export.csv", recommendation_export, name="recommendation_export"),
+    path("recommendations/<int:pk>/", recommendation_detail, name="recommendation_detail"),
+    path("recommendations/<int:pk>/updates/", record_update, name="record_update"),
+    path("recommendations/<int:pk>/owners/add/", assign_owner, name="assign_owner"),
+    path("recommendations/<int:pk>/owners/remove/", remove_owner, name="remove_owner"),
+    path("recommendations/<int:pk>/paragraphs/link/", link_paragraph, name="link_paragraph"),
+    path("recommendations/<int:pk>/paragraphs/unlink/", unlink_paragraph, name="unlink_paragraph"),
+    path("recommendations/<int:pk>/paragraphs/confirm/", confirm_link, name="confirm_link"),
+    path("recommendations/<int:pk>/due-date/", set_due_date, name="set_due_date"),
+    path("recommendations/<int:pk>/uptake/", set_uptake, name="set_uptake"),
+    path("mandates/<int:pk>/", mandate_detail, name="mandate_detail"),
+    path("import/", import_note, name="import_note"),
     # Reports
-    path("mandates/<int:pk>/report/", report_views.mandate_report, name="mandate_report"),
-    path("mandates/<int:pk>/report/generate/", report_views.report_generate, name="report_generate"),
-    path("reports/<int:pk>/status.json", report_views.report_status, name="report_status"),
-    path("reports/<int:pk>/download/", report_views.report_download, name="report_download"),
+    path("mandates/<int:pk>/report/", mandate_report, name="mandate_report"),
+    path("mandates/<int:pk>/report/generate/", report_generate, name="report_generate"),
+    path("reports/<int:pk>/status.json", report_status, name="report_status"),
+    path("reports/<int:pk>/download/", report_download, name="report_download"),
 ]

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser, User
 
-from recommendations import services
 from recommendations.demo import load_demo
 from recommendations.models import Entity, Mandate, Recommendation, Situation
+from recommendations.people.services import follow_situation
 from tests import factories
 
 PASSWORD = "demo-password"
@@ -46,7 +46,7 @@ def personas(demo):
     ssd_briefing = factories.make_briefing(south_sudan, ssd_mandate)
     factories.make_recommendations(ssd_briefing, 2)
     ssd_expert = factories.make_user("ssd_expert", password=PASSWORD)
-    services.follow_situation(user=ssd_expert, situation=south_sudan)
+    follow_situation(user=ssd_expert, situation=south_sudan)
     demo.south_sudan = south_sudan
     demo.ssd_mandate = ssd_mandate
     demo.ssd_expert = ssd_expert

@@ -9,7 +9,7 @@ import itertools
 
 from django.contrib.auth.models import User
 
-from recommendations import services
+from recommendations.curation.services import assign_owner, link_paragraph
 from recommendations.models import (
     Addressee,
     Briefing,
@@ -74,7 +74,7 @@ def make_recommendations(
     paragraphs = list(briefing.mandate.paragraphs.all()) if (briefing.mandate and link_paragraphs) else []
     for i, rec in enumerate(recs):
         for entity in owners:
-            services.assign_owner(recommendation=rec, entity=entity, assigned_by=None)
+            assign_owner(recommendation=rec, entity=entity, assigned_by=None)
         if paragraphs:
-            services.link_paragraph(recommendation=rec, paragraph=paragraphs[i % len(paragraphs)], user=None)
+            link_paragraph(recommendation=rec, paragraph=paragraphs[i % len(paragraphs)], user=None)
     return recs

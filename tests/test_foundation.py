@@ -18,7 +18,15 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import RequestFactory
 
-from recommendations import access, services
+from recommendations import access
+from recommendations.curation.services import (
+    assign_owner,
+    link_paragraph,
+    record_status_update,
+    remove_owner,
+    set_uptake,
+)
+from recommendations.importing.save import import_ieg_update
 from recommendations.models import (
     AppendOnlyError,
     Briefing,
@@ -139,7 +147,7 @@ def test_one_ownership_per_entity_and_recommendation(mali):
 
 def test_status_updates_are_never_changed_or_deleted(mali):
     rec = mali.recommendations[1]
-    update = services.record_status_update(
+    update = record_status_update(
         recommendation=rec, author=mali.focalpoint, status="in_progress", note="First note"
     )
     update.note = "rewritten"
@@ -163,8 +171,8 @@ def test_status_updates_are_never_changed_or_deleted(mali):
 
 def test_a_correction_is_a_new_update_and_becomes_the_current_status(mali):
     rec = mali.recommendations[1]
-    services.record_status_update(recommendation=rec, author=mali.focalpoint, status="implemented", note="Oops")
-    services.record_status_update(recommendation=rec, author=mali.focalpoint, status="in_progress", note="Correction")
+    record_status_update(recommendation=rec, author=mali.focalpoint, status="implemented", note="Oops")
+    record_status_update(recommendation=rec, author=mali.focalpoint, status="in_progress", note="Correction")
     rec.refresh_from_db()
     assert rec.status == "in_progress"
     assert list(rec.status_updates.values_list("note", flat=True)) == ["Correction", "Oops"]
@@ -184,14 +192,14 @@ def test_a_correction_is_a_new_update_and_becomes_the_current_status(mali):
 def test_bad_status_update_says_why_and_writes_nothing(mali, kwargs, message):
     rec = mali.recommendations[1]
     with pytest.raises(ValidationError, match=message):
-        services.record_status_update(recommendation=rec, author=mali.focalpoint, **kwargs)
+        record_status_update(recommendation=rec, author=mali.focalpoint, **kwargs)
     rec.refresh_from_db()
     assert rec.status == "not_started" and rec.last_update_at is None
     assert StatusUpdate.objects.count() == 0
 
 
 def test_evidence_keeps_symbols_and_links(mali):
-    update = services.record_status_update(
+    update = record_status_update(
         recommendation=mali.recommendations[1], author=mali.secretariat, status="in_progress",
         evidence=[" S/2022/595 ", "S/RES/2640 (2022)", "https://digitallibrary.un.org/record/1", "S/2022/595"],
     )
@@ -249,23 +257,23 @@ def test_demo_roles(mali):
 def test_ownership_grants_and_revokes_permissions(mali):
     r02 = mali.recommendations[1]
     assert not access.can_update_status(mali.mission, r02)
-    services.assign_owner(recommendation=r02, entity=mali.minusma, assigned_by=mali.secretariat)
+    assign_owner(recommendation=r02, entity=mali.minusma, assigned_by=mali.secretariat)
     mali.mission = User.objects.get(pk=mali.mission.pk)  # fresh permission cache
     assert access.can_update_status(mali.mission, r02)
-    services.remove_owner(recommendation=r02, entity=mali.minusma)
+    remove_owner(recommendation=r02, entity=mali.minusma)
     mali.mission = User.objects.get(pk=mali.mission.pk)
     assert not access.can_update_status(mali.mission, r02)
     # MINUSMA still owns R03 on Mali, so its focal point still reads Mali.
     assert list(access.visible_situations(mali.mission)) == [mali.mali]
-    services.remove_owner(recommendation=mali.recommendations[2], entity=mali.minusma)
+    remove_owner(recommendation=mali.recommendations[2], entity=mali.minusma)
     mali.mission = User.objects.get(pk=mali.mission.pk)
     assert list(access.visible_situations(mali.mission)) == []
 
 
 def test_internal_notes_are_for_secretariat_and_owners_only(mali):
     r02 = mali.recommendations[1]
-    services.record_status_update(recommendation=r02, author=mali.focalpoint, status="in_progress", note="internal words")
-    services.record_status_update(
+    record_status_update(recommendation=r02, author=mali.focalpoint, status="in_progress", note="internal words")
+    record_status_update(
         recommendation=r02, author=mali.focalpoint, status="in_progress", note="shared words", visibility="shared"
     )
     for user, notes in [
@@ -280,9 +288,9 @@ def test_internal_notes_are_for_secretariat_and_owners_only(mali):
 def test_uptake_needs_the_reflecting_paragraph(mali):
     rec = mali.recommendations[1]
     with pytest.raises(ValidationError, match="which paragraph"):
-        services.set_uptake(recommendation=rec, uptake="reflected")
+        set_uptake(recommendation=rec, uptake="reflected")
     paragraph = mali.mandate.paragraphs.get(number="3", sub_item="")
-    services.set_uptake(recommendation=rec, uptake="reflected", paragraph=paragraph)
+    set_uptake(recommendation=rec, uptake="reflected", paragraph=paragraph)
     rec.refresh_from_db()
     assert (rec.uptake, rec.uptake_paragraph) == ("reflected", paragraph)
 
@@ -290,7 +298,7 @@ def test_uptake_needs_the_reflecting_paragraph(mali):
 def test_links_only_to_paragraphs_of_the_same_situation(personas):
     other_paragraph = personas.ssd_mandate.paragraphs.first()
     with pytest.raises(ValidationError, match="another situation"):
-        services.link_paragraph(recommendation=personas.recommendations[0], paragraph=other_paragraph, user=None)
+        link_paragraph(recommendation=personas.recommendations[0], paragraph=other_paragraph, user=None)
 
 
 def test_a_later_note_repeating_a_recommendation_points_to_it_and_keeps_its_owners(mali):
@@ -299,7 +307,7 @@ def test_a_later_note_repeating_a_recommendation_points_to_it_and_keeps_its_owne
         "resolution 2640 (2022) extending the mandate of MINUSMA until 30 June 2023",
         "resolution 2690 (2023) extending the mandate of MINUSMA until 31 December 2023",
     )
-    outcome = services.import_ieg_update(data=later.encode())
+    outcome = import_ieg_update(data=later.encode())
     assert outcome.references[0] == "MLI-2024-03-R01"
     new = Recommendation.objects.get(reference="MLI-2024-03-R03")
     assert new.previous.reference == "MLI-2023-03-R03"

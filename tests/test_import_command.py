@@ -216,7 +216,7 @@ def test_the_same_note_imported_twice_at_once_is_imported_once():
 
     from django.db import connection
 
-    from recommendations.services import import_ieg_update
+    from recommendations.importing.save import import_ieg_update
 
     data = SAMPLE.read_bytes()
     barrier = threading.Barrier(2)

@@ -14,16 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from recommendations.importer import (
-    ADDRESSEES,
-    MAX_NOTE_BYTES,
-    NoteError,
-    ParsedNote,
-    classify_addressee,
-    decode_note,
-    parse_note,
-    parse_note_bytes,
-)
+from recommendations.importing.addressees import classify_addressee
+from recommendations.importing.decode import MAX_NOTE_BYTES, decode_note
+from recommendations.importing.note import parse_note, parse_note_bytes
+from recommendations.importing.parsed import ADDRESSEES, NoteError, ParsedNote
 
 DATA = Path(__file__).resolve().parent / "data" / "importer"
 SAMPLE = DATA / "ieg-update-mali-2023-03-28.txt"
@@ -537,13 +531,13 @@ def test_no_recommendations_section():
 
 
 def test_recommendations_section_with_nothing_in_it():
-    text = with_lines({n: None for n in range(97, 116)})
+    text = with_lines(dict.fromkeys(range(97, 116)))
     error = raises(text)
     assert "no recommendation" in error.message and error.line == 96
 
 
 def test_recommendations_section_with_only_a_bare_intro():
-    text = with_lines({98: "The Security Council should:", **{n: None for n in range(99, 116)}})
+    text = with_lines({98: "The Security Council should:", **dict.fromkeys(range(99, 116))})
     error = raises(text)
     assert "no recommendation" in error.message and error.line == 96
 

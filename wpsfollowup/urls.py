@@ -1,10 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from recommendations import views
+from recommendations.web.views import healthz
 
 urlpatterns = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("", include("recommendations.urls")),
 ]

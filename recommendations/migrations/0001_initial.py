@@ -2,9 +2,10 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import recommendations.models
 from django.conf import settings
 from django.db import migrations, models
+
+import recommendations.models
 
 
 class Migration(migrations.Migration):

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch
 
+from recommendations.curation.selectors import cycle_start, shared_status
 from recommendations.dates import format_days_left, local_today, start_of_day
-from recommendations.selectors import cycle_start, shared_status
 from recommendations.models import (
     ImplementationStatus,
     Mandate,

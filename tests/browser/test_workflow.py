@@ -10,9 +10,16 @@ from types import SimpleNamespace
 
 import pytest
 
-from recommendations import services
+from recommendations.curation.services import assign_owner, record_status_update
 from recommendations.demo import SAMPLE_NOTE
+from recommendations.importing.save import import_ieg_update
 from recommendations.models import Recommendation, Situation, StatusUpdate
+from recommendations.people.services import (
+    add_focal_point,
+    create_entity,
+    ensure_role_groups,
+    follow_situation,
+)
 from tests import factories
 from tests.browser.conftest import SCREENSHOTS, sign_in
 
@@ -25,16 +32,16 @@ SHARED = "Shared: the mission trained 40 women candidates for local elections."
 
 @pytest.fixture
 def people(transactional_db):
-    secretariat_group, _ = services.ensure_role_groups()
-    services.create_entity(name="UN Women")
-    minusma = services.create_entity(name="MINUSMA")
+    secretariat_group, _ = ensure_role_groups()
+    create_entity(name="UN Women")
+    minusma = create_entity(name="MINUSMA")
     secretariat = factories.make_user("secretariat", password=PASSWORD)
     secretariat.groups.add(secretariat_group)
     mission = factories.make_user("mission", password=PASSWORD)
-    services.add_focal_point(entity=minusma, user=mission)
+    add_focal_point(entity=minusma, user=mission)
     expert = factories.make_user("expert", password=PASSWORD)
     other = factories.make_user("ssd_expert", password=PASSWORD)
-    services.follow_situation(user=other, situation=factories.make_situation("South Sudan", "SSD"))
+    follow_situation(user=other, situation=factories.make_situation("South Sudan", "SSD"))
     return SimpleNamespace(secretariat=secretariat, mission=mission, expert=expert, other=other)
 
 
@@ -60,7 +67,7 @@ def test_import_assign_update_and_read(people, new_page):
     expect(page.get_by_role("status").first).to_have_text("MINUSMA now owns MLI-2023-03-R05.")
     rec_url = page.url
     rec = Recommendation.objects.get(reference="MLI-2023-03-R05")
-    services.follow_situation(user=people.expert, situation=Situation.objects.get(name="Mali"))
+    follow_situation(user=people.expert, situation=Situation.objects.get(name="Mali"))
 
     # (b) MINUSMA's focal point records "in progress": one internal note, one shared.
     page = new_page()
@@ -91,7 +98,7 @@ def test_import_assign_update_and_read(people, new_page):
     response = page.goto(rec_url)
     assert response.status == 404
     expect(page.locator("h1")).to_have_text("Page not found")
-    mandate_url = re.sub(r"/recommendations/\d+/", "/mandates/%d/" % rec.briefing.mandate_id, rec_url)
+    mandate_url = re.sub(r"/recommendations/\d+/", f"/mandates/{rec.briefing.mandate_id}/", rec_url)
     assert page.goto(mandate_url).status == 404
     assert "Mali" not in page.goto("/").text()
 
@@ -99,7 +106,7 @@ def test_import_assign_update_and_read(people, new_page):
 def test_keyboard_skip_link_and_filter_auto_submit(people, new_page):
     from playwright.sync_api import expect
 
-    services.import_ieg_update(data=SAMPLE_NOTE.read_bytes())
+    import_ieg_update(data=SAMPLE_NOTE.read_bytes())
     page = new_page()
     sign_in(page, "secretariat", PASSWORD)
     page.goto("/recommendations/")
@@ -118,12 +125,12 @@ def test_keyboard_skip_link_and_filter_auto_submit(people, new_page):
 def test_screenshots(people, new_page):
     """The dashboard, a recommendation page and the progress report page at 1280 and 390 px,
     into var/screenshots/, to look at. At 390 px nothing may be wider than the screen."""
-    outcome = services.import_ieg_update(data=SAMPLE_NOTE.read_bytes())
+    outcome = import_ieg_update(data=SAMPLE_NOTE.read_bytes())
     rec = Recommendation.objects.get(reference=outcome.references[2])
-    minusma = services.create_entity(name="MINUSMA")
-    services.assign_owner(recommendation=rec, entity=minusma, assigned_by=people.secretariat)
-    services.record_status_update(recommendation=rec, author=people.mission, status="in_progress", note=INTERNAL)
-    services.record_status_update(
+    minusma = create_entity(name="MINUSMA")
+    assign_owner(recommendation=rec, entity=minusma, assigned_by=people.secretariat)
+    record_status_update(recommendation=rec, author=people.mission, status="in_progress", note=INTERNAL)
+    record_status_update(
         recommendation=rec, author=people.mission, status="in_progress", note=SHARED, visibility="shared",
         evidence=["S/2023/236", "https://example.org/training"],
     )

@@ -11,8 +11,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from recommendations import services
+from recommendations.curation.services import record_status_update
 from recommendations.models import ImplementationStatus, Recommendation, Reminder
+from recommendations.people.services import add_focal_point, create_entity
 from tests import factories
 from tests.reminders.conftest import days, run_day, sent_summary
 
@@ -152,7 +153,7 @@ def test_inactive_situation_sends_nothing(demo):
 
 
 def test_focal_point_of_two_entities_gets_one_digest_with_each_recommendation_once(demo):
-    services.add_focal_point(entity=demo.minusma, user=demo.focalpoint)
+    add_focal_point(entity=demo.minusma, user=demo.focalpoint)
     sent = run_day(dt.date(2023, 5, 1))
     assert sent_summary(sent) == sorted([(FP, renewal(60, 12)), (MISSION, renewal(60, 1))])
     [fp_mail] = [m for m in sent if m.to == [FP]]
@@ -167,10 +168,10 @@ def test_focal_point_of_two_entities_gets_one_digest_with_each_recommendation_on
 def test_recommendation_updated_in_the_cycle_drops_out_of_the_next_digest(demo):
     run_day(dt.date(2023, 5, 1))
     r02, r05 = demo.recommendations[1], demo.recommendations[4]
-    services.record_status_update(
+    record_status_update(
         recommendation=r02, author=demo.focalpoint, status=ImplementationStatus.IN_PROGRESS, note="Law drafted."
     )
-    services.record_status_update(
+    record_status_update(
         recommendation=r05, author=demo.focalpoint, status=ImplementationStatus.IMPLEMENTED, note="Done."
     )
     [fp_mail] = [m for m in run_day(dt.date(2023, 5, 31)) if m.to == [FP]]
@@ -191,7 +192,7 @@ def test_cycle_starts_when_the_renewed_mandate_expired(demo):
     demo.mandate.save()
     r01, r02 = demo.recommendations[0], demo.recommendations[1]
     for rec in (r01, r02):
-        services.record_status_update(recommendation=rec, author=demo.focalpoint, status=ImplementationStatus.IN_PROGRESS)
+        record_status_update(recommendation=rec, author=demo.focalpoint, status=ImplementationStatus.IN_PROGRESS)
     # The dates of the updates, set directly: the service stamps the real clock.
     tz = timezone.get_current_timezone()
     Recommendation.objects.filter(pk=r01.pk).update(last_update_at=dt.datetime(2022, 6, 29, 23, 0, tzinfo=tz))
@@ -211,9 +212,9 @@ def test_cycle_starts_when_the_renewed_mandate_expired(demo):
 
 def test_stale_digest_weekly_after_90_days_without_update(personas):
     ssd = personas.south_sudan
-    entity = services.create_entity(name="UNMISS")
+    entity = create_entity(name="UNMISS")
     fp = factories.make_user("ssd_fp")
-    services.add_focal_point(entity=entity, user=fp)
+    add_focal_point(entity=entity, user=fp)
     briefing = factories.make_briefing(ssd, personas.ssd_mandate)
     old, fresh, updated = factories.make_recommendations(briefing, 3, owners=[entity])
     tz = timezone.get_current_timezone()
@@ -242,5 +243,5 @@ def test_users_without_email_or_inactive_get_nothing(demo):
     demo.mission.save()
     assert run_day(dt.date(2023, 5, 1)) == []
     # Another focal point of UN Women, with an address, still gets UN Women's digest.
-    services.add_focal_point(entity=demo.un_women, user=factories.make_user("deputy"))
+    add_focal_point(entity=demo.un_women, user=factories.make_user("deputy"))
     assert sent_summary(run_day(dt.date(2023, 5, 31))) == [("deputy@example.org", renewal(30, 11))]

@@ -10,8 +10,12 @@ import io
 from django.core.management import call_command
 from django.utils import timezone
 
-from recommendations import reminders
 from recommendations.models import Reminder
+from recommendations.reminders.services import (
+    claim_reminder,
+    run_daily_pass,
+    send_reminder,
+)
 from recommendations.tasks import run_daily_pass_task, send_reminder_task
 from tests.reminders.conftest import Inbox, SMTPServer
 
@@ -78,7 +82,7 @@ def test_task_retries_temporary_smtp_failures_with_backoff(demo, smtp_settings, 
     server.start()
     try:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            reminders.run_daily_pass(today=T30, queue=True)
+            run_daily_pass(today=T30, queue=True)
         assert len(callbacks) == 2  # one send task per digest, queued on commit
     finally:
         server.stop()
@@ -113,7 +117,7 @@ def test_task_gives_up_after_max_tries_and_the_next_pass_retries(demo, smtp_sett
 
 def test_redelivered_task_sends_nothing_more(demo, smtp_server, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        result = reminders.run_daily_pass(today=T30, queue=True)
+        result = run_daily_pass(today=T30, queue=True)
     assert len(smtp_server.handler.messages) == 2
     for pk in result.to_send:
         assert send_reminder_task.delay(pk).get() is False
@@ -121,11 +125,11 @@ def test_redelivered_task_sends_nothing_more(demo, smtp_server, django_capture_o
 
 
 def test_claim_is_taken_once(demo):
-    result = reminders.run_daily_pass(today=T30, queue=False)
+    result = run_daily_pass(today=T30, queue=False)
     pk = result.to_send[0]
-    assert reminders.claim_reminder(reminder_id=pk) is True
-    assert reminders.claim_reminder(reminder_id=pk) is False
-    assert reminders.send_reminder(reminder_id=pk) is False
+    assert claim_reminder(reminder_id=pk) is True
+    assert claim_reminder(reminder_id=pk) is False
+    assert send_reminder(reminder_id=pk) is False
     row = Reminder.objects.get(pk=pk)
     assert (row.state, row.tries) == (Reminder.State.SENDING, 1)
 
@@ -133,9 +137,9 @@ def test_claim_is_taken_once(demo):
 def test_row_stuck_in_sending_is_not_sent_again(demo, smtp_server):
     """At most once: a worker that died after claiming may have sent the email; the pass
     leaves the row alone and says so; the admin's "failed" resends it."""
-    result = reminders.run_daily_pass(today=T30, queue=False)
+    result = run_daily_pass(today=T30, queue=False)
     pk = result.to_send[0]
-    reminders.claim_reminder(reminder_id=pk)
+    claim_reminder(reminder_id=pk)
     Reminder.objects.filter(pk=pk).update(claimed_at=timezone.now() - dt.timedelta(hours=2))
     out, err = _command(T30)
     assert out.splitlines()[-1] == "1 email(s) sent, 0 failed (the next pass retries them)."

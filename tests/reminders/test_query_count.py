@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from recommendations import reminders, services
 from recommendations.models import Recommendation, Reminder
+from recommendations.people.services import add_focal_point, create_entity
+from recommendations.reminders.services import run_daily_pass, send_reminder
 from tests import factories
 
 MONDAY = dt.date(2024, 1, 8)
@@ -28,9 +29,9 @@ def build(size: int) -> None:
     situation = factories.make_situation("South Sudan", "SSD")
     mandate = factories.make_mandate(situation, expires_on=MONDAY + dt.timedelta(days=30))
     briefing = factories.make_briefing(situation, mandate, issued_on=dt.date(2023, 2, 1))
-    entity = services.create_entity(name="UNMISS")
+    entity = create_entity(name="UNMISS")
     for name in ("fp1", "fp2"):
-        services.add_focal_point(entity=entity, user=factories.make_user(name))
+        add_focal_point(entity=entity, user=factories.make_user(name))
     factories.make_recommendations(
         briefing, size, owners=[entity], due_on=MONDAY - dt.timedelta(days=1), link_paragraphs=False
     )
@@ -43,15 +44,15 @@ def test_pass_query_count_does_not_grow_with_recommendations(db, settings, size)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     build(size)
     with CaptureQueriesContext(connection) as pass_queries:
-        result = reminders.run_daily_pass(today=MONDAY, queue=False)
+        result = run_daily_pass(today=MONDAY, queue=False)
     with CaptureQueriesContext(connection) as send_queries:
         for pk in result.to_send:
-            assert reminders.send_reminder(reminder_id=pk)
+            assert send_reminder(reminder_id=pk)
     digests = len(result.to_send)
     assert digests == 6
     assert Reminder.objects.filter(state=Reminder.State.SENT).count() == 6
     # Every digest lists every recommendation.
-    assert set(len(r.payload["recommendations"]) for r in Reminder.objects.all()) == {size}
+    assert {len(r.payload["recommendations"]) for r in Reminder.objects.all()} == {size}
     sql = "\n".join(q["sql"][:300] for q in pass_queries.captured_queries)
     assert len(pass_queries) == PASS_QUERIES, f"the pass made {len(pass_queries)} queries:\n{sql}"
     sql = "\n".join(q["sql"][:300] for q in send_queries.captured_queries[:QUERIES_PER_DIGEST * 2])

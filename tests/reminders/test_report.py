@@ -8,8 +8,8 @@ import datetime as dt
 from django.contrib.auth.models import Group
 from guardian.shortcuts import assign_perm
 
-from recommendations import services
 from recommendations.models import ProgressReport, Reminder
+from recommendations.people.services import ensure_role_groups
 from recommendations.reports import request_progress_report
 from tests import factories
 from tests.reminders.conftest import run_day, sent_summary
@@ -20,7 +20,7 @@ SUBJECT = "Mali: 21 days to the renewal of MINUSMA's mandate — the progress re
 
 def test_report_day_requests_the_council_report_and_mails_its_link_to_followers(personas):
     # Following Mali through a group, not directly: still a follower.
-    _, experts = services.ensure_role_groups()
+    _, experts = ensure_role_groups()
     group_expert = factories.make_user("group_expert")
     followers = Group.objects.create(name="Mali followers")
     group_expert.groups.add(experts, followers)

@@ -8,7 +8,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from recommendations import services
+from recommendations.curation.services import record_status_update
 from recommendations.models import StatusUpdate
 
 # 34 days before the demo mandate's renewal (30 June 2023).
@@ -38,11 +38,11 @@ def _media_root(settings, tmp_path):
 def with_updates(demo):
     """R01 gets a shared update from UN Women's focal point, R02 an internal one."""
     r01, r02 = demo.recommendations[0], demo.recommendations[1]
-    services.record_status_update(
+    record_status_update(
         recommendation=r01, author=demo.focalpoint, status="in_progress", note=SHARED_NOTE,
         evidence=["S/2023/236"], visibility=StatusUpdate.Visibility.SHARED,
     )
-    services.record_status_update(
+    record_status_update(
         recommendation=r02, author=demo.secretariat, status="partial", note=INTERNAL_NOTE,
         visibility=StatusUpdate.Visibility.INTERNAL,
     )
@@ -57,10 +57,10 @@ def grow_mali(demo, total: int = 300) -> None:
     briefing = factories.make_briefing(demo.mali, demo.mandate, issued_on=dt.date(2023, 4, 15))
     extra = factories.make_recommendations(briefing, total - 12, owners=[demo.un_women])
     for i, rec in enumerate(extra):
-        services.record_status_update(
+        record_status_update(
             recommendation=rec, author=demo.focalpoint, status="in_progress", note=f"Shared progress {i}.",
             visibility=StatusUpdate.Visibility.SHARED,
         )
-        services.record_status_update(
+        record_status_update(
             recommendation=rec, author=demo.secretariat, status="partial", note=f"Internal remark {i}.",
         )

@@ -8,7 +8,13 @@ import pytest
 
 from recommendations.reports import build_report_context
 from recommendations.reports.pdf import render_report_pdf
-from tests.reports.conftest import INTERNAL_NOTE, REPORT_DAY, SHARED_NOTE, pdf_pages, pdf_text
+from tests.reports.conftest import (
+    INTERNAL_NOTE,
+    REPORT_DAY,
+    SHARED_NOTE,
+    pdf_pages,
+    pdf_text,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,13 +156,13 @@ def test_chart_bars_are_scaled_to_the_largest_count():
 
 
 def test_a_document_symbol_is_never_split_at_its_slashes(demo, client):
-    from recommendations import services
+    from recommendations.curation.services import record_status_update
 
     # Forty symbols run over several lines: without the no-break rule, some line would end
     # inside one, at a slash ("S/2023/" then "236").
     symbols = [f"S/2023/{n}" for n in range(200, 240)]
     long_address = "https://www.un.org/securitycouncil/content/informal-expert-group-women-peace-and-security"
-    services.record_status_update(
+    record_status_update(
         recommendation=demo.recommendations[0], author=demo.focalpoint, status="in_progress",
         note="Reported to the Council.", evidence=[*symbols, long_address], visibility="shared",
     )

@@ -136,7 +136,7 @@ def test_generate_report_command_refuses_bad_input(demo, tmp_path, args, message
 
 
 def test_generate_report_command_refuses_a_missing_folder(demo, tmp_path):
-    with pytest.raises(CommandError, match="the folder .* does not exist"):
+    with pytest.raises(CommandError, match=r"the folder .* does not exist"):
         call_command("generate_report", "--mandate", "S/RES/2640 (2022)", "--audience", "council",
                      "--output", str(tmp_path / "nope" / "x.pdf"))
     assert ProgressReport.objects.count() == 0

@@ -15,12 +15,12 @@ pytestmark = pytest.mark.django_db
 
 def _count(fn) -> tuple[int, object]:
     with CaptureQueriesContext(connection) as ctx:
-        result = fn()
+        fn()
     return len(ctx.captured_queries), ctx
 
 
 def _assert_same(small, large):
-    (n_small, ctx_small), (n_large, ctx_large) = small, large
+    (n_small, _ctx_small), (n_large, ctx_large) = small, large
     assert n_small == n_large, "\n".join(q["sql"] for q in ctx_large.captured_queries)
 
 

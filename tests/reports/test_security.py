@@ -8,10 +8,15 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from recommendations import services
+from recommendations.curation.services import record_status_update
 from recommendations.models import Recommendation, StatusUpdate
 from recommendations.reports import build_report_context
-from recommendations.reports.fetcher import REPORT_BASE_URL, FetchRefused, StaticFilesOnlyFetcher, static_report_url
+from recommendations.reports.fetcher import (
+    REPORT_BASE_URL,
+    FetchRefused,
+    StaticFilesOnlyFetcher,
+    static_report_url,
+)
 from recommendations.reports.pdf import render_report_pdf
 from tests.reports.conftest import REPORT_DAY, pdf_text
 
@@ -81,7 +86,7 @@ def _assert_nothing_fetched(data: bytes) -> PdfReader:
 def test_hostile_text_in_a_recommendation_and_a_note_is_printed_not_fetched(demo):
     rec = demo.recommendations[0]
     Recommendation.objects.filter(pk=rec.pk).update(text=f"Urge the authorities to act. {HOSTILE}")
-    services.record_status_update(
+    record_status_update(
         recommendation=rec, author=demo.focalpoint, status="in_progress", note=f"Progress noted. {HOSTILE}",
         visibility=StatusUpdate.Visibility.SHARED,
     )

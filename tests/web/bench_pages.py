@@ -31,9 +31,9 @@ def main() -> None:
 
     from django.conf import settings
     from django.core.management import call_command
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
-    from django.db import connection
 
     settings.ALLOWED_HOSTS = ["testserver"]
     setup_test_environment()
@@ -82,14 +82,17 @@ def fill(n_recs: int, n_updates: int) -> dict:
     from django.contrib.auth.models import User
     from django.db import transaction
 
-    from recommendations import services
     from recommendations.models import (
-        Briefing,
         Ownership,
         ParagraphLink,
         Recommendation,
-        Situation,
         StatusUpdate,
+    )
+    from recommendations.people.services import (
+        add_focal_point,
+        create_entity,
+        ensure_role_groups,
+        follow_situation,
     )
     from tests import factories
 
@@ -97,18 +100,18 @@ def fill(n_recs: int, n_updates: int) -> dict:
         rec = Recommendation.objects.order_by("pk").first()
         # The expert follows the first situation too, to read the page of its first
         # recommendation (and sees four situations in all).
-        services.follow_situation(user=User.objects.get(username="bench-expert"), situation=rec.situation)
+        follow_situation(user=User.objects.get(username="bench-expert"), situation=rec.situation)
         return {"situation": rec.situation_id, "rec": rec.pk, "mandate": rec.briefing.mandate_id}
     with transaction.atomic():
-        secretariat_group, _ = services.ensure_role_groups()
+        secretariat_group, _ = ensure_role_groups()
         secretariat = factories.make_user("bench-secretariat")
         secretariat.is_staff = True
         secretariat.save()
         secretariat.groups.add(secretariat_group)
         focal = factories.make_user("bench-focal")
         expert = factories.make_user("bench-expert")
-        entity = services.create_entity(name="Bench entity")
-        services.add_focal_point(entity=entity, user=focal)
+        entity = create_entity(name="Bench entity")
+        add_focal_point(entity=entity, user=focal)
         per_situation = n_recs // 30
         first = None
         for i in range(30):
@@ -139,10 +142,10 @@ def fill(n_recs: int, n_updates: int) -> dict:
                     assign_perm("update_status", entity.group, r)
                 assign_perm("view_situation", entity.group, situation)
             elif i < 6:
-                services.follow_situation(user=expert, situation=situation)
+                follow_situation(user=expert, situation=situation)
             first = first or (situation, recs[0], mandate)
         all_recs = list(Recommendation.objects.values_list("pk", flat=True))
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         StatusUpdate.objects.bulk_create(
             (
                 StatusUpdate(
@@ -161,7 +164,7 @@ def fill(n_recs: int, n_updates: int) -> dict:
             for k in range(200)
         )
     situation, rec, mandate = first
-    services.follow_situation(user=expert, situation=situation)
+    follow_situation(user=expert, situation=situation)
     return {"situation": situation.pk, "rec": rec.pk, "mandate": mandate.pk}
 
 

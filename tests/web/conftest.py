@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from django.test import Client
 
-from recommendations import services
+from recommendations.curation.services import record_status_update
 from recommendations.models import ParagraphLink, StatusUpdate
 
 # No character that HTML escapes, so a plain "in" finds them in a page.
@@ -33,11 +33,11 @@ def world(personas):
     paragraph it is not linked to."""
     rec = personas.minusma.recommendations.order_by("position").first()
     assert rec is not None and not rec.owners.filter(pk=personas.un_women.pk).exists()
-    services.record_status_update(
+    record_status_update(
         recommendation=rec, author=personas.mission, status="in_progress", note=SHARED_NOTE,
         visibility=StatusUpdate.Visibility.SHARED,
     )
-    services.record_status_update(
+    record_status_update(
         recommendation=rec, author=personas.mission, status="in_progress", note=INTERNAL_NOTE,
         visibility=StatusUpdate.Visibility.INTERNAL,
     )

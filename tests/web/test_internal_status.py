@@ -10,7 +10,7 @@ import io
 
 import pytest
 
-from recommendations import services
+from recommendations.curation.services import link_paragraph, record_status_update
 from recommendations.models import StatusUpdate
 
 INSIDERS = ("secretariat", "mission")  # mission: MINUSMA owns world.rec
@@ -21,7 +21,7 @@ OUTSIDERS = ("expert", "focalpoint")  # focalpoint: UN Women does not own world.
 def implemented_internally(world):
     """world.rec: shared "in progress", then internal "in progress", then internal
     "implemented" (newest)."""
-    services.record_status_update(
+    record_status_update(
         recommendation=world.rec, author=world.mission, status="implemented", note="Done, not yet public.",
         visibility=StatusUpdate.Visibility.INTERNAL,
     )
@@ -64,7 +64,7 @@ def test_list_filter_and_csv(implemented_internally, as_user, persona):
 @pytest.mark.parametrize("persona", INSIDERS + OUTSIDERS)
 def test_recommendation_and_mandate_pages(implemented_internally, as_user, persona):
     world = implemented_internally
-    services.link_paragraph(recommendation=world.rec, paragraph=world.free_paragraph, user=world.secretariat)
+    link_paragraph(recommendation=world.rec, paragraph=world.free_paragraph, user=world.secretariat)
     client = as_user(persona)
     detail = body(client.get(f"/recommendations/{world.rec.pk}/"))
     mandate = body(client.get(f"/mandates/{world.mandate.pk}/"))
@@ -79,7 +79,7 @@ def test_recommendation_and_mandate_pages(implemented_internally, as_user, perso
 
 def test_only_internal_updates_look_like_none_to_an_expert(world, as_user):
     rec = world.minusma.recommendations.exclude(pk=world.rec.pk).first() or world.un_women.recommendations.first()
-    services.record_status_update(recommendation=rec, author=world.secretariat, status="partial", visibility="internal")
+    record_status_update(recommendation=rec, author=world.secretariat, status="partial", visibility="internal")
     page = body(as_user("expert").get(f"/recommendations/{rec.pk}/"))
     status_line = page.split('<div class="status-line">')[1].split("</div>")[0]
     assert '<strong class="tag tag--not_started">Not started</strong>' in status_line

@@ -15,10 +15,18 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import timezone
 
-from recommendations import services
+from recommendations.curation.services import link_paragraph, record_status_update
 from recommendations.dates import format_days_left, local_today
 from recommendations.demo import SAMPLE_NOTE
-from recommendations.models import Briefing, Mandate, MandateParagraph, ParagraphLink, Recommendation, StatusUpdate
+from recommendations.models import (
+    Briefing,
+    Mandate,
+    MandateParagraph,
+    ParagraphLink,
+    Recommendation,
+    StatusUpdate,
+)
+from recommendations.people.services import ensure_role_groups
 from tests import factories
 
 
@@ -42,7 +50,7 @@ def csv_rows(response) -> list[dict]:
 def test_dashboard_for_the_mali_expert(world, as_user):
     body = text_of(as_user("expert").get("/"))
     assert "<h1>What needs attention</h1>" in body
-    assert 'id="situation-%d"' % world.mali.pk in body and "South Sudan" not in body
+    assert f'id="situation-{world.mali.pk}"' in body and "South Sudan" not in body
     days = (dt.date(2023, 6, 30) - local_today()).days
     assert f'<span class="days days--red">{format_days_left(days, dt.date(2023, 6, 30))}</span>' in body
     assert f'<a href="/recommendations/?situation={world.mali.pk}">12</a>, of which 12 open' in body
@@ -63,7 +71,7 @@ def test_focal_point_sees_what_needs_their_update(world, as_user):
     body = text_of(as_user("focalpoint").get("/"))
     assert f"{len(owned)} recommendations need your update" in body
     assert [r.reference for r in owned] == re.findall(r'data-label="Reference"><a href="/recommendations/\d+/">([^<]+)<', body)
-    services.record_status_update(recommendation=owned[0], author=world.focalpoint, status="in_progress")
+    record_status_update(recommendation=owned[0], author=world.focalpoint, status="in_progress")
     body = text_of(as_user("focalpoint").get("/"))
     assert f"{len(owned) - 1} recommendations need your update" in body
     assert owned[0].reference not in body
@@ -194,7 +202,7 @@ def test_expert_csv_never_holds_an_internal_note(world, as_user):
 
 
 def test_recommendation_page(world, as_user):
-    services.link_paragraph(recommendation=world.rec, paragraph=world.free_paragraph, user=world.secretariat)
+    link_paragraph(recommendation=world.rec, paragraph=world.free_paragraph, user=world.secretariat)
     body = text_of(as_user("expert").get(f"/recommendations/{world.rec.pk}/"))
     assert f"<h1>{world.rec.reference}: where it stands</h1>" in body
     assert "Update on women, peace and security in Mali, 28 March 2023" in body
@@ -210,7 +218,7 @@ def test_recommendation_page(world, as_user):
 
 
 def test_text_from_the_database_is_escaped(world, as_user):
-    services.record_status_update(
+    record_status_update(
         recommendation=world.rec, author=world.mission, status="partial",
         note="<script>alert('x')</script>", visibility="shared",
     )
@@ -241,7 +249,7 @@ def test_mandate_page(world, as_user):
 @pytest.fixture
 def secretary(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    group, _ = services.ensure_role_groups()
+    group, _ = ensure_role_groups()
     user = factories.make_user("secretary")
     user.groups.add(group)
     client = Client()

@@ -15,7 +15,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.web.conftest import INTERNAL_NOTE, PERSONAS, SHARED_NOTE, client_for, snapshot
+from tests.web.conftest import (
+    INTERNAL_NOTE,
+    PERSONAS,
+    SHARED_NOTE,
+    client_for,
+    snapshot,
+)
 
 P = PERSONAS  # secretariat, focalpoint, mission, expert, ssd_expert, nobody, anonymous
 LOGIN = "login"

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from recommendations import services
+from recommendations.curation.services import record_status_update
 from recommendations.models import StatusUpdate
 from tests import factories
 
@@ -56,7 +56,7 @@ def grow(world, *, to: int) -> None:
     extra = to - briefing.recommendations.count()
     factories.make_recommendations(briefing, extra, owners=[world.un_women])
     for i in range(27):
-        services.record_status_update(
+        record_status_update(
             recommendation=world.rec, author=world.mission, status="in_progress", note=f"Update {i}",
             visibility=StatusUpdate.Visibility.SHARED if i % 2 else StatusUpdate.Visibility.INTERNAL,
         )

@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.importer import MAX_NOTE_BYTES, NoteError
-from recommendations.services import import_ieg_update
+from recommendations.importing.decode import MAX_NOTE_BYTES
+from recommendations.importing.parsed import NoteError
+from recommendations.importing.save import import_ieg_update
 
 
 class Command(BaseCommand):

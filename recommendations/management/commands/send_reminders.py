@@ -6,8 +6,13 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations import reminders
 from recommendations.dates import local_today
+from recommendations.reminders.services import (
+    ReminderSendError,
+    describe,
+    run_daily_pass,
+    send_reminder,
+)
 
 
 class Command(BaseCommand):
@@ -35,7 +40,7 @@ class Command(BaseCommand):
                 day = dt.date.fromisoformat(today)
             except ValueError:
                 raise CommandError(f"--today must be a date written YYYY-MM-DD, such as 2023-05-01; got {today!r}.") from None
-        result = reminders.run_daily_pass(today=day, queue=False, dry_run=dry_run)
+        result = run_daily_pass(today=day, queue=False, dry_run=dry_run)
         self.stdout.write(f"Reminder pass for {day:%A} {day.day} {day:%B %Y}{' (dry run)' if dry_run else ''}:")
         for line in result.report_plans:
             self.stdout.write(f"  {line}")
@@ -53,12 +58,12 @@ class Command(BaseCommand):
         sent = failed = 0
         for pk in result.to_send:
             try:
-                if reminders.send_reminder(reminder_id=pk):
+                if send_reminder(reminder_id=pk):
                     sent += 1
-                    self.stdout.write(f"  sent: {reminders.describe(pk)}")
-            except reminders.ReminderSendError as exc:
+                    self.stdout.write(f"  sent: {describe(pk)}")
+            except ReminderSendError as exc:
                 failed += 1
-                self.stderr.write(f"  failed: {reminders.describe(pk)}: {exc}")
+                self.stderr.write(f"  failed: {describe(pk)}: {exc}")
         for pk in result.stuck:
-            self.stderr.write(f"  left alone (claimed over an hour ago, may have gone out): {reminders.describe(pk)}")
+            self.stderr.write(f"  left alone (claimed over an hour ago, may have gone out): {describe(pk)}")
         self.stdout.write(f"{sent} email(s) sent, {failed} failed (the next pass retries them).")

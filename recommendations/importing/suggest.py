@@ -25,13 +25,7 @@ THEMES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 _STOPWORDS = frozenset(
-    """a about above after again all also an and any are as at be been before being both but by
-    can could did do does each for from further had has have having in including into is it its
-    more most must no nor not of on once only or other our out over own same shall should so some
-    such than that the their them then there these they this those through to too under until
-    up upon very was were what when where which while who whom why will with would mali malian
-    women woman girls security council united nations un resolution mission minusma transitional
-    authorities urge request calls call requests urges ensure support""".split()
+    ["a", "about", "above", "after", "again", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "each", "for", "from", "further", "had", "has", "have", "having", "in", "including", "into", "is", "it", "its", "more", "most", "must", "no", "nor", "not", "of", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "shall", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "very", "was", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "mali", "malian", "women", "woman", "girls", "security", "council", "united", "nations", "un", "resolution", "mission", "minusma", "transitional", "authorities", "urge", "request", "calls", "call", "requests", "urges", "ensure", "support"]
 )
 _WORD = re.compile(r"[a-z][a-z\-]{2,}")
 

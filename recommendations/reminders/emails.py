@@ -18,7 +18,13 @@ from django.urls import reverse
 from django.utils.text import Truncator
 
 from recommendations.dates import format_days_left
-from recommendations.models import Mandate, ProgressReport, Recommendation, Reminder, Situation
+from recommendations.models import (
+    Mandate,
+    ProgressReport,
+    Recommendation,
+    Reminder,
+    Situation,
+)
 
 Kind = Reminder.Kind
 

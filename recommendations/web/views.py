@@ -17,10 +17,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from recommendations import access, forms, selectors, services
+from recommendations import access
+from recommendations.curation import selectors, services
 from recommendations.dates import local_today
-from recommendations.importer import NoteError, decode_note
+from recommendations.importing.decode import decode_note
+from recommendations.importing.parsed import NoteError
+from recommendations.importing.save import import_ieg_update
 from recommendations.models import Addressee, Briefing
+from recommendations.web import forms
 from wpsfollowup.celery import app as celery_app
 
 
@@ -298,7 +302,7 @@ def import_note(request):
             context["confirm_form"] = form
             return render(request, "recommendations/import.html", context, status=400)
         try:
-            outcome = services.import_ieg_update(data=form.cleaned_data["token"], user=request.user)
+            outcome = import_ieg_update(data=form.cleaned_data["token"], user=request.user)
         except NoteError as exc:
             context["note_error"] = _note_error(exc, form.cleaned_data["token"])
             return render(request, "recommendations/import.html", context, status=400)
@@ -318,7 +322,7 @@ def import_note(request):
         return render(request, "recommendations/import.html", context, status=400)
     data = form.cleaned_data["note"]
     try:
-        outcome = services.import_ieg_update(data=data, user=request.user, dry_run=True)
+        outcome = import_ieg_update(data=data, user=request.user, dry_run=True)
     except NoteError as exc:
         context["note_error"] = _note_error(exc, data)
         return render(request, "recommendations/import.html", context, status=400)

@@ -13,7 +13,9 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from recommendations import access, selectors, services
+from recommendations import access
+from recommendations.curation.selectors import filter_choices, situation_paragraphs
+from recommendations.curation.services import clean_evidence
 from recommendations.models import (
     Addressee,
     Entity,
@@ -90,7 +92,7 @@ class RecommendationFilterForm(forms.Form):
         for field in self.fields.values():
             if type(field.widget) is forms.Select:
                 field.widget = QuickSelect(choices=field.widget.choices)
-        choices = selectors.filter_choices(user=user)
+        choices = filter_choices(user=user)
         self.fields["situation"].queryset = choices["situations"]
         self.fields["theme"].queryset = choices["themes"]
         self.fields["owner"].queryset = choices["entities"]
@@ -146,7 +148,7 @@ class StatusUpdateForm(forms.Form):
             )
 
     def clean_evidence(self) -> list[str]:
-        return services.clean_evidence(self.cleaned_data["evidence"].splitlines())
+        return clean_evidence(self.cleaned_data["evidence"].splitlines())
 
 
 # --- secretariat curation --------------------------------------------------------------------
@@ -171,7 +173,7 @@ class LinkParagraphForm(forms.Form):
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["paragraph"].queryset = selectors.situation_paragraphs(situation_id=recommendation.situation_id)
+        self.fields["paragraph"].queryset = situation_paragraphs(situation_id=recommendation.situation_id)
 
 
 class LinkedParagraphForm(forms.Form):
@@ -200,7 +202,7 @@ class UptakeForm(forms.Form):
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["paragraph"].queryset = selectors.situation_paragraphs(situation_id=recommendation.situation_id)
+        self.fields["paragraph"].queryset = situation_paragraphs(situation_id=recommendation.situation_id)
 
     def clean(self):
         cleaned = super().clean()

@@ -43,8 +43,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from recommendations.access import COUNCIL_EXPERTS_GROUP, VIEW_SITUATION_PERM
+from recommendations.curation.selectors import cycle_start, with_first_briefing
 from recommendations.dates import start_of_day
-from recommendations.selectors import cycle_start, with_first_briefing
 from recommendations.models import (
     OPEN_STATUSES,
     Mandate,
@@ -53,6 +53,7 @@ from recommendations.models import (
     Reminder,
     Situation,
 )
+from recommendations.reminders.emails import build_reminder_email, digest_subject
 
 log = logging.getLogger(__name__)
 
@@ -179,8 +180,6 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
     current mandate expires, and on the weekly digest weekday the stale and overdue ones.
     ``mandates``: ``current_mandates(today=today)``, when the caller has it already.
     Writes nothing. A query per reason, none per recommendation or recipient."""
-    from recommendations import emails
-
     if mandates is None:
         mandates = current_mandates(today=today)
     digests: list[Digest] = []
@@ -212,7 +211,7 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
             digests.append(Digest(
                 recipient_id=user_id, email=users[user_id], kind=Kind.RENEWAL,
                 period=f"mandate-{mandate.pk}:T-{days}", situation_id=sid,
-                subject=emails.digest_subject(
+                subject=digest_subject(
                     kind=Kind.RENEWAL, situation=mandate.situation, mandate=mandate, count=len(rec_ids), today=today
                 ),
                 payload={
@@ -242,7 +241,7 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
                 digests.append(Digest(
                     recipient_id=user_id, email=users[user_id], kind=kind, period=week_period(sid, today),
                     situation_id=sid,
-                    subject=emails.digest_subject(
+                    subject=digest_subject(
                         kind=kind, situation=situation, mandate=mandate, count=len(rec_ids), today=today
                     ),
                     payload={
@@ -285,14 +284,13 @@ def _request_council_report(*, mandate: Mandate, today: dt.date) -> ProgressRepo
 
 
 def _report_digests(*, mandate: Mandate, report: ProgressReport | None, today: dt.date) -> list[Digest]:
-    from recommendations import emails
 
     days = (mandate.expires_on - today).days
     return [
         Digest(
             recipient_id=expert.pk, email=expert.email, kind=Kind.REPORT, period=f"mandate-{mandate.pk}:report",
             situation_id=mandate.situation_id,
-            subject=emails.digest_subject(
+            subject=digest_subject(
                 kind=Kind.REPORT, situation=mandate.situation, mandate=mandate, count=0, today=today
             ),
             payload={"mandate": mandate.pk, "report": report.pk if report else None, "days_left": days},
@@ -390,13 +388,12 @@ def send_reminder(*, reminder_id: int) -> bool:
 
     Side effects: one email (the row's subject, to the row's address; overdue digests copied
     to WPS_SECRETARIAT_EMAIL)."""
-    from recommendations import emails
 
     if not claim_reminder(reminder_id=reminder_id):
         return False
     reminder = Reminder.objects.select_related("recipient", "situation").get(pk=reminder_id)
     try:
-        message = emails.build_reminder_email(reminder)
+        message = build_reminder_email(reminder)
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
         # OSError: connection refused or reset, timeouts; the email did not go out as far as

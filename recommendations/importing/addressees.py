@@ -1,0 +1,136 @@
+"""Which units are recommendations, and whom each asks to act (its addressee)."""
+
+from __future__ import annotations
+
+import re
+
+from recommendations.importing.decode import clean_text
+from recommendations.importing.layout import _Unit
+
+# --------------------------------------------------------------------------------------
+# Step 3a: recommendations and their addressees
+# --------------------------------------------------------------------------------------
+
+# Adverbial openings that come before the subject: "In addition, members of ...".
+_LEAD_IN = re.compile(
+    r"^(?:(?:In|At|During|For|Finally|Further(?:more)?|Additionally|Also|Moreover|Lastly|"
+    r"Ahead of|Before|When|Given|Building on|As part of)\b[^,:;]{0,200},\s*)+"
+)
+_MODAL = (
+    r"(?:should|could|may(?:\s+wish\s+to)?|might|must|will\s+want\s+to|"
+    r"(?:is|are)\s+(?:encouraged|invited|requested|urged)\s+to)"
+)
+_MODAL_RE = re.compile(rf"\b{_MODAL}\b", re.IGNORECASE)
+_ASK_VERB = (
+    r"(?:urg(?:e|es|ing)|call(?:s|ing)?\s+(?:up)?on|request(?:s|ing)?|encourag(?:e|es|ing)|"
+    r"demand(?:s|ing)?|ask(?:s|ing)?|invit(?:e|es|ing)|direct(?:s|ing)?|mandat(?:e|es|ing)|"
+    r"task(?:s|ing)?|authori[sz](?:e|es|ing)|support(?:s|ing)?|press(?:es|ing)?|"
+    r"instruct(?:s|ing)?|empower(?:s|ing)?)"
+)
+_ASK = rf"(?:to\s+)?{_ASK_VERB}(?:\s+(?:and|or)\s+{_ASK_VERB})?\s+"
+# Acts the Council does itself.
+_COUNCIL_ACT = re.compile(
+    r"^(?:to\s+)?(?:renew|extend|decide|maintain|retain|include|reaffirm|adopt|condemn|express|"
+    r"recall|emphasi[sz]e|stress|recogni[sz]e|welcome|add|strengthen|expand|consider|reiterate|"
+    r"underline|insert|keep|preserve|reflect|ensure|prioriti[sz]e|establish|impose|designate|"
+    r"note|acknowledge|commend|deplore|highlight)\w*\b",
+    re.IGNORECASE,
+)
+_WORD = r"(?!to\b)(?!and\b)[\w’'.-]+"
+
+# Who is asked to act, in order: the first object (after an asking verb) or subject (before a
+# modal) that matches decides. "{mission}" is the mission the ANNEX names.
+_ADDRESSEE_RULES: tuple[tuple[str, str], ...] = (
+    (
+        "council_members",
+        r"(?:individual\s+)?(?:the\s+)?(?:members\s+of\s+the\s+(?:Security\s+)?Council|"
+        r"(?:Security\s+)?Council\s+members)",
+    ),
+    ("security_council", r"(?:the\s+)?(?:Security\s+)?Council"),
+    (
+        "mission",
+        r"(?:the\s+)?(?:mission|peace(?:keeping)?\s+(?:mission|operation)|{mission}|"
+        r"United\s+Nations\s+(?:[\w-]+\s+){0,5}?(?:Mission|Operation|Force))\b",
+    ),
+    (
+        "un_partners",
+        r"(?:the\s+)?(?:UN\b|United\s+Nations\b|Secretary-General|Secretariat|UNCT|"
+        r"international\s+(?:partners|community|donors)|donors|partners|"
+        r"humanitarian\s+(?:actors|partners)|UN\s+Women|UNDP|UNICEF|UNFPA|OHCHR|UNHCR)",
+    ),
+    (
+        "host_authorities",
+        rf"(?:the\s+)?(?:{_WORD}\s+){{0,5}}?(?:authorities|government)\b",
+    ),
+)
+_DEFAULT_ADDRESSEE = "security_council"
+
+
+def _opening(text: str) -> str:
+    return _LEAD_IN.sub("", text, count=1)
+
+
+def _addressee_patterns(mission: str) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    name = re.escape(mission) if mission else r"(?!x)x"
+    return tuple(
+        (
+            addressee,
+            re.compile(
+                rf"^(?:{_ASK}(?:{object_})|(?:{object_})\s+(?:also\s+)?{_MODAL}\b)",
+                re.IGNORECASE,
+            ),
+        )
+        for addressee, template in _ADDRESSEE_RULES
+        for object_ in [template.replace("{mission}", name)]
+    )
+
+
+def classify_addressee(text: str, mission: str = "") -> str:
+    """Whom ``text`` asks to act, from its opening verb phrase (see ``_ADDRESSEE_RULES``).
+
+    Later clauses ("..., and request the Mission to monitor") do not count. Language the
+    Council would adopt itself ("Renew the mission's mandate", "Decide ...") and anything
+    unmatched go to the Security Council.
+    """
+    opening = _opening(clean_text(text))
+    for addressee, pattern in _addressee_patterns(mission):
+        if pattern.match(opening):
+            return addressee
+    return _DEFAULT_ADDRESSEE
+
+
+_BARE_FILLER = frozenset(
+    ["consider", "considering", "to", "the", "following", "include", "including", "language", "text", "additions", "elements", "recommendations", "points", "inter", "alia", "in", "its", "next", "resolution", "mandate", "renewal"]
+)
+
+
+def _asks(text: str) -> bool:
+    opening = _opening(text)
+    return bool(
+        _MODAL_RE.search(opening)
+        or re.match(_ASK, opening, re.IGNORECASE)
+        or _COUNCIL_ACT.match(opening)
+    )
+
+
+def _is_bare_intro(text: str) -> bool:
+    """An introduction that asks nothing itself: "the Security Council should:", "The Council
+    may wish to consider the following:"."""
+    if not text.endswith(":"):
+        return False
+    body = _opening(text[:-1])
+    modal = _MODAL_RE.search(body)
+    ask = body[modal.end() :] if modal else body
+    clauses = [c for c in re.split(r",\s*|\s+and\s+", ask) if c.strip()]
+    while clauses and "following" in clauses[-1].lower():
+        clauses.pop()
+    words = [w for c in clauses for w in c.lower().split() if w not in _BARE_FILLER]
+    return len(words) < 3
+
+
+def _is_recommendation(unit: _Unit) -> bool:
+    """Every list item is one; an unmarked paragraph is one when it asks something itself."""
+    if unit.kind is not None:
+        return bool(unit.text)
+    text = unit.text
+    return _asks(text) and not _is_bare_intro(text)
