@@ -29,7 +29,7 @@ class SituationAdmin(GuardedModelAdmin):
 class MandateParagraphInline(admin.TabularInline):
     model = MandateParagraph
     extra = 0
-    fields = ["position", "kind", "number", "sub_item", "text"]
+    fields = ["position", "kind", "number", "sub_item", "label", "text", "text_fr"]
 
 
 @admin.register(Mandate)

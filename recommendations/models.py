@@ -36,10 +36,19 @@ class Mandate(models.Model):
     mission = models.CharField(max_length=40, help_text="MINUSMA")
     situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="mandates")
     adopted_on = models.DateField(null=True, blank=True)
-    expires_on = models.DateField(help_text="The renewal deadline.")
+    # Empty only when an imported resolution's expiry could not be read: a person sets it.
+    expires_on = models.DateField(null=True, blank=True, help_text="The renewal deadline.")
     renews = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewed_by"
     )
+    # The resolution that ended this mandate instead of renewing it (2690 (2023) for MINUSMA):
+    # the renewal cycle stops; no reminder or report runs for it afterwards.
+    terminated_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="terminates"
+    )
+    # The metadata's title ("[on extension of the mandate of ... until 30 June 2023]"), kept as
+    # published; the symbol and expiry come from the text itself.
+    title = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["-expires_on"]
@@ -57,40 +66,87 @@ class Mandate(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("mandate_detail", args=[self.pk])
 
-    def days_to_renewal(self, today=None) -> int:
+    def days_to_renewal(self, today=None) -> int | None:
         from recommendations.dates import local_today
 
+        if self.expires_on is None:
+            return None
         return (self.expires_on - (today or local_today())).days
 
 
 class MandateParagraph(models.Model):
+    """One unit of a mandate: a preambular or operative paragraph, a list point or sub-point, or
+    a dash of a list. Once the resolution itself is imported, a mandate's rows are exactly its
+    units with their official labels and texts; before that, they are the extracts a note's
+    annex quotes, labelled as the note labels them. A note's own quotation is kept with the
+    note (ParagraphQuotation), never as another paragraph."""
+
     class Kind(models.TextChoices):
         PREAMBULAR = "preambular", "Preambular"
         OPERATIVE = "operative", "Operative"
 
     mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="paragraphs")
     kind = models.CharField(max_length=12, choices=Kind.choices)
-    number = models.CharField(max_length=8, help_text="Operative number (26); preambular ordinal.")
-    sub_item = models.CharField(max_length=4, blank=True, help_text="a, b, ... for dash items.")
+    number = models.CharField(max_length=8, help_text="Operative number (26); preambular ordinal (9).")
+    sub_item = models.CharField(
+        max_length=40, blank=True, help_text="Below the paragraph: (a), (a)(iii), dash 12, (a)(iii) dash 2."
+    )
+    # How the readers cite it: "PP 9", "OP 26", "OP 26 (a)(iii)", "OP 41 dash 12".
+    label = models.CharField(max_length=60)
     text = models.TextField()
+    text_fr = models.TextField(blank=True)
+    # The element's eId in the UN's XML; empty for extracts known only from a note.
+    eid = models.CharField(max_length=200, blank=True)
+    # True once the text comes from the resolution itself rather than a note's quotation.
+    official = models.BooleanField(default=False)
     position = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["mandate", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["mandate", "kind", "number", "sub_item"], name="paragraph_unique_label"
-            ),
+            models.UniqueConstraint(fields=["mandate", "label"], name="paragraph_unique_label"),
         ]
 
     def __str__(self) -> str:
         return f"{self.mandate.symbol} {self.label}"
 
-    @property
-    def label(self) -> str:
-        """How the readers cite it: "PP 1", "OP 26", "OP 26 (c)"."""
-        prefix = "PP" if self.kind == self.Kind.PREAMBULAR else "OP"
-        return f"{prefix} {self.number}" + (f" ({self.sub_item})" if self.sub_item else "")
+    def save(self, *args, **kwargs):
+        if not self.label:
+            self.label = self.label_of(kind=self.kind, number=self.number, sub_item=self.sub_item)
+        super().save(*args, **kwargs)
+
+    @staticmethod
+    def label_of(*, kind: str, number: str, sub_item: str = "") -> str:
+        """The official way to write a label: "PP 9", "OP 26 (a)(iii)", "OP 41 dash 12"."""
+        prefix = "PP" if kind == MandateParagraph.Kind.PREAMBULAR else "OP"
+        if sub_item and not sub_item.startswith(("(", "dash")):
+            sub_item = f"({sub_item})"  # a bare letter, as notes' annexes number their items
+        return f"{prefix} {number}" + (f" {sub_item}" if sub_item else "")
+
+
+class ParagraphQuotation(models.Model):
+    """A note's own quotation of a mandate paragraph, as its annex prints it (with its "(...)"
+    cuts): part of the note's record, kept whatever other notes or the resolution say."""
+
+    briefing = models.ForeignKey("Briefing", on_delete=models.CASCADE, related_name="quotations")
+    paragraph = models.ForeignKey(MandateParagraph, on_delete=models.CASCADE, related_name="quotations")
+    # The label as the note gives it ("OP 26 (c)" for what is officially OP 26 (a)(vi)).
+    label = models.CharField(max_length=60)
+    text = models.TextField()
+    position = models.PositiveIntegerField(help_text="Order within the note's annex.")
+
+    class Meta:
+        ordering = ["briefing", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["briefing", "position"], name="quotation_unique_position"),
+        ]
+        indexes = [
+            # Paragraph page and report: the notes that quote a paragraph.
+            models.Index(fields=["paragraph", "briefing"], name="quotation_paragraph"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.briefing} quotes {self.label}"
 
 
 class Briefing(models.Model):
@@ -272,6 +328,8 @@ class ParagraphLink(models.Model):
     paragraph = models.ForeignKey(MandateParagraph, on_delete=models.CASCADE)
     # False: the system suggested it and no person has confirmed it yet.
     confirmed = models.BooleanField(default=False)
+    # The recommendation's own text cites this paragraph ("OPs 4, 7"): suggested first.
+    cited = models.BooleanField(default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -40,7 +40,7 @@ def make_mandate(situation: Situation, *, expires_on: dt.date, mission: str = "U
     )
     MandateParagraph.objects.bulk_create(
         MandateParagraph(
-            mandate=mandate, kind=MandateParagraph.Kind.OPERATIVE, number=str(i), text=f"Operative paragraph {i} on women's participation.",
+            mandate=mandate, kind=MandateParagraph.Kind.OPERATIVE, number=str(i), label=f"OP {i}", text=f"Operative paragraph {i} on women's participation.",
             position=i,
         )
         for i in range(1, paragraphs + 1)

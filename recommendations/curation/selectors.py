@@ -383,15 +383,13 @@ def csv_rows(*, user, recs: QuerySet[Recommendation]):
     ):
         owners.setdefault(rec_id, []).append(name)
     links: dict[int, list[str]] = {}
-    for rec_id, symbol, kind, number, sub_item, confirmed in (
+    for rec_id, symbol, label, confirmed in (
         ParagraphLink.objects.filter(recommendation__in=ids)
         .order_by("paragraph__mandate__expires_on", "paragraph__position")
         .values_list(
-            "recommendation_id", "paragraph__mandate__symbol", "paragraph__kind", "paragraph__number",
-            "paragraph__sub_item", "confirmed",
+            "recommendation_id", "paragraph__mandate__symbol", "paragraph__label", "confirmed",
         )
     ):
-        label = MandateParagraph(kind=kind, number=number, sub_item=sub_item).label
         links.setdefault(rec_id, []).append(f"{symbol} {label}" + ("" if confirmed else " (suggested)"))
 
     addressees, statuses, uptakes = dict(Addressee.choices), dict(ImplementationStatus.choices), dict(Uptake.choices)

@@ -23,6 +23,7 @@ from recommendations.models import (
     Mandate,
     MandateParagraph,
     ParagraphLink,
+    ParagraphQuotation,
     Recommendation,
     Situation,
     Theme,
@@ -83,16 +84,27 @@ def _get_or_create_mandate(parsed: ParsedNote, situation: Situation) -> tuple[Ma
         )
     elif mandate.situation_id != situation.pk:
         raise NoteError(f"{pm.symbol} is already recorded for {mandate.situation}, not {situation}", None)
-    existing = set(mandate.paragraphs.values_list("kind", "number", "sub_item"))
-    new = [
-        MandateParagraph(
-            mandate=mandate, kind=p.kind, number=p.number, sub_item=p.sub_item, text=p.text, position=p.position
-        )
-        for p in pm.paragraphs
-        if (p.kind, p.number, p.sub_item) not in existing
-    ]
+    existing = set(mandate.paragraphs.values_list("label", flat=True))
+    new = []
+    for p in pm.paragraphs:
+        label = MandateParagraph.label_of(kind=p.kind, number=p.number, sub_item=p.sub_item)
+        if label not in existing:
+            new.append(MandateParagraph(
+                mandate=mandate, kind=p.kind, number=p.number, sub_item=p.sub_item, label=label, text=p.text,
+                position=p.position,
+            ))
     MandateParagraph.objects.bulk_create(new)
     return mandate, created, len(new)
+
+
+def _save_quotations(*, briefing: Briefing, mandate: Mandate, parsed: ParsedNote) -> None:
+    """The note's own quotation of each paragraph its annex quotes, kept with the note."""
+    by_label = {p.label: p for p in mandate.paragraphs.all()}
+    ParagraphQuotation.objects.bulk_create(
+        ParagraphQuotation(briefing=briefing, paragraph=by_label[label], label=label, text=p.text, position=position)
+        for position, p in enumerate(parsed.mandate.paragraphs, start=1)
+        if (label := MandateParagraph.label_of(kind=p.kind, number=p.number, sub_item=p.sub_item)) in by_label
+    )
 
 
 def _reference_prefix(situation: Situation, issued_on: dt.date) -> str:
@@ -137,6 +149,7 @@ def _import_parsed(parsed: ParsedNote, *, text: str, sha256: str, situation_name
         earlier_meetings=list(parsed.earlier_meetings), original_text=text, sha256=sha256,
         imported_by=user if user and user.is_authenticated else None,
     )
+    _save_quotations(briefing=briefing, mandate=mandate, parsed=parsed)
     prefix = _reference_prefix(situation, parsed.issued_on)
     due_on = mandate.expires_on - dt.timedelta(days=settings.WPS_DUE_DAYS_BEFORE_RENEWAL)
     themes = _ensure_themes()
