@@ -1,12 +1,18 @@
-"""Who may see and do what: the one place object permissions are checked.
+"""Who may see and do what: the one read policy, and every permission check.
 
 Roles (DESIGN.md, "Who uses it"):
 - secretariat staff hold the global permission ``recommendations.curate`` (through the
   "Secretariat" group): everything, on every situation;
-- a focal point is a member of an entity's group; that group holds ``update_status`` on each
-  recommendation the entity owns and ``view_situation`` on each situation where it owns one;
-- a Council expert holds ``view_situation`` on each situation they follow (directly or
-  through a group) and is in the "Council experts" group.
+- a focal point is a member of an entity's group. Their rights come from Ownership itself
+  (an EXISTS on Ownership and the entity's group), never from a copy kept in step: they may
+  record updates on, and read the internal updates of, what their entity owns, and they see
+  the situations where it owns something;
+- a Council expert is in the "Council experts" group and holds guardian's ``view_situation``
+  on each situation they follow (directly or through a group).
+
+The read policy is :class:`Reader`: for a user (pages, CSV, API) or for an audience (a
+report printed for Council experts or the secretariat). Each rule has its queryset form and
+its per-object form side by side; ``tests/access`` checks that they agree.
 
 Fetch helpers answer a missing object and a forbidden one the same way (404), so ids reveal
 nothing. Write checks raise ``PermissionDenied`` (403) for objects the user may see.
@@ -14,20 +20,24 @@ nothing. Write checks raise ``PermissionDenied`` (403) for objects the user may 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
-from guardian.shortcuts import get_objects_for_user
 
 from recommendations.models import (
     Entity,
+    ImplementationStatus,
     Mandate,
+    Ownership,
     ProgressReport,
     Recommendation,
-    RecommendationGroupObjectPermission,
-    RecommendationUserObjectPermission,
     Situation,
+    SituationGroupObjectPermission,
+    SituationUserObjectPermission,
     StatusUpdate,
 )
 
@@ -35,17 +45,20 @@ SECRETARIAT_GROUP = "Secretariat"
 COUNCIL_EXPERTS_GROUP = "Council experts"
 CURATE_PERM = "recommendations.curate"
 VIEW_SITUATION_PERM = "recommendations.view_situation"
-UPDATE_STATUS_PERM = "recommendations.update_status"
 
 AnyUser = User | AnonymousUser
 
 
+def is_signed_in(user: AnyUser) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
 def is_secretariat(user: AnyUser) -> bool:
-    return bool(user.is_active and user.is_authenticated and user.has_perm(CURATE_PERM))
+    return bool(is_signed_in(user) and user.has_perm(CURATE_PERM))
 
 
 def is_council_expert(user: AnyUser) -> bool:
-    if not (user.is_active and user.is_authenticated):
+    if not is_signed_in(user):
         return False
     cache = getattr(user, "_wps_groups", None)
     if cache is None:
@@ -55,90 +68,212 @@ def is_council_expert(user: AnyUser) -> bool:
 
 def user_entities(user: AnyUser) -> QuerySet[Entity]:
     """The entities whose focal point the user is."""
-    if not user.is_authenticated:
+    if not is_signed_in(user):
         return Entity.objects.none()
     return Entity.objects.filter(group__user=user)
 
 
-# --- reads ---------------------------------------------------------------------------------
+# --- ownership: the focal points' rights -----------------------------------------------------
 
 
-def visible_situations(user: AnyUser) -> QuerySet[Situation]:
-    if not (user.is_authenticated and user.is_active):
-        return Situation.objects.none()
-    if is_secretariat(user):
-        return Situation.objects.all()
-    return get_objects_for_user(
-        user, VIEW_SITUATION_PERM, klass=Situation, accept_global_perms=False, with_superuser=False
+def owned_by_q(user: AnyUser, *, recommendation: str = "pk") -> Q:
+    """Rows whose recommendation (the field named ``recommendation`` of the outer query) an
+    entity of ``user`` owns. The queryset form of :func:`owns`."""
+    return Q(Exists(Ownership.objects.filter(recommendation=OuterRef(recommendation), entity__group__user=user)))
+
+
+def owns(user: AnyUser, recommendation: Recommendation) -> bool:
+    """Whether an entity of ``user`` owns ``recommendation``. The per-object form of
+    :func:`owned_by_q`."""
+    return is_signed_in(user) and Ownership.objects.filter(
+        recommendation=recommendation, entity__group__user=user
+    ).exists()
+
+
+def _followed_situations_q(user: AnyUser) -> Q:
+    """Situations the user follows as a Council expert: guardian's view_situation, held
+    directly or through a group."""
+    app_label, codename = VIEW_SITUATION_PERM.split(".")
+    perm = {"permission__codename": codename, "permission__content_type__app_label": app_label}
+    direct = SituationUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user, **perm)
+    grouped = SituationGroupObjectPermission.objects.filter(content_object=OuterRef("pk"), group__user=user, **perm)
+    return Q(Exists(direct)) | Q(Exists(grouped))
+
+
+def experts_following(situation: Situation) -> QuerySet[User]:
+    """Active Council experts who follow ``situation`` and have an address: the rule of
+    :meth:`Reader.situations` for experts, from the situation's side. One query."""
+    app_label, codename = VIEW_SITUATION_PERM.split(".")
+    perm = {"permission__codename": codename, "permission__content_type__app_label": app_label}
+    direct = SituationUserObjectPermission.objects.filter(content_object=situation, user=OuterRef("pk"), **perm)
+    grouped = SituationGroupObjectPermission.objects.filter(
+        content_object=situation, group__user=OuterRef("pk"), **perm
+    )
+    return (
+        User.objects.filter(Q(Exists(direct)) | Q(Exists(grouped)), is_active=True, groups__name=COUNCIL_EXPERTS_GROUP)
+        .exclude(email="")
+        .order_by("username")
     )
 
 
-def visible_recommendations(user: AnyUser) -> QuerySet[Recommendation]:
-    if is_secretariat(user):
-        return Recommendation.objects.all()
-    return Recommendation.objects.filter(situation__in=visible_situations(user))
+# --- the read policy -------------------------------------------------------------------------
 
 
-def visible_mandates(user: AnyUser) -> QuerySet[Mandate]:
-    if is_secretariat(user):
-        return Mandate.objects.all()
-    return Mandate.objects.filter(situation__in=visible_situations(user))
+def shared_status() -> Coalesce:
+    """The status shown to a reader who may not read a recommendation's internal updates:
+    that of its latest shared update, else "not started". An expression over Recommendation
+    rows (one short index scan each, on the timeline index: two updates of a recommendation
+    never share a microsecond, record_status_update serialises them)."""
+    latest = StatusUpdate.objects.filter(
+        recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
+    ).order_by("-created_at")
+    return Coalesce(
+        Subquery(latest.values("status")[:1]), Value(ImplementationStatus.NOT_STARTED), output_field=CharField()
+    )
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads: a signed-in ``user`` (pages, exports, API), or an ``audience`` with no user
+    (a report printed for Council experts, or for the secretariat).
+
+    The rule for internal updates, in one place: the secretariat (staff, or the secretariat
+    audience) reads every update; a focal point reads the internal updates of what their
+    entity owns; everyone else, and the Council audience, reads shared updates only. Where a
+    reader may not read a recommendation's internal updates, the status and date those set
+    do not show either (``shared_status``)."""
+
+    user: AnyUser | None = None
+    audience: str | None = None
+
+    @classmethod
+    def of(cls, user: AnyUser) -> Reader:
+        return cls(user=user)
+
+    @classmethod
+    def for_audience(cls, audience: str) -> Reader:
+        if audience not in ProgressReport.Audience.values:
+            raise ValueError(f"unknown audience {audience!r}")
+        return cls(audience=audience)
+
+    @property
+    def reads_everything(self) -> bool:
+        if self.audience is not None:
+            return self.audience == ProgressReport.Audience.SECRETARIAT
+        return is_secretariat(self.user)
+
+    @property
+    def _is_person(self) -> bool:
+        return self.audience is None and self.user is not None and is_signed_in(self.user)
+
+    # Situations and what hangs on them.
+
+    def situations(self) -> QuerySet[Situation]:
+        if self.audience is not None or self.reads_everything:
+            return Situation.objects.all()
+        if not self._is_person:
+            return Situation.objects.none()
+        owned_here = Ownership.objects.filter(recommendation__situation=OuterRef("pk"), entity__group__user=self.user)
+        return Situation.objects.filter(_followed_situations_q(self.user) | Q(Exists(owned_here)))
+
+    def recommendations(self) -> QuerySet[Recommendation]:
+        if self.audience is not None or self.reads_everything:
+            return Recommendation.objects.all()
+        return Recommendation.objects.filter(situation__in=self.situations())
+
+    def mandates(self) -> QuerySet[Mandate]:
+        if self.audience is not None or self.reads_everything:
+            return Mandate.objects.all()
+        return Mandate.objects.filter(situation__in=self.situations())
+
+    # Internal updates: the queryset form and the per-object form side by side.
+
+    def internal_q(self, *, recommendation: str = "pk") -> Q | None:
+        """A filter on rows (whose recommendation is the field ``recommendation``) whose
+        internal updates this reader reads; None when it reads them on every row."""
+        if self.reads_everything:
+            return None
+        if not self._is_person:
+            return Q(pk__in=[])
+        return owned_by_q(self.user, recommendation=recommendation)
+
+    def reads_internal(self, recommendation: Recommendation) -> bool:
+        if self.reads_everything:
+            return True
+        return self._is_person and owns(self.user, recommendation)
+
+    def updates(
+        self, queryset: QuerySet[StatusUpdate] | None = None, *, reads_internal: bool | None = None
+    ) -> QuerySet[StatusUpdate]:
+        """Of ``queryset`` (default: every update), those this reader may read. Who may see
+        the recommendation at all is recommendations()'s business: callers start from what
+        that allows. ``reads_internal``: reads_internal() of the one recommendation the
+        queryset holds, when the caller knows it already."""
+        updates = StatusUpdate.objects.all() if queryset is None else queryset
+        if reads_internal is not None:
+            return updates if reads_internal else updates.filter(visibility=StatusUpdate.Visibility.SHARED)
+        inside = self.internal_q(recommendation="recommendation_id")
+        if inside is None:
+            return updates
+        return updates.filter(Q(visibility=StatusUpdate.Visibility.SHARED) | inside)
+
+    def may_read_update(self, update: StatusUpdate) -> bool:
+        """The per-object form of :meth:`updates`."""
+        return update.visibility == StatusUpdate.Visibility.SHARED or self.reads_internal(update.recommendation)
+
+    def status_of(
+        self, recommendation: Recommendation, updates: list[StatusUpdate], *, reads_internal: bool | None = None
+    ) -> tuple[str, object]:
+        """The status and time this reader sees on ``recommendation``, given the updates it
+        may read, newest first: the stored ones where it reads internal updates, else the
+        latest readable update's (the per-object form of :meth:`with_shown_status`)."""
+        if reads_internal is None:
+            reads_internal = self.reads_internal(recommendation)
+        if reads_internal:
+            return recommendation.status, recommendation.last_update_at
+        if updates:
+            return updates[0].status, updates[0].created_at
+        return ImplementationStatus.NOT_STARTED, None
+
+    def with_shown_status(self, recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+        """``recs`` annotated with ``shown_status`` (and aliased ``shown_update_at``): what
+        :meth:`status_of` gives, for every row in the same query. shown_update_at is an
+        alias, computed only where a filter, a sort or an explicit annotation uses it."""
+        inside = self.internal_q()
+        if inside is None:
+            return recs.annotate(shown_status=F("status")).alias(shown_update_at=F("last_update_at"))
+        latest_shared = StatusUpdate.objects.filter(
+            recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
+        ).order_by("-created_at")
+        return recs.annotate(
+            shown_status=Case(When(inside, then=F("status")), default=shared_status(), output_field=CharField()),
+        ).alias(
+            shown_update_at=Case(
+                When(inside, then=F("last_update_at")),
+                default=Subquery(latest_shared.values("created_at")[:1]),
+                output_field=DateTimeField(),
+            ),
+        )
+
+
+# --- writes ------------------------------------------------------------------------------------
 
 
 def updatable_recommendation_ids(user: AnyUser, recommendations) -> set[int]:
     """Of ``recommendations`` (ids or objects), those the user may add status updates to,
     in one query: for a page of rows, not one check per row."""
     ids = [getattr(r, "pk", r) for r in recommendations]
-    if not ids:
+    if not ids or not is_signed_in(user):
         return set()
     if is_secretariat(user):
         return set(ids)
-    if not user.is_authenticated:
-        return set()
-    allowed = get_objects_for_user(
-        user, UPDATE_STATUS_PERM, klass=Recommendation.objects.filter(pk__in=ids),
-        accept_global_perms=False, with_superuser=False,
-    )
-    return set(allowed.values_list("pk", flat=True))
+    return set(Recommendation.objects.filter(owned_by_q(user), pk__in=ids).values_list("pk", flat=True))
 
 
 def can_update_status(user: AnyUser, recommendation: Recommendation) -> bool:
-    return bool(updatable_recommendation_ids(user, [recommendation.pk]))
-
-
-def can_see_internal_notes(user: AnyUser, recommendation: Recommendation) -> bool:
-    """Secretariat-internal notes are for the secretariat and the owning entities' focal
-    points; never for Council experts."""
-    return can_update_status(user, recommendation)
-
-
-def internal_notes_visible_q(user: AnyUser) -> Q | None:
-    """A filter on Recommendation rows whose internal notes the user may read, for use in
-    one query over many rows; None when they may read them on every row (the secretariat).
-    The same rule as can_see_internal_notes, written as correlated EXISTS on guardian's
-    direct-FK tables (the equivalent of get_objects_for_user with accept_global_perms=False)
-    so that each row is one index lookup instead of a scan of every recommendation."""
-    if is_secretariat(user):
-        return None
-    if not user.is_authenticated:
-        return Q(pk__in=[])
-    perm = {"permission__codename": "update_status", "permission__content_type__app_label": "recommendations"}
-    return Q(
-        Exists(RecommendationUserObjectPermission.objects.filter(content_object=OuterRef("pk"), user=user, **perm))
-    ) | Q(
-        Exists(
-            RecommendationGroupObjectPermission.objects.filter(
-                content_object=OuterRef("pk"), group__user=user, **perm
-            )
-        )
-    )
-
-
-def visible_status_updates(user: AnyUser, recommendation: Recommendation) -> QuerySet[StatusUpdate]:
-    updates = recommendation.status_updates.all()
-    if can_see_internal_notes(user, recommendation):
-        return updates
-    return updates.visible_to_council()
+    """Secretariat staff, on every recommendation; a focal point, on what their entity owns:
+    the same right as reading its internal updates (Reader.reads_internal)."""
+    return Reader.of(user).reads_internal(recommendation)
 
 
 def allowed_visibilities(user: AnyUser, recommendation: Recommendation) -> list[str]:
@@ -157,6 +292,18 @@ def _get_or_404(queryset: QuerySet, pk) -> object:
         return queryset.get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError, TypeError):
         raise Http404("No such page.") from None
+
+
+def visible_situations(user: AnyUser) -> QuerySet[Situation]:
+    return Reader.of(user).situations()
+
+
+def visible_recommendations(user: AnyUser) -> QuerySet[Recommendation]:
+    return Reader.of(user).recommendations()
+
+
+def visible_mandates(user: AnyUser) -> QuerySet[Mandate]:
+    return Reader.of(user).mandates()
 
 
 def get_situation_for_user(user: AnyUser, pk) -> Situation:
@@ -199,7 +346,7 @@ def may_generate_report(user, *, mandate: Mandate, audience: str) -> bool:
     return (
         audience == ProgressReport.Audience.COUNCIL
         and is_council_expert(user)
-        and visible_situations(user).filter(pk=mandate.situation_id).exists()
+        and Situation.objects.filter(_followed_situations_q(user), pk=mandate.situation_id).exists()
     )
 
 

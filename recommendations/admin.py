@@ -72,17 +72,11 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 class OwnershipInline(admin.TabularInline):
+    # Focal points' rights derive from these rows (access.owned_by_q): adding, changing or
+    # deleting one here changes them, with nothing to keep in step.
     model = Ownership
     extra = 0
     readonly_fields = ["assigned_by", "assigned_at"]
-
-    def has_add_permission(self, request, obj=None):
-        # Owners carry object permissions: assign them on the recommendation page, whose
-        # service grants and revokes them.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ParagraphLinkInline(admin.TabularInline):
@@ -107,7 +101,7 @@ class StatusUpdateInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(GuardedModelAdmin):
+class RecommendationAdmin(admin.ModelAdmin):
     list_display = ["reference", "situation", "addressee", "status", "uptake", "due_on", "last_update_at"]
     list_filter = ["situation", "status", "uptake", "addressee", "themes"]
     list_select_related = ["situation"]

@@ -269,8 +269,6 @@ class Recommendation(models.Model):
     class Meta:
         ordering = ["situation__name", "briefing__issued_on", "position"]
         permissions = [
-            # Object permission, held by the owning entity's group.
-            ("update_status", "Record status updates on the recommendation"),
             # Global permission of the secretariat's group: curate everything, everywhere.
             ("curate", "Curate recommendations on every situation (secretariat)"),
         ]
@@ -490,19 +488,12 @@ class ProgressReport(models.Model):
         return f"{self.mandate.symbol} — {self.get_audience_display()} ({self.created_at:%Y-%m-%d %H:%M})"
 
 
-# Direct foreign keys for guardian's object permissions: one join instead of a generic
-# (content type, text id) lookup, so permission-filtered lists stay one query.
+# Direct foreign keys for guardian's object permissions (Council experts following situations):
+# one join instead of a generic (content type, text id) lookup, so permission-filtered lists
+# stay one query. Focal points' rights are not permissions: they derive from Ownership.
 class SituationUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Situation, on_delete=models.CASCADE)
 
 
 class SituationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Situation, on_delete=models.CASCADE)
-
-
-class RecommendationUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
-
-
-class RecommendationGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(Recommendation, on_delete=models.CASCADE)

@@ -282,7 +282,7 @@ def test_internal_notes_are_for_secretariat_and_owners_only(mali):
         (mali.mission, {"shared words"}),
         (mali.expert, {"shared words"}),
     ]:
-        assert set(access.visible_status_updates(user, r02).values_list("note", flat=True)) == notes
+        assert set(access.Reader.of(user).updates(r02.status_updates.all()).values_list("note", flat=True)) == notes
 
 
 def test_uptake_needs_the_reflecting_paragraph(mali):

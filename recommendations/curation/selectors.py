@@ -10,32 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import (
-    Case,
-    CharField,
     Count,
-    DateTimeField,
     Exists,
     F,
-    Min,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from recommendations import access
-from recommendations.dates import local_today, start_of_day
+from recommendations import access, rules
+from recommendations.dates import local_today
 from recommendations.models import (
-    OPEN_STATUSES,
     Addressee,
-    Briefing,
     Entity,
     ImplementationStatus,
     Mandate,
@@ -49,114 +39,7 @@ from recommendations.models import (
     Uptake,
 )
 
-# --- shared predicates -----------------------------------------------------------------------
-
-
-def stale_before(*, today: dt.date | None = None) -> dt.datetime:
-    """A recommendation last updated before this instant (or never, and created before it)
-    is stale."""
-    today = today or local_today()
-    return start_of_day(today - dt.timedelta(days=settings.WPS_STALE_AFTER_DAYS))
-
-
-def stale_q(*, today: dt.date | None = None, status: str = "status", updated: str = "last_update_at") -> Q:
-    """Open, and no status update for WPS_STALE_AFTER_DAYS (never updated counts from the
-    day it was created). ``status`` and ``updated`` name the fields to test: the stored
-    ones, or the shown_* annotations of with_shown_status."""
-    cutoff = stale_before(today=today)
-    return Q(**{f"{status}__in": OPEN_STATUSES}) & (
-        Q(**{f"{updated}__lt": cutoff}) | Q(**{f"{updated}__isnull": True}, created_at__lt=cutoff)
-    )
-
-
-def overdue_q(*, today: dt.date | None = None, status: str = "status") -> Q:
-    """Due date passed and still open."""
-    return Q(**{f"{status}__in": OPEN_STATUSES}, due_on__lt=today or local_today())
-
-
-def _latest_shared_updates() -> QuerySet[StatusUpdate]:
-    """The shared updates of the outer query's recommendation, newest first.
-
-    Ordered by the timeline index alone (recommendation, -created_at), with no "-id"
-    tie-break, so each row is one short index scan; PostgreSQL otherwise sorted every update
-    of the row, and its cost estimate crossed the JIT threshold (60 ms compiling a 9 ms
-    query). Two updates of one recommendation never share a microsecond: they are
-    serialised by record_status_update's row lock."""
-    return StatusUpdate.objects.filter(
-        recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
-    ).order_by("-created_at")
-
-
-def shared_status() -> Coalesce:
-    """The status those who may not read internal updates see on a recommendation: that of
-    its latest shared update, or "not started" when there is none. An expression over
-    Recommendation rows (one subquery each); the pages and the Council report both use it."""
-    return Coalesce(
-        Subquery(_latest_shared_updates().values("status")[:1]), Value(ImplementationStatus.NOT_STARTED),
-        output_field=CharField(),
-    )
-
-
-def with_shown_status(recs: QuerySet[Recommendation], *, user) -> QuerySet[Recommendation]:
-    """``recs`` annotated with ``shown_status`` and ``shown_update_at``: the status and time
-    of the latest update this user may read. Council experts, and focal points on what their
-    entity does not own, never read an internal update, so its status and date do not show
-    either (pages, counts, filters, exports); they see the latest shared update, or "not
-    started" when there is none. Everyone else sees the stored status. In the same query."""
-    insider = access.internal_notes_visible_q(user)
-    if insider is None:
-        return recs.annotate(shown_status=F("status")).alias(shown_update_at=F("last_update_at"))
-    # shown_update_at is an alias: computed only where a filter, a sort or an explicit
-    # annotation (the CSV, the dashboard) uses it, not for every row of every page.
-    return recs.annotate(
-        shown_status=Case(
-            When(insider, then=F("status")),
-            default=shared_status(),
-            output_field=CharField(),
-        ),
-    ).alias(
-        shown_update_at=Case(
-            When(insider, then=F("last_update_at")),
-            default=Subquery(_latest_shared_updates().values("created_at")[:1]),
-            output_field=DateTimeField(),
-        ),
-    )
-
-
 SHOWN = {"status": "shown_status", "updated": "shown_update_at"}
-
-
-def current_mandates(*, situation_ids) -> dict[int, Mandate]:
-    """Each situation's current mandate: the one whose renewal is the nearest still to come,
-    else the one that expired last. One query."""
-    today = local_today()
-    chosen: dict[int, Mandate] = {}
-    mandates = with_first_briefing(Mandate.objects.filter(situation_id__in=list(situation_ids)))
-    for mandate in mandates.order_by("situation_id", "expires_on"):
-        held = chosen.get(mandate.situation_id)
-        if held is None or held.expires_on < today:
-            # Ascending order: the first one not yet expired wins; until then keep the latest.
-            chosen[mandate.situation_id] = mandate
-    return chosen
-
-
-def cycle_start(mandate: Mandate) -> dt.date | None:
-    """The day the mandate's renewal cycle began: the expiry of the mandate it renews, else
-    the issue date of the earliest briefing on its situation (the first time the IEG looked
-    at it), else None. The one definition of "this cycle" for the pages, the reminders and
-    the reports. Costs no query when the mandate comes with ``renews`` selected and
-    ``first_briefing_on`` annotated (see with_first_briefing), one at most otherwise."""
-    if mandate.renews_id is not None:
-        return mandate.renews.expires_on
-    if hasattr(mandate, "first_briefing_on"):
-        return mandate.first_briefing_on
-    return Briefing.objects.filter(situation_id=mandate.situation_id).aggregate(first=Min("issued_on"))["first"]
-
-
-def with_first_briefing(mandates: QuerySet[Mandate]) -> QuerySet[Mandate]:
-    """``mandates`` ready for cycle_start without a query each."""
-    first = Briefing.objects.filter(situation_id=OuterRef("situation_id")).order_by("issued_on").values("issued_on")[:1]
-    return mandates.select_related("renews").annotate(first_briefing_on=Subquery(first))
 
 
 # --- dashboard -------------------------------------------------------------------------------
@@ -180,7 +63,7 @@ def dashboard_rows(*, user) -> list[SituationRow]:
     number of situations and recommendations."""
     today = local_today()
     situations = list(access.visible_situations(user).order_by("name"))
-    mandates = current_mandates(situation_ids=[s.pk for s in situations])
+    mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
     recs = Recommendation.objects.filter(situation__in=[s.pk for s in situations])
     counts = _counts_in_sql(recs, today=today) if access.is_secretariat(user) else _counts_in_python(recs, user=user, today=today)
     rows = []
@@ -208,9 +91,9 @@ def _counts_in_sql(recs: QuerySet[Recommendation], *, today: dt.date) -> dict[in
         for row in recs.values("situation_id")
         .annotate(
             total=Count("pk"),
-            stale=Count("pk", filter=stale_q(today=today)),
-            overdue=Count("pk", filter=overdue_q(today=today)),
-            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            stale=Count("pk", filter=rules.stale_q(today=today)),
+            overdue=Count("pk", filter=rules.overdue_q(today=today)),
+            open=Count("pk", filter=rules.open_q()),
             **status_counts,
             **uptake_counts,
         )
@@ -223,9 +106,8 @@ def _counts_in_python(recs: QuerySet[Recommendation], *, user, today: dt.date) -
     Counted here rather than in SQL: there each of the fourteen counts would repeat the
     per-row subquery of the shown status, which made a focal point's dashboard take
     seconds at ten thousand recommendations; here it runs once per row."""
-    cutoff = stale_before(today=today)
     counts: dict[int, dict] = {}
-    rows = with_shown_status(recs, user=user).annotate(updated=F("shown_update_at")).values_list(
+    rows = access.Reader.of(user).with_shown_status(recs).annotate(updated=F("shown_update_at")).values_list(
         "situation_id", "shown_status", "updated", "created_at", "due_on", "uptake"
     )
     for situation_id, status, updated, created_at, due_on, uptake in rows.order_by():
@@ -235,31 +117,16 @@ def _counts_in_python(recs: QuerySet[Recommendation], *, user, today: dt.date) -
                 ["total", "stale", "overdue", "open"]
                 + [f"s_{v}" for v in ImplementationStatus.values] + [f"u_{v}" for v in Uptake.values], 0
             )
-        is_open = status in OPEN_STATUSES
         found["total"] += 1
-        found["open"] += is_open
-        found["stale"] += is_open and (updated or created_at) < cutoff
-        found["overdue"] += is_open and due_on is not None and due_on < today
+        found["open"] += rules.is_open(status)
+        found["stale"] += rules.is_stale(status=status, last_update_at=updated, created_at=created_at, today=today)
+        found["overdue"] += rules.is_overdue(status=status, due_on=due_on, today=today)
         found[f"s_{status}"] += 1
         found[f"u_{uptake}"] += 1
     return counts
 
 
 NEEDS_UPDATE_SHOWN = 25
-
-
-def needs_update_q(*, situation_ids) -> Q:
-    """Open and not updated since the current cycle of its situation began (cycle_start):
-    the renewal of the previous mandate where one is known, else the recommendation's own
-    briefing date. One query (the situations' current mandates) to build."""
-    mandates = current_mandates(situation_ids=situation_ids)
-    began = {sid: start for sid, m in mandates.items() if (start := cycle_start(m)) is not None}
-    since_cycle = Q(last_update_at__isnull=True)
-    for situation_id, start in began.items():
-        since_cycle |= Q(situation_id=situation_id, last_update_at__lt=start_of_day(start))
-    # A situation with no mandate on record: the cycle began with the recommendation's note.
-    since_cycle |= ~Q(situation_id__in=list(began)) & Q(last_update_date__lt=F("briefing__issued_on"))
-    return Q(status__in=OPEN_STATUSES) & since_cycle
 
 
 def needs_update_this_cycle(*, user, limit: int = NEEDS_UPDATE_SHOWN) -> tuple[int, list[Recommendation]]:
@@ -272,8 +139,7 @@ def needs_update_this_cycle(*, user, limit: int = NEEDS_UPDATE_SHOWN) -> tuple[i
             Exists(Ownership.objects.filter(recommendation=OuterRef("pk"), entity__in=access.user_entities(user))),
             situation_id__in=situation_ids,
         )
-        .annotate(last_update_date=TruncDate("last_update_at"))
-        .filter(needs_update_q(situation_ids=situation_ids))
+        .filter(rules.needs_update_q(mandates=rules.current_mandates(situation_ids=situation_ids)))
     )
     shown = list(
         recs.select_related("situation")
@@ -313,7 +179,8 @@ def filter_choices(*, user) -> dict[str, QuerySet]:
 def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]:
     """The recommendations the user may see, narrowed by the list's cleaned filters (keys of
     forms.RecommendationFilterForm) and sorted. Lazy: the caller paginates or exports."""
-    recs = with_shown_status(access.visible_recommendations(user), user=user)
+    reader = access.Reader.of(user)
+    recs = reader.with_shown_status(reader.recommendations())
     if filters.get("situation"):
         recs = recs.filter(situation=filters["situation"])
     if filters.get("status"):
@@ -331,9 +198,9 @@ def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]
             Exists(ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph=filters["paragraph"]))
         )
     if filters.get("stale"):
-        recs = recs.filter(stale_q(**SHOWN))
+        recs = recs.filter(rules.stale_q(**SHOWN))
     if filters.get("overdue"):
-        recs = recs.filter(overdue_q(status="shown_status"))
+        recs = recs.filter(rules.overdue_q(status="shown_status"))
     if filters.get("q"):
         for word in filters["q"].split():
             recs = recs.filter(Q(text__icontains=word) | Q(reference__icontains=word))
@@ -349,17 +216,14 @@ def with_list_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation
 
 
 def csv_rows(*, user, recs: QuerySet[Recommendation]):
-    """Rows of the CSV export of ``recs`` (already permission-filtered), header first. The
-    latest note is the latest one the user may read: Council experts and focal points get
-    only notes shared with Council experts, whatever they own, so no internal note leaves
-    through an export.
+    """Rows of the CSV export of ``recs`` (already permission-filtered and annotated by
+    access.Reader.with_shown_status), header first. The latest note is the latest one the
+    user may read (access.Reader.updates), the same update whose status the row shows.
 
     Plain values, not model instances: ten thousand rows with their themes, owners and
     links in four queries and well under a second."""
-    notes = StatusUpdate.objects.filter(recommendation=OuterRef("pk"))
-    if not access.is_secretariat(user):
-        notes = notes.filter(visibility=StatusUpdate.Visibility.SHARED)
-    latest = notes.order_by("-created_at", "-id")
+    latest = access.Reader.of(user).updates(StatusUpdate.objects.filter(recommendation=OuterRef("pk")))
+    latest = latest.order_by("-created_at", "-id")
     rows = list(
         recs.annotate(
             shown_update=F("shown_update_at"),
@@ -394,7 +258,6 @@ def csv_rows(*, user, recs: QuerySet[Recommendation]):
 
     addressees, statuses, uptakes = dict(Addressee.choices), dict(ImplementationStatus.choices), dict(Uptake.choices)
     today = local_today()
-    stale_cutoff = stale_before(today=today)
     tz = timezone.get_current_timezone()
     yield [
         "reference", "situation", "briefing date", "text", "addressee", "themes", "owners",
@@ -403,7 +266,6 @@ def csv_rows(*, user, recs: QuerySet[Recommendation]):
     ]
     for (pk, reference, situation, issued_on, text, addressee, due_on, status, last_update_at, created_at,
          uptake, latest_note, latest_note_at) in rows:
-        is_open = status in OPEN_STATUSES
         yield [
             reference,
             situation,
@@ -417,8 +279,9 @@ def csv_rows(*, user, recs: QuerySet[Recommendation]):
             statuses.get(status, status),
             last_update_at.astimezone(tz).date().isoformat() if last_update_at else "",
             uptakes.get(uptake, uptake),
-            "yes" if is_open and (last_update_at or created_at) < stale_cutoff else "no",
-            "yes" if is_open and due_on is not None and due_on < today else "no",
+            "yes" if rules.is_stale(status=status, last_update_at=last_update_at, created_at=created_at, today=today)
+            else "no",
+            "yes" if rules.is_overdue(status=status, due_on=due_on, today=today) else "no",
             latest_note or "",
             latest_note_at.astimezone(tz).date().isoformat() if latest_note_at else "",
         ]
@@ -445,18 +308,17 @@ class RecommendationDetail:
 
 def recommendation_detail(*, user, recommendation: Recommendation) -> RecommendationDetail:
     """Everything the recommendation page shows, in a fixed number of queries. ``updates``
-    holds only the updates this user may read (access.visible_status_updates)."""
+    holds only the updates this user may read (access.Reader.updates)."""
     rec = recommendation
-    can_update = access.can_update_status(user, rec)
+    reader = access.Reader.of(user)
+    # Recording an update and reading the internal ones are one right (access.Reader).
+    can_update = reader.reads_internal(rec)
     can_curate = access.is_secretariat(user)
-    updates = rec.status_updates.all() if can_update else rec.status_updates.visible_to_council()
-    updates = list(updates.select_related("author", "on_behalf_of").order_by("-created_at", "-id"))
-    if can_update:
-        status, last_update_at = rec.status, rec.last_update_at
-    else:
-        status = updates[0].status if updates else ImplementationStatus.NOT_STARTED
-        last_update_at = updates[0].created_at if updates else None
-    is_open = status in OPEN_STATUSES
+    updates = list(
+        reader.updates(rec.status_updates.all(), reads_internal=can_update)
+        .select_related("author", "on_behalf_of").order_by("-created_at", "-id")
+    )
+    status, last_update_at = reader.status_of(rec, updates, reads_internal=can_update)
     detail = RecommendationDetail(
         recommendation=rec,
         themes=list(rec.themes.order_by("name")),
@@ -471,8 +333,8 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
         last_update_at=last_update_at,
         can_update=can_update,
         can_curate=can_curate,
-        stale=is_open and (last_update_at or rec.created_at) < stale_before(),
-        overdue=is_open and rec.due_on is not None and rec.due_on < local_today(),
+        stale=rules.is_stale(status=status, last_update_at=last_update_at, created_at=rec.created_at),
+        overdue=rules.is_overdue(status=status, due_on=rec.due_on),
     )
     return detail
 
@@ -525,7 +387,7 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
     # The status each linked recommendation shows to this user, in one more query.
     linked = {link.recommendation for row in rows for link in row.links}
     shown = dict(
-        with_shown_status(Recommendation.objects.filter(pk__in=[r.pk for r in linked]), user=user)
+        access.Reader.of(user).with_shown_status(Recommendation.objects.filter(pk__in=[r.pk for r in linked]))
         .values_list("pk", "shown_status")
     )
     for rec in linked:
@@ -534,7 +396,7 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
     # those whose briefing quotes the mandate can be left out.
     linked_here = ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph__mandate=mandate)
     unlinked = list(
-        with_shown_status(visible, user=user).filter(briefing__mandate=mandate)
+        access.Reader.of(user).with_shown_status(visible).filter(briefing__mandate=mandate)
         .exclude(Exists(linked_here))
         .select_related("situation")
         .order_by("briefing__issued_on", "position")
@@ -554,17 +416,12 @@ __all__ = [
     "DEFAULT_SORT",
     "SORTS",
     "csv_rows",
-    "current_mandates",
-    "cycle_start",
     "dashboard_rows",
     "filter_choices",
     "filtered_recommendations",
     "mandate_page",
     "needs_update_this_cycle",
-    "overdue_q",
     "recommendation_detail",
     "situation_paragraphs",
-    "stale_before",
-    "stale_q",
     "with_list_details",
 ]

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, remove_perm
 
 from recommendations.models import (
     Entity,
@@ -31,28 +30,21 @@ from recommendations.models import (
 def assign_owner(*, recommendation: Recommendation, entity: Entity, assigned_by: User | None) -> bool:
     """Make ``entity`` an owner. Returns False when it already was.
 
-    Side effects: grants the entity's group update_status on the recommendation and
-    view_situation on its situation."""
+    Its focal points may then record updates on the recommendation and read its situation:
+    rights that access.py derives from the Ownership row itself, nothing to grant."""
     with transaction.atomic():
         _, created = Ownership.objects.get_or_create(
             recommendation=recommendation, entity=entity, defaults={"assigned_by": assigned_by}
         )
-        assign_perm("update_status", entity.group, recommendation)
-        assign_perm("view_situation", entity.group, recommendation.situation)
     return created
 
 
 def remove_owner(*, recommendation: Recommendation, entity: Entity) -> bool:
-    """Remove ``entity`` from the owners. Returns False when it was not one.
-
-    Side effects: revokes the group's update_status on it, and view_situation on the
-    situation when the entity owns nothing else there."""
+    """Remove ``entity`` from the owners. Returns False when it was not one. Its focal points'
+    rights on the recommendation (and on the situation, where it owns nothing else) go with
+    the row."""
     with transaction.atomic():
         deleted, _ = Ownership.objects.filter(recommendation=recommendation, entity=entity).delete()
-        remove_perm("update_status", entity.group, recommendation)
-        still_there = Ownership.objects.filter(entity=entity, recommendation__situation=recommendation.situation_id)
-        if not still_there.exists():
-            remove_perm("view_situation", entity.group, recommendation.situation)
     return bool(deleted)
 
 

@@ -42,8 +42,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from recommendations.access import COUNCIL_EXPERTS_GROUP, VIEW_SITUATION_PERM
-from recommendations.curation.selectors import cycle_start, with_first_briefing
+from recommendations import access, rules
 from recommendations.dates import start_of_day
 from recommendations.models import (
     OPEN_STATUSES,
@@ -105,18 +104,10 @@ class PassResult:
 # --- reads -----------------------------------------------------------------------------------
 
 
-def current_mandates(*, today: dt.date) -> dict[int, Mandate]:
-    """Each active situation's current mandate (the one with the latest ``expires_on`` not
-    yet past on ``today``), by situation id. One query."""
-    mandates = (
-        with_first_briefing(Mandate.objects.filter(situation__is_active=True, expires_on__gte=today))
-        .select_related("situation")
-        .order_by("situation_id", "-expires_on")
-    )
-    current: dict[int, Mandate] = {}
-    for mandate in mandates:
-        current.setdefault(mandate.situation_id, mandate)
-    return current
+def clock_mandates() -> dict[int, Mandate]:
+    """Each situation's current mandate (rules.current_mandates), where its renewal clock
+    runs (rules.renewal_clock_runs: on the agenda, an expiry, not terminated). One query."""
+    return {sid: m for sid, m in rules.current_mandates().items() if rules.renewal_clock_runs(m)}
 
 
 def _open_owned(condition: Q):
@@ -149,24 +140,6 @@ def _group_by_recipient(rows) -> dict[tuple[int, int], tuple[list[int], list[str
     return {key: (sorted(recs), sorted(entities)) for key, (recs, entities) in grouped.items()}
 
 
-def council_experts_following(situation: Situation) -> list[User]:
-    """Active Council experts who follow ``situation``: view_situation on it, held directly
-    or through a group, and membership of the "Council experts" group. One query."""
-    app_label, codename = VIEW_SITUATION_PERM.split(".")
-    perm = {"permission__codename": codename, "permission__content_type__app_label": app_label}
-    direct = Q(**{f"situationuserobjectpermission__{k}": v for k, v in perm.items()},
-               situationuserobjectpermission__content_object=situation)
-    through_group = Q(**{f"groups__situationgroupobjectpermission__{k}": v for k, v in perm.items()},
-                      groups__situationgroupobjectpermission__content_object=situation)
-    experts = User.objects.filter(groups__name=COUNCIL_EXPERTS_GROUP)
-    return list(
-        User.objects.filter(direct | through_group, is_active=True, pk__in=experts)
-        .exclude(email="")
-        .distinct()
-        .order_by("username")
-    )
-
-
 def week_period(situation_id: int, today: dt.date) -> str:
     year, week, _ = today.isocalendar()
     return f"situation-{situation_id}:{year}-W{week:02d}"
@@ -178,10 +151,10 @@ def week_period(situation_id: int, today: dt.date) -> str:
 def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) -> list[Digest]:
     """The digests due on ``today``: renewal-cycle digests on the configured days before a
     current mandate expires, and on the weekly digest weekday the stale and overdue ones.
-    ``mandates``: ``current_mandates(today=today)``, when the caller has it already.
+    ``mandates``: ``clock_mandates()``, when the caller has it already.
     Writes nothing. A query per reason, none per recommendation or recipient."""
     if mandates is None:
-        mandates = current_mandates(today=today)
+        mandates = clock_mandates()
     digests: list[Digest] = []
     users: dict[int, str] = {}
 
@@ -195,13 +168,9 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
         sid: m for sid, m in mandates.items() if (m.expires_on - today).days in settings.WPS_RENEWAL_REMINDER_DAYS
     }
     if due:
-        condition = Q()
-        for sid, mandate in due.items():
-            start = cycle_start(mandate)
-            not_updated = Q(recommendation__last_update_at__isnull=True)
-            if start is not None:
-                not_updated |= Q(recommendation__last_update_at__lt=start_of_day(start))
-            condition |= Q(recommendation__situation_id=sid) & not_updated
+        condition = rules.needs_update_q(mandates=due, prefix="recommendation__") & Q(
+            recommendation__situation_id__in=list(due)
+        )
         grouped = _group_by_recipient(_open_owned(condition))
         emails_of(grouped)
         for (user_id, sid), (rec_ids, entities) in sorted(grouped.items()):
@@ -217,27 +186,24 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
                 payload={
                     "recommendations": rec_ids, "entities": entities, "mandate": mandate.pk,
                     "days_left": days, "report_on": report_on.isoformat(),
-                    "cycle_start": start.isoformat() if (start := cycle_start(mandate)) else None,
+                    "cycle_start": start.isoformat() if (start := rules.cycle_start(mandate)) else None,
                 },
             ))
 
     # Weekly digests: stale and overdue.
     if today.weekday() == settings.WPS_WEEKLY_DIGEST_WEEKDAY:
         situations = {s.pk: s for s in Situation.objects.filter(is_active=True)}
-        stale_before = start_of_day(today - dt.timedelta(days=settings.WPS_STALE_AFTER_DAYS))
         reasons = {
-            # Last touched (the latest update, else creation) before the stale line.
-            Kind.STALE: _open_owned(
-                Q(recommendation__last_update_at__lt=stale_before)
-                | Q(recommendation__last_update_at__isnull=True, recommendation__created_at__lt=stale_before)
-            ),
-            Kind.OVERDUE: _open_owned(Q(recommendation__due_on__lt=today)),
+            Kind.STALE: _open_owned(rules.stale_q(today=today, prefix="recommendation__")),
+            Kind.OVERDUE: _open_owned(rules.overdue_q(today=today, prefix="recommendation__")),
         }
         for kind, rows in reasons.items():
             grouped = _group_by_recipient(rows)
             emails_of(grouped)
             for (user_id, sid), (rec_ids, entities) in sorted(grouped.items()):
                 situation, mandate = situations[sid], mandates.get(sid)
+                if mandate is not None and mandate.expires_on < today:
+                    mandate = None  # no renewal ahead to speak of
                 digests.append(Digest(
                     recipient_id=user_id, email=users[user_id], kind=kind, period=week_period(sid, today),
                     situation_id=sid,
@@ -295,7 +261,7 @@ def _report_digests(*, mandate: Mandate, report: ProgressReport | None, today: d
             ),
             payload={"mandate": mandate.pk, "report": report.pk if report else None, "days_left": days},
         )
-        for expert in council_experts_following(mandate.situation)
+        for expert in access.experts_following(mandate.situation)
     ]
 
 
@@ -315,7 +281,7 @@ def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> Pas
     ``_request_council_report``); sends queued on commit when ``queue``."""
     result = PassResult(today=today)
     with transaction.atomic():
-        mandates = current_mandates(today=today)
+        mandates = clock_mandates()
         digests = plan_digests(today=today, mandates=mandates)
         for mandate in _report_mandates(today=today, mandates=mandates):
             if dry_run:

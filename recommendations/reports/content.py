@@ -11,9 +11,9 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 
-from recommendations.curation.selectors import cycle_start, shared_status
+from recommendations import access
 from recommendations.dates import format_days_left, local_today, start_of_day
 from recommendations.models import (
     ImplementationStatus,
@@ -26,6 +26,7 @@ from recommendations.models import (
     StatusUpdate,
     Uptake,
 )
+from recommendations.rules import cycle_start
 
 # One colour per status, the same as the tags on screen; each bar of the chart sits beside the
 # word and the number, so nothing depends on colour alone.
@@ -97,24 +98,17 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     ``audience`` is a ProgressReport.Audience value; for the Council only updates shared with
     Council experts are read, and a recommendation's status is that of its latest shared
     update ("not started" without one), so an internal update's status does not show either
-    (as on the pages, selectors.with_shown_status). Raises ValueError for an unknown audience."""
-    if audience not in ProgressReport.Audience.values:
-        raise ValueError(f"Unknown audience {audience!r}.")
+    (access.Reader, as on the pages). Raises ValueError for an unknown audience."""
+    reader = access.Reader.for_audience(audience)
     today = today or local_today()
     mandate = Mandate.objects.select_related("situation").get(pk=mandate.pk)
     since = cycle_start(mandate)
 
-    updates = StatusUpdate.objects.select_related("author", "on_behalf_of").order_by("created_at", "id")
-    if audience == ProgressReport.Audience.COUNCIL:
-        updates = updates.visible_to_council()
-        shown_status = shared_status()
-    else:
-        shown_status = F("status")
+    updates = reader.updates().select_related("author", "on_behalf_of").order_by("created_at", "id")
     if since is not None:
         updates = updates.filter(created_at__gte=start_of_day(since))
     recommendations = list(
-        Recommendation.objects.filter(situation_id=mandate.situation_id)
-        .annotate(shown_status=shown_status)
+        reader.with_shown_status(Recommendation.objects.filter(situation_id=mandate.situation_id))
         .select_related("briefing", "uptake_paragraph")
         .prefetch_related(
             Prefetch(

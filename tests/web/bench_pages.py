@@ -136,11 +136,6 @@ def fill(n_recs: int, n_updates: int) -> dict:
                 # The focal point's entity owns the recommendations of three situations;
                 # the expert follows three others.
                 Ownership.objects.bulk_create(Ownership(recommendation=r, entity=entity) for r in recs)
-                for r in recs:
-                    from guardian.shortcuts import assign_perm
-
-                    assign_perm("update_status", entity.group, r)
-                assign_perm("view_situation", entity.group, situation)
             elif i < 6:
                 follow_situation(user=expert, situation=situation)
             first = first or (situation, recs[0], mandate)

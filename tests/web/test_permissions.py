@@ -47,17 +47,18 @@ GET_MATRIX = {
 }
 
 # Where the internal note's text may appear: True = shown, False = absent. Only for the
-# personas that get a 200. The CSV's "latest note" is the internal one for the secretariat
-# only; focal points and experts get the latest shared note there.
+# personas that get a 200. The CSV's "latest note" is the latest one the persona may read
+# (access.Reader): the internal one for the secretariat and the owning entity's focal point
+# (as on the page, beside the status it set), the latest shared note for everyone else.
 INTERNAL_SHOWN = {
     "detail":     (True, False, True, False, None, None, None),
-    "list_csv":   (True, False, False, False, False, False, None),
-    "export_csv": (True, False, False, False, False, False, None),
+    "list_csv":   (True, False, True, False, False, False, None),
+    "export_csv": (True, False, True, False, False, False, None),
 }
 SHARED_SHOWN = {
     "detail":     (True, True, True, True, None, None, None),
-    "list_csv":   (False, True, True, True, False, False, None),
-    "export_csv": (False, True, True, True, False, False, None),
+    "list_csv":   (False, True, False, True, False, False, None),
+    "export_csv": (False, True, False, True, False, False, None),
 }
 
 

@@ -1,0 +1,142 @@
+"""The domain's named rules, each written once: current mandate, renewal clock, cycle start,
+open, stale, overdue, needs an update this cycle.
+
+Each rule that lists use is a query filter (``*_q``, a Q over Recommendation rows, or over rows
+that reach a recommendation through ``prefix``) and, where Python needs it for rows already
+in hand, a plain function of the same name without ``_q``. ``tests/rules`` checks that the
+two forms agree on generated data. Dates are days in settings.TIME_ZONE (recommendations.dates).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+
+from recommendations.dates import local_today, start_of_day
+from recommendations.models import OPEN_STATUSES, Briefing, Mandate
+
+# --- mandates ----------------------------------------------------------------------------------
+
+
+def candidate_mandates() -> QuerySet[Mandate]:
+    """Mandates that can be a situation's current one: with a known expiry, and not a
+    resolution that only ends another (2690 (2023) terminates MINUSMA's)."""
+    terminates = Mandate.objects.filter(terminated_by=OuterRef("pk"))
+    return Mandate.objects.filter(expires_on__isnull=False).exclude(Exists(terminates))
+
+
+def current_mandates(*, situation_ids=None) -> dict[int, Mandate]:
+    """Each situation's current mandate, by situation id: of its candidate mandates, the one
+    that expires last. While it is still to come that is the renewal ahead (a mandate that
+    has been renewed has a successor expiring later); once every one has expired, it is the
+    last one the Council set. A terminated mandate can be current: it says why no renewal
+    comes (see renewal_clock_runs). One query; ready for cycle_start."""
+    mandates = with_first_briefing(candidate_mandates()).select_related("situation", "terminated_by")
+    if situation_ids is not None:
+        mandates = mandates.filter(situation_id__in=list(situation_ids))
+    current: dict[int, Mandate] = {}
+    for mandate in mandates.order_by("situation_id", "-expires_on", "-pk"):
+        current.setdefault(mandate.situation_id, mandate)
+    return current
+
+
+def renewal_clock_runs(mandate: Mandate) -> bool:
+    """Whether reminders and the report ahead of renewal run for ``mandate``: its situation is
+    on the Council's agenda, it has an expiry, and no resolution ended it."""
+    return mandate.situation.is_active and mandate.expires_on is not None and mandate.terminated_by_id is None
+
+
+def days_to_renewal(mandate: Mandate, *, today: dt.date | None = None) -> int | None:
+    return mandate.days_to_renewal(today or local_today())
+
+
+def cycle_start(mandate: Mandate) -> dt.date | None:
+    """The day the mandate's renewal cycle began: the expiry of the mandate it renews, else
+    the issue date of the earliest briefing on its situation (the first time the IEG looked
+    at it), else None. Costs no query when the mandate comes from with_first_briefing, one at
+    most otherwise."""
+    if mandate.renews_id is not None and mandate.renews.expires_on is not None:
+        return mandate.renews.expires_on
+    if hasattr(mandate, "first_briefing_on"):
+        return mandate.first_briefing_on
+    return Briefing.objects.filter(situation_id=mandate.situation_id).aggregate(first=Min("issued_on"))["first"]
+
+
+def with_first_briefing(mandates: QuerySet[Mandate]) -> QuerySet[Mandate]:
+    """``mandates`` ready for cycle_start without a query each."""
+    first = Briefing.objects.filter(situation_id=OuterRef("situation_id")).order_by("issued_on").values("issued_on")[:1]
+    return mandates.select_related("renews").annotate(first_briefing_on=Subquery(first))
+
+
+# --- recommendations ---------------------------------------------------------------------------
+
+
+def is_open(status: str) -> bool:
+    """Someone can still act on it."""
+    return status in OPEN_STATUSES
+
+
+def open_q(*, prefix: str = "", status: str = "status") -> Q:
+    return Q(**{f"{prefix}{status}__in": OPEN_STATUSES})
+
+
+def stale_before(*, today: dt.date | None = None) -> dt.datetime:
+    """A recommendation last touched before this instant is stale."""
+    today = today or local_today()
+    return start_of_day(today - dt.timedelta(days=settings.WPS_STALE_AFTER_DAYS))
+
+
+def stale_q(
+    *, today: dt.date | None = None, prefix: str = "", status: str = "status", updated: str = "last_update_at"
+) -> Q:
+    """Open, and no status update for WPS_STALE_AFTER_DAYS (never updated counts from the day
+    it was created). ``status`` and ``updated`` name the fields to test: the stored ones, or
+    what a reader is shown (access.Reader.with_shown_status)."""
+    cutoff = stale_before(today=today)
+    return open_q(prefix=prefix, status=status) & (
+        Q(**{f"{prefix}{updated}__lt": cutoff})
+        | Q(**{f"{prefix}{updated}__isnull": True, f"{prefix}created_at__lt": cutoff})
+    )
+
+
+def is_stale(*, status: str, last_update_at: dt.datetime | None, created_at: dt.datetime, today: dt.date | None = None) -> bool:
+    return is_open(status) and (last_update_at or created_at) < stale_before(today=today)
+
+
+def overdue_q(*, today: dt.date | None = None, prefix: str = "", status: str = "status") -> Q:
+    """Due date passed and still open."""
+    return open_q(prefix=prefix, status=status) & Q(**{f"{prefix}due_on__lt": today or local_today()})
+
+
+def is_overdue(*, status: str, due_on: dt.date | None, today: dt.date | None = None) -> bool:
+    return is_open(status) and due_on is not None and due_on < (today or local_today())
+
+
+def needs_update_q(*, mandates: dict[int, Mandate], prefix: str = "") -> Q:
+    """Open and not updated since the current cycle of its situation began: cycle_start of the
+    situation's current mandate (``mandates``, from current_mandates), else, on a situation
+    with no mandate on record, since the recommendation's own briefing was issued."""
+    began = {sid: start for sid, m in mandates.items() if (start := cycle_start(m)) is not None}
+    since_cycle = Q(**{f"{prefix}last_update_at__isnull": True})
+    for situation_id, start in began.items():
+        since_cycle |= Q(**{f"{prefix}situation_id": situation_id, f"{prefix}last_update_at__lt": start_of_day(start)})
+    since_cycle |= ~Q(**{f"{prefix}situation_id__in": list(began)}) & Q(
+        **{f"{prefix}last_update_at__date__lt": F(f"{prefix}briefing__issued_on")}
+    )
+    return open_q(prefix=prefix) & since_cycle
+
+
+def needs_update(
+    *, status: str, last_update_at: dt.datetime | None, cycle_began: dt.date | None, briefing_issued_on: dt.date
+) -> bool:
+    """The per-row form of needs_update_q: ``cycle_began`` is cycle_start of the situation's
+    current mandate, None when the situation has none."""
+    if not is_open(status):
+        return False
+    if last_update_at is None:
+        return True
+    if cycle_began is not None:
+        return last_update_at < start_of_day(cycle_began)
+    return last_update_at.astimezone(start_of_day(briefing_issued_on).tzinfo).date() < briefing_issued_on
