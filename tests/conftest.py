@@ -16,6 +16,15 @@ from tests import factories
 PASSWORD = "demo-password"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """PBKDF2 took most of the suite's setup (five demo users hashed in every test that
+    builds the demo); the hasher is not what the tests are about. One setting, whole suite."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def demo(db):
     """The demo of `load_demo`: Mali, its mandate and twelve recommendations, UN Women and

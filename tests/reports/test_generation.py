@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 
@@ -10,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from recommendations.models import ProgressReport
+from recommendations.models import Mandate, ProgressReport
 from recommendations.reports import generate_progress_report, request_progress_report
+from tests import factories
 from tests.reports.conftest import SHARED_NOTE, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +121,16 @@ def test_generate_report_command(demo, tmp_path, with_updates):
     assert "Internal note Kidal" not in pdf_text(data)
 
 
+@pytest.fixture
+def mandate_2640(db):
+    """The one mandate the argument checks need (the whole demo is not)."""
+    mali = factories.make_situation("Mali", "MLI")
+    return Mandate.objects.create(
+        symbol="S/RES/2640 (2022)", number=2640, year=2022, mission="MINUSMA", situation=mali,
+        expires_on=dt.date(2023, 6, 30),
+    )
+
+
 @pytest.mark.parametrize(
     "args,message",
     [
@@ -126,7 +138,7 @@ def test_generate_report_command(demo, tmp_path, with_updates):
         (["--mandate", "S/RES/2640 (2022)", "--audience", "public"], "Unknown audience 'public': use council or secretariat."),
     ],
 )
-def test_generate_report_command_refuses_bad_input(demo, tmp_path, args, message):
+def test_generate_report_command_refuses_bad_input(mandate_2640, tmp_path, args, message):
     out = tmp_path / "x.pdf"
     with pytest.raises(CommandError) as excinfo:
         call_command("generate_report", *args, "--output", str(out))
@@ -135,7 +147,7 @@ def test_generate_report_command_refuses_bad_input(demo, tmp_path, args, message
     assert ProgressReport.objects.count() == 0
 
 
-def test_generate_report_command_refuses_a_missing_folder(demo, tmp_path):
+def test_generate_report_command_refuses_a_missing_folder(mandate_2640, tmp_path):
     with pytest.raises(CommandError, match=r"the folder .* does not exist"):
         call_command("generate_report", "--mandate", "S/RES/2640 (2022)", "--audience", "council",
                      "--output", str(tmp_path / "nope" / "x.pdf"))

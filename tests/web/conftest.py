@@ -19,13 +19,6 @@ SHARED_NOTE = "Shared: the transitional charter now cites the 30 percent quota."
 PERSONAS = ("secretariat", "focalpoint", "mission", "expert", "ssd_expert", "nobody", "anonymous")
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """PBKDF2 takes most of a test's time when every test creates the demo users; the
-    hasher is not what these tests are about."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(personas):
     """The personas, plus: ``rec``, a Mali recommendation MINUSMA owns (UN Women does not),

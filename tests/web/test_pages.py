@@ -248,7 +248,6 @@ def test_mandate_page(world, as_user):
 
 @pytest.fixture
 def secretary(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     group, _ = ensure_role_groups()
     user = factories.make_user("secretary")
     user.groups.add(group)
