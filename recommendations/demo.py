@@ -53,8 +53,8 @@ def load_demo(*, password: str | None = None) -> list[DemoLogin]:
     recommendations that ask something of the Mission and UN Women the rest, and create one
     user per role. Idempotent: a second run changes nothing but passwords given again.
 
-    Side effects: grants the entities' groups their object permissions; adds the expert to
-    the Council experts group with view_situation on Mali."""
+    Side effects: adds the expert to the Council experts group with view_situation on Mali
+    (focal points' rights follow from the ownerships, access.py)."""
     with transaction.atomic():
         secretariat_group, experts_group = ensure_role_groups()
         outcome = import_ieg_update(data=SAMPLE_NOTE.read_bytes())

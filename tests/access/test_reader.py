@@ -1,0 +1,122 @@
+"""The one read policy (access.Reader): its queryset form and its per-object form agree, for
+every persona and audience, on every update and recommendation of a generated data set."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from recommendations import access
+from recommendations.curation.services import assign_owner, record_status_update
+from recommendations.models import Ownership, ProgressReport, Recommendation, StatusUpdate
+
+PERSONAS = ("secretariat", "focalpoint", "mission", "expert", "outsider", "ssd_expert", "nobody", "anonymous")
+VISIBILITIES = (StatusUpdate.Visibility.INTERNAL, StatusUpdate.Visibility.SHARED)
+STATUSES = ("in_progress", "partial", "implemented", "not_started")
+
+
+@pytest.fixture
+def data(personas):
+    """Every Mali and South Sudan recommendation gets updates by its owners and the
+    secretariat, internal and shared in turn; one Mali recommendation gets a second owner,
+    another none at all."""
+    world = personas
+    recs = list(Recommendation.objects.order_by("pk"))
+    Ownership.objects.filter(recommendation=recs[0]).delete()
+    assign_owner(recommendation=recs[1], entity=world.un_women, assigned_by=None)
+    assign_owner(recommendation=recs[1], entity=world.minusma, assigned_by=None)
+    cycle = itertools.cycle(itertools.product(STATUSES, VISIBILITIES))
+    for rec in recs:
+        authors = [world.secretariat, *(u for u in (world.focalpoint, world.mission) if access.owns(u, rec))]
+        for author in authors:
+            for _ in range(2):
+                status, visibility = next(cycle)
+                record_status_update(recommendation=rec, author=author, status=status, note="n", visibility=visibility)
+    assert StatusUpdate.objects.count() > 50
+    return world
+
+
+def readers(world):
+    for name in PERSONAS:
+        yield name, access.Reader.of(getattr(world, name))
+    for audience in ProgressReport.Audience.values:
+        yield f"audience:{audience}", access.Reader.for_audience(audience)
+
+
+def test_queryset_and_per_object_forms_agree(data):
+    updates = list(StatusUpdate.objects.select_related("recommendation"))
+    recs = list(Recommendation.objects.all())
+    for name, reader in readers(data):
+        by_query = set(reader.updates().values_list("pk", flat=True))
+        by_object = {u.pk for u in updates if reader.may_read_update(u)}
+        assert by_query == by_object, name
+
+        inside = reader.internal_q()
+        internal_rows = (
+            {r.pk for r in recs} if inside is None else set(Recommendation.objects.filter(inside).values_list("pk", flat=True))
+        )
+        assert internal_rows == {r.pk for r in recs if reader.reads_internal(r)}, name
+
+        shown = dict(reader.with_shown_status(Recommendation.objects.all()).values_list("pk", "shown_status"))
+        for rec in recs:
+            readable = [u for u in sorted(updates, key=lambda u: u.created_at, reverse=True)
+                        if u.recommendation_id == rec.pk and reader.may_read_update(u)]
+            assert shown[rec.pk] == reader.status_of(rec, readable)[0], (name, rec.reference)
+
+
+def test_who_reads_what(data):
+    """The rule in words: the secretariat reads everything; a focal point the internal updates
+    of what their entity owns; experts, outsiders and the Council audience shared ones only."""
+    recs = list(Recommendation.objects.filter(situation=data.mali).order_by("position"))
+    owned_by = {r.pk: set(r.owners.values_list("name", flat=True)) for r in recs}
+    expect = {
+        "secretariat": {r.pk for r in recs},
+        "focalpoint": {pk for pk, names in owned_by.items() if "UN Women" in names},
+        "mission": {pk for pk, names in owned_by.items() if "MINUSMA" in names},
+        "expert": set(), "outsider": set(), "nobody": set(), "anonymous": set(),
+        "audience:council": set(), "audience:secretariat": {r.pk for r in recs},
+    }
+    for name, reader in readers(data):
+        if name in expect:
+            assert {r.pk for r in recs if reader.reads_internal(r)} == expect[name], name
+    assert recs[0].pk not in expect["focalpoint"] | expect["mission"]  # no owner: the secretariat only
+    assert recs[1].pk in expect["focalpoint"] & expect["mission"]  # two owners: both
+
+
+def test_visible_situations_follow_ownership_and_following(data):
+    names = {name: set(reader.situations().values_list("name", flat=True)) for name, reader in readers(data)}
+    assert names["secretariat"] == names["audience:council"] == {"Mali", "South Sudan"}
+    assert names["focalpoint"] == names["mission"] == names["expert"] == {"Mali"}
+    assert names["ssd_expert"] == {"South Sudan"}
+    assert names["outsider"] == names["nobody"] == names["anonymous"] == set()
+    # A focal point sees a situation while their entity owns something there, and no longer.
+    Ownership.objects.filter(entity=data.minusma).delete()
+    assert not access.Reader.of(data.mission).situations().exists()
+
+
+def test_experts_following_is_the_readers_rule_from_the_other_side(data):
+    followers = set(access.experts_following(data.mali).values_list("username", flat=True))
+    assert followers == {"expert"}
+    for name in PERSONAS:
+        user = getattr(data, name)
+        if name in followers:
+            assert access.Reader.of(user).situations().filter(pk=data.mali.pk).exists()
+
+
+def test_an_owners_csv_row_shows_the_note_of_the_status_it_shows(data, client):
+    """The bug: an owner's CSV row showed the status set by their internal update beside an
+    older shared note. Status and note now come from the same update."""
+    rec = Recommendation.objects.filter(situation=data.mali, owners=data.minusma).order_by("position").last()
+    record_status_update(recommendation=rec, author=data.mission, status="partial", note="Older shared words",
+                         visibility="shared")
+    record_status_update(recommendation=rec, author=data.mission, status="implemented", note="Newest internal words",
+                         visibility="internal")
+    client.force_login(data.mission)
+    body = b"".join(client.get(f"/recommendations/export.csv?q={rec.reference}").streaming_content).decode()
+    row = next(line for line in body.splitlines() if line.startswith(rec.reference))
+    assert "Implemented" in row and "Newest internal words" in row and "Older shared words" not in row
+    client.force_login(data.expert)
+    body = b"".join(client.get(f"/recommendations/export.csv?q={rec.reference}").streaming_content).decode()
+    row = next(line for line in body.splitlines() if line.startswith(rec.reference))
+    assert "Partially implemented" in row and "Older shared words" in row and "Newest internal words" not in row
