@@ -259,16 +259,6 @@ class Reader:
 # --- writes ------------------------------------------------------------------------------------
 
 
-def updatable_recommendation_ids(user: AnyUser, recommendations) -> set[int]:
-    """Of ``recommendations`` (ids or objects), those the user may add status updates to,
-    in one query: for a page of rows, not one check per row."""
-    ids = [getattr(r, "pk", r) for r in recommendations]
-    if not ids or not is_signed_in(user):
-        return set()
-    if is_secretariat(user):
-        return set(ids)
-    return set(Recommendation.objects.filter(owned_by_q(user), pk__in=ids).values_list("pk", flat=True))
-
 
 def can_update_status(user: AnyUser, recommendation: Recommendation) -> bool:
     """Secretariat staff, on every recommendation; a focal point, on what their entity owns:
@@ -305,9 +295,6 @@ def visible_recommendations(user: AnyUser) -> QuerySet[Recommendation]:
 def visible_mandates(user: AnyUser) -> QuerySet[Mandate]:
     return Reader.of(user).mandates()
 
-
-def get_situation_for_user(user: AnyUser, pk) -> Situation:
-    return _get_or_404(visible_situations(user), pk)
 
 
 def get_recommendation_for_user(user: AnyUser, pk) -> Recommendation:

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from recommendations.curation.services import assign_owner
 from recommendations.importing.save import import_ieg_update
-from recommendations.models import Addressee, Briefing, Recommendation, Situation
+from recommendations.models import Addressee, Briefing, Recommendation
 from recommendations.people.services import (
     add_focal_point,
     create_entity,
@@ -88,7 +88,3 @@ def load_demo(*, password: str | None = None) -> list[DemoLogin]:
         user.groups.add(experts_group)
         logins.append(DemoLogin("outsider", "Council expert following no situation", created))
     return logins
-
-
-def demo_situation() -> Situation:
-    return Situation.objects.get(name="Mali")

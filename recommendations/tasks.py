@@ -1,4 +1,6 @@
-"""Celery tasks. Thin: they take ids (or an ISO date), never objects, and call a service."""
+"""Celery tasks. Thin: they take ids (or an ISO date), never objects, and call a service,
+imported inside the task so that importing this module (services queue tasks from here)
+imports no feature package."""
 
 from __future__ import annotations
 
@@ -8,17 +10,14 @@ from celery import shared_task
 from django.conf import settings
 
 from recommendations.dates import local_today
-from recommendations.reminders.services import (
-    ReminderSendError,
-    run_daily_pass,
-    send_reminder,
-)
 
 
 @shared_task
 def run_daily_pass_task(today: str | None = None) -> None:
     """Celery beat's daily pass (CELERY_BEAT_SCHEDULE). ``today`` as YYYY-MM-DD replays a
     day; without it, today in settings.TIME_ZONE. Sends are queued one task per reminder."""
+    from recommendations.reminders.services import run_daily_pass
+
     day = dt.date.fromisoformat(today) if today else local_today()
     run_daily_pass(today=day, queue=True)
 
@@ -28,6 +27,8 @@ def send_reminder_task(self, reminder_id: int) -> bool:
     """Claim and send one reminder. SMTP errors are retried after 2, 4, 8, ... seconds, for at
     most WPS_REMINDER_MAX_TRIES tries; then the row stays failed, with the error, for the
     next daily pass. A redelivered or duplicate task finds the row claimed and does nothing."""
+    from recommendations.reminders.services import ReminderSendError, send_reminder
+
     try:
         return send_reminder(reminder_id=reminder_id)
     except ReminderSendError as exc:

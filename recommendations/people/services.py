@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import assign_perm
 
 from recommendations.access import COUNCIL_EXPERTS_GROUP, SECRETARIAT_GROUP
 from recommendations.models import (
@@ -73,7 +73,3 @@ def follow_situation(*, user: User, situation: Situation) -> None:
         _, experts = ensure_role_groups()
         user.groups.add(experts)
         assign_perm("view_situation", user, situation)
-
-
-def unfollow_situation(*, user: User, situation: Situation) -> None:
-    remove_perm("view_situation", user, situation)
