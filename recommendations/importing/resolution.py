@@ -73,6 +73,21 @@ def match_extract(*, kind: str, number: str, text: str, candidates: list) -> tup
     return (best, best_score) if best_score >= MIN_EXTRACT_SCORE else (None, best_score)
 
 
+def save_official_quotations(*, briefing, mandate: Mandate, extracts) -> int:
+    """A note imported after its resolution: each extract of its annex is kept as the note's
+    quotation of the official paragraph it quotes. Returns how many were matched.
+    Side effects: creates ParagraphQuotation rows."""
+    official = list(mandate.paragraphs.filter(official=True))
+    rows = []
+    for position, extract in enumerate(extracts, start=1):
+        target, _score = match_extract(kind=extract.kind, number=extract.number, text=extract.text, candidates=official)
+        if target is not None:
+            label = MandateParagraph.label_of(kind=extract.kind, number=extract.number, sub_item=extract.sub_item)
+            rows.append(ParagraphQuotation(briefing=briefing, paragraph=target, label=label, text=extract.text, position=position))
+    ParagraphQuotation.objects.bulk_create(rows)
+    return len(rows)
+
+
 # --- the mandate ---------------------------------------------------------------------------
 
 
@@ -126,18 +141,24 @@ def _link_chain(mandate: Mandate, outcome: ResolutionOutcome) -> None:
         .filter(_termination_q()).values_list("pk", flat=True).distinct()
     )
     previous: Mandate | None = None
-    for item in chain:
+    for index, item in enumerate(chain):
         if item.pk in terminating:
-            if previous is not None and previous.terminated_by_id != item.pk:
-                previous.terminated_by = item
-                previous.save(update_fields=["terminated_by"])
-                outcome.changed = True
             if item.renews_id is not None:
                 item.renews = None
                 item.save(update_fields=["renews"])
+                outcome.changed = True
             if previous is not None:
                 outcome.terminated = previous.symbol
             continue
+        following = chain[index + 1] if index + 1 < len(chain) else None
+        ended_by = following if following is not None and following.pk in terminating else None
+        # Only a termination read from the chain is corrected; one set by hand elsewhere stays.
+        if item.terminated_by_id != (ended_by.pk if ended_by else None) and (
+            ended_by is not None or item.terminated_by_id in terminating
+        ):
+            item.terminated_by = ended_by
+            item.save(update_fields=["terminated_by"])
+            outcome.changed = True
         if previous is not None and item.renews_id != previous.pk:
             item.renews = previous
             item.save(update_fields=["renews"])
