@@ -84,6 +84,10 @@ def _get_or_create_mandate(parsed: ParsedNote, situation: Situation) -> tuple[Ma
         )
     elif mandate.situation_id != situation.pk:
         raise NoteError(f"{pm.symbol} is already recorded for {mandate.situation}, not {situation}", None)
+    if mandate.paragraphs.filter(official=True).exists():
+        # The resolution itself is imported: its units are the paragraphs; the note's extracts
+        # are kept as its quotations only (_save_quotations matches them).
+        return mandate, created, 0
     existing = set(mandate.paragraphs.values_list("label", flat=True))
     new = []
     for p in pm.paragraphs:
@@ -99,6 +103,11 @@ def _get_or_create_mandate(parsed: ParsedNote, situation: Situation) -> tuple[Ma
 
 def _save_quotations(*, briefing: Briefing, mandate: Mandate, parsed: ParsedNote) -> None:
     """The note's own quotation of each paragraph its annex quotes, kept with the note."""
+    if mandate.paragraphs.filter(official=True).exists():
+        from recommendations.importing.resolution import save_official_quotations
+
+        save_official_quotations(briefing=briefing, mandate=mandate, extracts=parsed.mandate.paragraphs)
+        return
     by_label = {p.label: p for p in mandate.paragraphs.all()}
     ParagraphQuotation.objects.bulk_create(
         ParagraphQuotation(briefing=briefing, paragraph=by_label[label], label=label, text=p.text, position=position)
@@ -151,9 +160,12 @@ def _import_parsed(parsed: ParsedNote, *, text: str, sha256: str, situation_name
     )
     _save_quotations(briefing=briefing, mandate=mandate, parsed=parsed)
     prefix = _reference_prefix(situation, parsed.issued_on)
-    due_on = mandate.expires_on - dt.timedelta(days=settings.WPS_DUE_DAYS_BEFORE_RENEWAL)
+    due_on = mandate.expires_on and mandate.expires_on - dt.timedelta(days=settings.WPS_DUE_DAYS_BEFORE_RENEWAL)
     themes = _ensure_themes()
-    paragraphs = list(mandate.paragraphs.order_by("position"))
+    # Suggested links go to the paragraphs this note quotes (all of the resolution's otherwise).
+    paragraphs = list(mandate.paragraphs.filter(quotations__briefing=briefing).distinct().order_by("position")) or list(
+        mandate.paragraphs.order_by("position")
+    )
     paragraph_texts = [(p.pk, p.text) for p in paragraphs]
     for index, parsed_rec in enumerate(parsed.recommendations, start=1):
         previous = _find_previous(situation, parsed_rec.text, parsed.issued_on)
