@@ -49,6 +49,11 @@ _PARTICIPLE_OPENER = re.compile(r"^[A-Z][a-z]+(?:ing|ly)$")
 # An unmarked one-line chunk this short with no final punctuation is a heading.
 _HEADING_MAX_WORDS = 12
 
+# A line that ends inside a hyphenated word ("under-") and one that goes on with its rest
+# ("represented"), not with a new word after a suspended hyphen ("troop- and police-").
+_BROKEN_COMPOUND = re.compile(r"[A-Za-z]{2}-$")
+_COMPOUND_REST = re.compile(r"^(?!(?:and|or|nor|to|as|but)\b)[a-z]")
+
 _TERMINAL = re.compile(r"[.!?:;,…]$")
 _CLOSERS = "\"'”’»)]*_"
 
@@ -152,7 +157,11 @@ def _units(lines: list[tuple[int, str]]) -> list[_Unit]:
             indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
             units.append(_Unit(number, kind, label, marker, [rest], indent))
         elif units and (not blank_before or _continues_after_blank(units[-1], line)):
-            units[-1].parts.append(line)
+            parts = units[-1].parts
+            if _BROKEN_COMPOUND.search(parts[-1]) and _COMPOUND_REST.match(line):
+                parts[-1] += line  # "under-" / "represented": the line broke at the hyphen
+            else:
+                parts.append(line)
         else:
             units.append(_Unit(number, None, "", "", [line]))
         blank_before = False

@@ -22,6 +22,8 @@ from recommendations.importing.parsed import NoteError
 
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
+# A fragment that starts with one of these follows the one before it without a space.
+_NO_SPACE_BEFORE = tuple(".,;:!?)]’”'/%")
 _FOOTNOTE_START = re.compile(r"^\s*(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d{1,3}\]|\d{1,3}[.)]?\s|\*)")
 _MARKER_START = re.compile(r"^\s*(?:[-–—−‐‑•●▪■◦·○\uf000-\uf0ff*o]\s|\(?[a-z]{1,4}\)|\d{1,3}[.)])")
 _TERMINAL = re.compile(r"[.:;!?…]['\"”’)]*$")
@@ -88,7 +90,7 @@ def _lines(fragments: list[_Fragment]) -> list[_Line]:
             if fragment.size < 0.85 * line.size and raised and re.fullmatch(r"\s*\d{1,3}\s*", text):
                 parts.append(text.strip().translate(_SUPERSCRIPTS))
                 continue
-            if parts and not parts[-1].endswith(" ") and not text.startswith(" "):
+            if parts and not parts[-1].endswith((" ", "(", "[", "“", "‘", "/")) and not text.startswith((" ", *_NO_SPACE_BEFORE)):
                 parts.append(" ")
             parts.append(text)
         line.text = " ".join("".join(parts).split())
