@@ -22,12 +22,15 @@ _MODAL = (
 )
 _MODAL_RE = re.compile(rf"\b{_MODAL}\b", re.IGNORECASE)
 _ASK_VERB = (
-    r"(?:urg(?:e|es|ing)|call(?:s|ing)?\s+(?:up)?on|request(?:s|ing)?|encourag(?:e|es|ing)|"
+    r"(?:urg(?:e|es|ing)|call(?:s|ing)?\s+(?:(?:up)?on|for)|request(?:s|ing)?|encourag(?:e|es|ing)|"
+    r"ensur(?:e|es|ing)\s+that|"
     r"demand(?:s|ing)?|ask(?:s|ing)?|invit(?:e|es|ing)|direct(?:s|ing)?|mandat(?:e|es|ing)|"
     r"task(?:s|ing)?|authori[sz](?:e|es|ing)|support(?:s|ing)?|press(?:es|ing)?|"
     r"instruct(?:s|ing)?|empower(?:s|ing)?)"
 )
-_ASK = rf"(?:to\s+)?{_ASK_VERB}(?:\s+(?:and|or)\s+{_ASK_VERB})?\s+"
+# "Call on all UN entities", "Urge all relevant parties": a quantifier before the object.
+_QUANTIFIER = r"(?:(?:all|each|every|any)\s+(?:(?:relevant|other|concerned)\s+)?|(?:relevant|concerned)\s+)?"
+_ASK = rf"(?:to\s+)?{_ASK_VERB}(?:\s+(?:and|or)\s+{_ASK_VERB})?\s+{_QUANTIFIER}"
 # Acts the Council does itself.
 _COUNCIL_ACT = re.compile(
     r"^(?:to\s+)?(?:renew|extend|decide|maintain|retain|include|reaffirm|adopt|condemn|express|"
@@ -55,12 +58,16 @@ _ADDRESSEE_RULES: tuple[tuple[str, str], ...] = (
     (
         "un_partners",
         r"(?:the\s+)?(?:UN\b|United\s+Nations\b|Secretary-General|Secretariat|UNCT|"
-        r"international\s+(?:partners|community|donors)|donors|partners|"
-        r"humanitarian\s+(?:actors|partners)|UN\s+Women|UNDP|UNICEF|UNFPA|OHCHR|UNHCR)",
+        r"international\s+(?:partners|community|donors|actors|organi[sz]ations)|donors|partners|"
+        r"humanitarian\s+(?:actors|partners)|UN\s+Women|UNDP|UNICEF|UNFPA|OHCHR|UNHCR|"
+        r"Member\s+States|troop-\s+and\s+police-contributing|(?:troop|police)-contributing|"
+        r"regional\s+(?:and\s+sub-?regional\s+)?(?:organi[sz]ations|actors|partners|bodies)|"
+        r"African\s+Union|AU\b|ECOWAS|IGAD|SADC|ECCAS|European\s+Union|EU\b|World\s+Bank|"
+        r"Peacebuilding\s+(?:Commission|Fund|Support\s+Office)|PBC\b|PBF\b)",
     ),
     (
         "host_authorities",
-        rf"(?:the\s+)?(?:{_WORD}\s+){{0,5}}?(?:authorities|government)\b",
+        rf"(?:the\s+)?(?:(?:{_WORD}\s+){{0,5}}?(?:authorities|government)\b|Taliban\b)",
     ),
 )
 _DEFAULT_ADDRESSEE = "security_council"

@@ -325,9 +325,10 @@ def _plain_marker(number: str) -> re.Pattern[str]:
     )
 
 
-def _running_lines(lines: list[str], title: int | None) -> set[int]:
+def _running_lines(lines: list[str]) -> set[int]:
     """Indexes of running headers and footers: short unmarked lines that recur (digits aside)
-    in the note, other than the title line itself and the section headings."""
+    in the note, other than the section headings; and not the title when the title repeats
+    as the running head (the date alone on the line below it says so)."""
     seen: dict[str, list[int]] = {}
     for index, raw in enumerate(lines):
         line = raw.strip()
@@ -336,7 +337,14 @@ def _running_lines(lines: list[str], title: int | None) -> set[int]:
         if _is_recommendations_heading(line) or _annex_heading(line) or line in ("(...)", "…"):
             continue
         seen.setdefault(re.sub(r"\d+", "#", " ".join(line.lower().split())), []).append(index)
-    return {i for indexes in seen.values() if len(indexes) >= 2 for i in indexes if i != title}
+    found = {i for indexes in seen.values() if len(indexes) >= 2 for i in indexes}
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first in found:
+        after = next((i for i in range(first + 1, len(lines)) if lines[i].strip() and i not in found), None)
+        below = lines[after].strip() if after is not None else ""
+        if _search_date(below) and len(below.split()) <= 5:
+            found.discard(first)
+    return found
 
 
 def mend_lines(lines: list[str]) -> list[str]:
@@ -349,14 +357,13 @@ def mend_lines(lines: list[str]) -> list[str]:
       as a footnote only when the text before it carries the same number as a marker.
     """
     out = list(lines)
-    title = next((i for i, line in enumerate(out) if line.strip()), None)
     for index, raw in enumerate(out):
         stripped = raw.strip()
         if stripped and _PAGE_NUMBER_LINE.match(stripped):
             out[index] = FURNITURE
         elif "age" in raw:
             out[index] = _INLINE_PAGE.sub(" ", raw) if _INLINE_PAGE.search(raw) else raw
-    for index in _running_lines(out, title):
+    for index in _running_lines(out):
         out[index] = FURNITURE
     window = 120  # a footnote's marker is on the same page, some lines above
     for index, raw in enumerate(out):
