@@ -16,6 +16,7 @@ Pure functions over text; nothing here touches the database.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -108,17 +109,7 @@ def _resolve(label: str, labels: dict[str, object]) -> object | None:
 # Function words, and the words every Council text uses whatever it says (the verbs of its
 # paragraphs, "Council", "resolution"). Nothing here names a situation.
 _STOPWORDS = frozenset(
-    """a about above after again against all also an and any are as at be been before being both but by can could did do
-    does each either for from further had has have having he her here his how i if in into is it its itself more most
-    must my no nor not of off on once only or other our out over own same shall she should so some such than that the
-    their them then there these they this those through to too under until up upon very was we were what when where which
-    while who whom why will with would within without among between across well already via per thereof therein
-    urge urges urged request requests requested call calls called decide decides decided encourage encourages invite
-    invites ensure ensures welcome welcomes reaffirm reaffirms recall recalls recalling stress stresses emphasize
-    emphasizes note notes notes noting underline underlines underlining express expresses condemn condemns reiterate
-    reiterates consider considers take taking continue continues including include includes relevant particular
-    appropriate full fully effective effectively security council resolution resolutions united nations un mandate
-    member members paragraph paragraphs op ops pp s res so-called inter alia regard regards line""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "both", "but", "by", "can", "could", "did", "do", "does", "each", "either", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "more", "most", "must", "my", "no", "nor", "not", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "shall", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "within", "without", "among", "between", "across", "well", "already", "via", "per", "thereof", "therein", "urge", "urges", "urged", "request", "requests", "requested", "call", "calls", "called", "decide", "decides", "decided", "encourage", "encourages", "invite", "invites", "ensure", "ensures", "welcome", "welcomes", "reaffirm", "reaffirms", "recall", "recalls", "recalling", "stress", "stresses", "emphasize", "emphasizes", "note", "notes", "notes", "noting", "underline", "underlines", "underlining", "express", "expresses", "condemn", "condemns", "reiterate", "reiterates", "consider", "considers", "take", "taking", "continue", "continues", "including", "include", "includes", "relevant", "particular", "appropriate", "full", "fully", "effective", "effectively", "security", "council", "resolution", "resolutions", "united", "nations", "un", "mandate", "member", "members", "paragraph", "paragraphs", "op", "ops", "pp", "s", "res", "so-called", "inter", "alia", "regard", "regards", "line"]
 )
 _TOKEN = re.compile(r"[a-z][a-z'-]*[a-z]|[a-z]")
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ities", "ity", "ings", "ing", "ions", "ion", "ives", "ive", "ies", "ed", "es", "s", "al", "ly", "e")
@@ -143,7 +134,7 @@ def terms(text: str) -> list[str]:
             else:
                 words.append("")  # a break between pairs
     stems = [w for w in words if w]
-    pairs = [f"{a} {b}" for a, b in zip(words, words[1:]) if a and b]
+    pairs = [f"{a} {b}" for a, b in itertools.pairwise(words) if a and b]
     return stems + pairs
 
 
