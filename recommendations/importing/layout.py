@@ -158,8 +158,8 @@ def _units(lines: list[tuple[int, str]]) -> list[_Unit]:
             units.append(_Unit(number, kind, label, marker, [rest], indent))
         elif units and (not blank_before or _continues_after_blank(units[-1], line)):
             parts = units[-1].parts
-            if _BROKEN_COMPOUND.search(parts[-1]) and _COMPOUND_REST.match(line):
-                parts[-1] += line  # "under-" / "represented": the line broke at the hyphen
+            if (_BROKEN_COMPOUND.search(parts[-1]) and _COMPOUND_REST.match(line)) or parts[-1].endswith("/"):
+                parts[-1] += line  # "under-" / "represented", "S/" / "RES/2678": broken inside a word
             else:
                 parts.append(line)
         else:
@@ -246,6 +246,14 @@ def _parse_title(lines: list[str], index: int) -> tuple[str, str, date, int]:
     text = _heading_text(lines[index])
     match = _search_date(text)
     last = index
+    # A title wrapped onto the next line or two (as a PDF prints a long one).
+    joined, end = text, index
+    while not match and end + 1 < len(lines) and lines[end + 1].strip() and end < index + 2:
+        end += 1
+        joined = f"{joined} {_heading_text(lines[end])}"
+        wrapped = _search_date(joined)
+        if wrapped and not joined[wrapped.end() :].strip(" ,.;:()[]") and wrapped.start() > 0:
+            text, match, last = joined, wrapped, end
     if match and not text[match.end() :].strip(" ,.;:()[]"):
         title = text[: match.start()]
     else:

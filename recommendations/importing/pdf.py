@@ -176,6 +176,10 @@ def pdf_to_text(data: bytes) -> str:
     ]
     pitch = statistics.median(gaps) if gaps else 1.2 * statistics.median(line.size for line in flat)
     typical = statistics.median(len(line.text) for line in flat)
+    sizes: Counter[float] = Counter()
+    for line in flat:
+        sizes[round(line.size, 1)] += len(line.text)
+    body_size = sizes.most_common(1)[0][0] or 1.0
 
     out: list[str] = []
     previous: _Line | None = None
@@ -193,7 +197,9 @@ def pdf_to_text(data: bytes) -> str:
                 else:
                     gap = previous.y - line.y
                     ended = _TERMINAL.search(previous.text) and len(previous.text) < 0.7 * typical
-                    if gap > 1.4 * pitch or ended or abs(previous.size - line.size) > 0.15 * line.size:
+                    # Lines of a bigger type (a title) stand further apart.
+                    expected = pitch * max(1.0, max(previous.size, line.size) / body_size)
+                    if gap > 1.4 * expected or ended or abs(previous.size - line.size) > 0.15 * line.size:
                         out.append("")
             indent = max(0, round((line.x - margin) / 4))
             out.append(" " * indent + line.text)

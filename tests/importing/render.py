@@ -9,7 +9,7 @@ import re
 
 _SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FOOTNOTE_LINE = re.compile(rf"^([{_SUPERSCRIPT}]+)\s*(.*)$")
-_MARKER = re.compile(r"^(\s*)([-–—•◦▪*]\s*|\d{1,3}[.)]\s+|\(?[a-z]{1,4}\)\s*)(\S.*)$")
+_MARKER = re.compile(r"^(\s*)([-–—•◦▪]\s*|[*o]\s+|\d{1,3}[.)]\s+|\(?[a-z]{1,4}\)\s*)(\S.*)$")
 
 _CSS = """
 @page { size: A4; margin: 2.2cm 2.5cm;
