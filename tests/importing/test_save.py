@@ -96,7 +96,7 @@ def test_cited_links_are_marked_the_mission_is_suggested_as_owner_and_the_previe
     row = outcome.rows[3]  # "Urge the Taliban ...": not the mission's
     assert row.addressee == "host_authorities" and row.owner == ""
     assert "Monitoring and reporting" in outcome.rows[0].themes
-    assert outcome.rows[0].due_on == dt.date(2024, 2, 26)  # UNAMA renews 17 March 2024: less than 30 days on
+    assert outcome.rows[0].due_on == dt.date(2024, 3, 17)  # UNAMA renews less than 30 days after the note
 
 
 @pytest.mark.django_db
