@@ -314,7 +314,8 @@ def test_a_later_note_repeating_a_recommendation_points_to_it_and_keeps_its_owne
     assert new.relation_to_previous == "repeats"
     assert [e.name for e in new.owners.all()] == ["MINUSMA"]
     assert new.briefing.mandate.renews == mali.mandate
-    assert new.due_on == dt.date(2023, 12, 1)
+    # The mandate it quotes expired before the note: due 30 days after the note, never before it (issue 11).
+    assert new.due_on == dt.date(2024, 4, 19)
 
 
 # --- health check --------------------------------------------------------------------------

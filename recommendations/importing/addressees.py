@@ -22,12 +22,15 @@ _MODAL = (
 )
 _MODAL_RE = re.compile(rf"\b{_MODAL}\b", re.IGNORECASE)
 _ASK_VERB = (
-    r"(?:urg(?:e|es|ing)|call(?:s|ing)?\s+(?:up)?on|request(?:s|ing)?|encourag(?:e|es|ing)|"
+    r"(?:urg(?:e|es|ing)|call(?:s|ing)?\s+(?:(?:up)?on|for)|request(?:s|ing)?|encourag(?:e|es|ing)|"
+    r"ensur(?:e|es|ing)\s+that|"
     r"demand(?:s|ing)?|ask(?:s|ing)?|invit(?:e|es|ing)|direct(?:s|ing)?|mandat(?:e|es|ing)|"
     r"task(?:s|ing)?|authori[sz](?:e|es|ing)|support(?:s|ing)?|press(?:es|ing)?|"
     r"instruct(?:s|ing)?|empower(?:s|ing)?)"
 )
-_ASK = rf"(?:to\s+)?{_ASK_VERB}(?:\s+(?:and|or)\s+{_ASK_VERB})?\s+"
+# "Call on all UN entities", "Urge all relevant parties": a quantifier before the object.
+_QUANTIFIER = r"(?:(?:all|each|every|any)\s+(?:(?:relevant|other|concerned)\s+)?|(?:relevant|concerned)\s+)?"
+_ASK = rf"(?:to\s+)?{_ASK_VERB}(?:\s+(?:and|or)\s+{_ASK_VERB})?\s+{_QUANTIFIER}"
 # Acts the Council does itself.
 _COUNCIL_ACT = re.compile(
     r"^(?:to\s+)?(?:renew|extend|decide|maintain|retain|include|reaffirm|adopt|condemn|express|"
@@ -55,12 +58,16 @@ _ADDRESSEE_RULES: tuple[tuple[str, str], ...] = (
     (
         "un_partners",
         r"(?:the\s+)?(?:UN\b|United\s+Nations\b|Secretary-General|Secretariat|UNCT|"
-        r"international\s+(?:partners|community|donors)|donors|partners|"
-        r"humanitarian\s+(?:actors|partners)|UN\s+Women|UNDP|UNICEF|UNFPA|OHCHR|UNHCR)",
+        r"international\s+(?:partners|community|donors|actors|organi[sz]ations)|donors|partners|"
+        r"humanitarian\s+(?:actors|partners)|UN\s+Women|UNDP|UNICEF|UNFPA|OHCHR|UNHCR|"
+        r"Member\s+States|troop-\s+and\s+police-contributing|(?:troop|police)-contributing|"
+        r"regional\s+(?:and\s+sub-?regional\s+)?(?:organi[sz]ations|actors|partners|bodies)|"
+        r"African\s+Union|AU\b|ECOWAS|IGAD|SADC|ECCAS|European\s+Union|EU\b|World\s+Bank|"
+        r"Peacebuilding\s+(?:Commission|Fund|Support\s+Office)|PBC\b|PBF\b)",
     ),
     (
         "host_authorities",
-        rf"(?:the\s+)?(?:{_WORD}\s+){{0,5}}?(?:authorities|government)\b",
+        rf"(?:the\s+)?(?:(?:{_WORD}\s+){{0,5}}?(?:authorities|government)\b|Taliban\b)",
     ),
 )
 _DEFAULT_ADDRESSEE = "security_council"
@@ -134,3 +141,55 @@ def _is_recommendation(unit: _Unit) -> bool:
         return bool(unit.text)
     text = unit.text
     return _asks(text) and not _is_bare_intro(text)
+
+
+# --------------------------------------------------------------------------------------
+# Nested items: sub-bullets and "(a)"/"(i)" items belong to the item above them
+# --------------------------------------------------------------------------------------
+
+_ROMAN_LABEL = re.compile(r"^[ivxl]+$")
+
+
+def _style(unit: _Unit, previous_letter: str) -> str:
+    """A list item's style: the bullet character, "1." or "1)", "(a)" or "a)", "(i)" or "i)".
+    A roman-looking label ("i", "v") is a letter when it follows the letter before it."""
+    if unit.kind == "bullet":
+        return "bullet " + unit.marker
+    if unit.kind == "number":
+        return "number " + unit.marker[-1]
+    bracket = "(" if unit.marker.startswith("(") else ""
+    is_next_letter = bool(previous_letter) and len(unit.label) == 1 and ord(unit.label) == ord(previous_letter) + 1
+    if _ROMAN_LABEL.match(unit.label) and not is_next_letter and unit.label != "a":
+        return f"roman {bracket}"
+    return f"letter {bracket}"
+
+
+def nest_items(units: list[_Unit]) -> list[_Unit]:
+    """The units of the recommendations section with each nested list item moved into the
+    item it belongs to (``_Unit.children``).
+
+    The first list item after an unmarked paragraph sets the list's style and indentation;
+    an item of another style ("- " under "1.", "(a)" under "•"), or indented further, belongs
+    to the last item of that list. An unmarked paragraph ends the list: the "(a)" items
+    under a bare introduction ("The Council should:") are a list of their own.
+    """
+    out: list[_Unit] = []
+    top: _Unit | None = None
+    top_style = ""
+    last_letter = ""
+    for unit in units:
+        if unit.kind is None:
+            top, top_style, last_letter = None, "", ""
+            out.append(unit)
+            continue
+        style = _style(unit, last_letter if top is not None and top.kind == "letter" else "")
+        if top is None:
+            top, top_style = unit, style
+        elif style == top_style and unit.indent <= top.indent + 1:
+            top = unit
+        else:
+            top.children.append(unit)
+            continue
+        last_letter = unit.label if unit.kind == "letter" else ""
+        out.append(unit)
+    return out

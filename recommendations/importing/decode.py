@@ -15,7 +15,6 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 # Files people upload by mistake instead of the text export; named so the error says so.
 _KNOWN_BINARY_SIGNATURES = (
-    (b"%PDF-", "a PDF file; convert it to text first"),
     (b"PK\x03\x04", "a ZIP or Word (.docx) file, not plain text"),
     (b"\xd0\xcf\x11\xe0", "a Word (.doc) or other Office file, not plain text"),
     (b"\xff\xfe", "UTF-16 text; save it as UTF-8"),
@@ -34,7 +33,8 @@ def _line_of_offset(data: bytes, offset: int) -> int:
 
 
 def decode_note(data: bytes) -> str:
-    """Decode an uploaded note to text with ``\\n`` line ends.
+    """Decode an uploaded note to text with ``\\n`` line ends; a PDF (``%PDF-``) gives its
+    extracted text (see :mod:`recommendations.importing.pdf`).
 
     Raises :class:`NoteError` when the file is empty, larger than :data:`MAX_NOTE_BYTES`,
     binary (a NUL or other control byte, or a known binary format), or not UTF-8 (naming the
@@ -47,6 +47,10 @@ def decode_note(data: bytes) -> str:
             f"the file is {len(data):,} bytes; an update note may be at most "
             f"{MAX_NOTE_BYTES:,} bytes (5 MB)"
         )
+    if data.lstrip()[:5] == b"%PDF-":
+        from recommendations.importing.pdf import pdf_to_text
+
+        return pdf_to_text(data)
     for signature, what in _KNOWN_BINARY_SIGNATURES:
         if data.startswith(signature):
             raise NoteError(f"the file is {what}", line=1)

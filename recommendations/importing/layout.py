@@ -25,8 +25,9 @@ from recommendations.importing.parsed import NoteError
 # "letter": (a), a), (iv). A dash needs no space after it ("-to encourage" in the sample);
 # a star does, so that "*italic*" at the start of a line is not taken for a bullet.
 _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("bullet", re.compile(r"^(?P<marker>[-–—−‐‑•●▪■◦·○])\s*(?=\S)")),
-    ("bullet", re.compile(r"^(?P<marker>\*)\s+(?=\S)")),
+    ("bullet", re.compile(r"^(?P<marker>[-–—−‐‑•●▪■◦·○➢►▶✓\uf000-\uf0ff])\s*(?=\S)")),
+    # "*" and Word's second-level "o" need a space after them: "*italic*", "or".
+    ("bullet", re.compile(r"^(?P<marker>[*o])\s+(?=\S)")),
     ("number", re.compile(r"^(?P<marker>(?P<label>\d{1,3})[.)])\s+(?=\S)")),
     ("letter", re.compile(r"^(?P<marker>\((?P<label>[a-z]|[ivxl]{1,5})\))\s*(?=\S)")),
     ("letter", re.compile(r"^(?P<marker>(?P<label>[a-z]|[ivxl]{1,5})\))\s+(?=\S)")),
@@ -48,6 +49,11 @@ _PARTICIPLE_OPENER = re.compile(r"^[A-Z][a-z]+(?:ing|ly)$")
 # An unmarked one-line chunk this short with no final punctuation is a heading.
 _HEADING_MAX_WORDS = 12
 
+# A line that ends inside a hyphenated word ("under-") and one that goes on with its rest
+# ("represented"), not with a new word after a suspended hyphen ("troop- and police-").
+_BROKEN_COMPOUND = re.compile(r"[A-Za-z]{2}-$")
+_COMPOUND_REST = re.compile(r"^(?!(?:and|or|nor|to|as|but)\b)[a-z]")
+
 _TERMINAL = re.compile(r"[.!?:;,…]$")
 _CLOSERS = "\"'”’»)]*_"
 
@@ -61,6 +67,9 @@ class _Unit:
     label: str  # "26", "a", "iv"; "" for bullets and unmarked units
     marker: str  # the marker as written: "-", "26.", "(i)"
     parts: list[str] = field(default_factory=list)
+    indent: int = 0  # leading spaces of its first line (a tab counts 4)
+    # List items nested under this one ("- to support ...", "(a) ..."): part of its text.
+    children: list[_Unit] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -69,6 +78,11 @@ class _Unit:
     @property
     def text_with_marker(self) -> str:
         return clean_text(" ".join([self.marker, *self.parts]))
+
+    @property
+    def full_text(self) -> str:
+        """Its text, then each nested item on a line of its own, marker kept."""
+        return "\n".join([self.text, *(child.text_with_marker for child in self.children)])
 
 
 def _match_marker(line: str) -> tuple[str, str, str, str] | None:
@@ -125,6 +139,8 @@ def _units(lines: list[tuple[int, str]]) -> list[_Unit]:
     blank_before = True
     in_footnote = False
     for number, raw in lines:
+        if raw == FURNITURE:
+            continue  # page furniture: as if the line were not there
         line = raw.strip()
         if not line:
             blank_before, in_footnote = True, False
@@ -138,9 +154,14 @@ def _units(lines: list[tuple[int, str]]) -> list[_Unit]:
         in_footnote = False
         if marked:
             kind, label, marker, rest = marked
-            units.append(_Unit(number, kind, label, marker, [rest]))
+            indent = len(raw.expandtabs(4)) - len(raw.expandtabs(4).lstrip())
+            units.append(_Unit(number, kind, label, marker, [rest], indent))
         elif units and (not blank_before or _continues_after_blank(units[-1], line)):
-            units[-1].parts.append(line)
+            parts = units[-1].parts
+            if (_BROKEN_COMPOUND.search(parts[-1]) and _COMPOUND_REST.match(line)) or parts[-1].endswith("/"):
+                parts[-1] += line  # "under-" / "represented", "S/" / "RES/2678": broken inside a word
+            else:
+                parts.append(line)
         else:
             units.append(_Unit(number, None, "", "", [line]))
         blank_before = False
@@ -225,6 +246,14 @@ def _parse_title(lines: list[str], index: int) -> tuple[str, str, date, int]:
     text = _heading_text(lines[index])
     match = _search_date(text)
     last = index
+    # A title wrapped onto the next line or two (as a PDF prints a long one).
+    joined, end = text, index
+    while not match and end + 1 < len(lines) and lines[end + 1].strip() and end < index + 2:
+        end += 1
+        joined = f"{joined} {_heading_text(lines[end])}"
+        wrapped = _search_date(joined)
+        if wrapped and not joined[wrapped.end() :].strip(" ,.;:()[]") and wrapped.start() > 0:
+            text, match, last = joined, wrapped, end
     if match and not text[match.end() :].strip(" ,.;:()[]"):
         title = text[: match.start()]
     else:
@@ -270,3 +299,90 @@ def _earlier_meetings(units: list[_Unit]) -> tuple[str, ...]:
             if months:
                 return tuple(dict.fromkeys(months))
     return ()
+
+
+# --------------------------------------------------------------------------------------
+# Step 0: the scars of a PDF converted to text (page furniture, plain footnote numbers)
+# --------------------------------------------------------------------------------------
+
+# A line that is page furniture is replaced by this, so that line numbers stay those of the
+# file and the units skip it as if it were not there. (A NUL never survives decode_note.)
+FURNITURE = "\x00"
+
+# A whole line that is only a page number: "2", "- 2 -", "Page 2 of 4", "16/17", "p. 2",
+# "2 | Page".
+_PAGE_NUMBER_LINE = re.compile(
+    r"^(?:[-–—]\s*\d{1,3}\s*[-–—]|\d{1,3}(?:\s*/\s*\d{1,3})?|(?:page|p\.)\s*\d{1,3}(?:\s*(?:of|/)\s*\d{1,3})?|"
+    r"\d{1,3}\s*\|\s*page|page\s*\|\s*\d{1,3})$",
+    re.IGNORECASE,
+)
+# "Page 2 of 4" run into a line of text by the converter.
+_INLINE_PAGE = re.compile(r"\s*\bPage\s+\d{1,3}\s+of\s+\d{1,3}\b\s*", re.IGNORECASE)
+_RUNNING_MAX_WORDS = 15
+# A footnote's text after a plain number or a bracketed one: "3 These recommendations ...",
+# "[3] These ...". (A numbered paragraph has "3." or "3)".)
+_PLAIN_FOOTNOTE_LINE = re.compile(r"^(?:(?P<plain>\d{1,3})\s+|\[(?P<bracket>\d{1,3})\]\s*)(?=[A-Z“\"‘'(\[]|See\b|http)")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _plain_marker(number: str) -> re.Pattern[str]:
+    """Footnote ``number`` written as a plain number glued to the word or stop before it
+    ("expertise.3 Women", "violence3,"), or in brackets ("expertise[3]")."""
+    return re.compile(
+        rf"(?<=[a-z.,;:)”\"’'])(?:{number}|\[{number}\])(?=[\s.,;:)]|$)|\[{number}\]"
+    )
+
+
+def _running_lines(lines: list[str]) -> set[int]:
+    """Indexes of running headers and footers: short unmarked lines that recur (digits aside)
+    in the note, other than the section headings; and not the title when the title repeats
+    as the running head (the date alone on the line below it says so)."""
+    seen: dict[str, list[int]] = {}
+    for index, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or len(line.split()) > _RUNNING_MAX_WORDS or _match_marker(line):
+            continue
+        if _is_recommendations_heading(line) or _annex_heading(line) or line in ("(...)", "…"):
+            continue
+        seen.setdefault(re.sub(r"\d+", "#", " ".join(line.lower().split())), []).append(index)
+    found = {i for indexes in seen.values() if len(indexes) >= 2 for i in indexes}
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first in found:
+        after = next((i for i in range(first + 1, len(lines)) if lines[i].strip() and i not in found), None)
+        below = lines[after].strip() if after is not None else ""
+        if _search_date(below) and len(below.split()) <= 5:
+            found.discard(first)
+    return found
+
+
+def mend_lines(lines: list[str]) -> list[str]:
+    """The lines of a note with the scars of a PDF conversion mended, one for one:
+
+    - page furniture (page numbers in any usual form, a running title or footer that recurs)
+      becomes :data:`FURNITURE`; "Page 2 of 4" inside a line is cut out;
+    - footnotes numbered with plain digits or "[1]" get superscript numbers, at the footnote
+      and at its marker in the text, so they are dropped like "¹" ones. A plain number counts
+      as a footnote only when the text before it carries the same number as a marker.
+    """
+    out = list(lines)
+    for index, raw in enumerate(out):
+        stripped = raw.strip()
+        if stripped and _PAGE_NUMBER_LINE.match(stripped):
+            out[index] = FURNITURE
+        elif "age" in raw:
+            out[index] = _INLINE_PAGE.sub(" ", raw) if _INLINE_PAGE.search(raw) else raw
+    for index in _running_lines(out):
+        out[index] = FURNITURE
+    window = 120  # a footnote's marker is on the same page, some lines above
+    for index, raw in enumerate(out):
+        found = _PLAIN_FOOTNOTE_LINE.match(raw.strip())
+        if not found:
+            continue
+        number = found["plain"] or found["bracket"]
+        marker = _plain_marker(number)
+        for above in range(index - 1, max(-1, index - window), -1):
+            if out[above] != FURNITURE and marker.search(out[above]):
+                out[above] = marker.sub(number.translate(_SUPERSCRIPT), out[above], count=1)
+                out[index] = number.translate(_SUPERSCRIPT) + " " + raw.strip()[found.end() :]
+                break
+    return out

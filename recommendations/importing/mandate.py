@@ -68,7 +68,10 @@ def _parse_annex_heading(lines: list[str], annex: int) -> tuple[re.Match[str], s
     return resolution, heading, number, after
 
 
-def _parse_mandate(lines: list[str], annex: int) -> ParsedMandate:
+def _parse_mandate(lines: list[str], annex: int, mended: list[str] | None = None) -> ParsedMandate:
+    """The annex from line index ``annex``: ``lines`` are the note's lines with furniture
+    blanked (for the heading), ``mended`` the same with furniture marked (for the units)."""
+    mended = mended if mended is not None else lines
     resolution, heading, heading_line, after = _parse_annex_heading(lines, annex)
     mission = _MISSION.search(heading, resolution.end())
     if not mission:
@@ -84,7 +87,7 @@ def _parse_mandate(lines: list[str], annex: int) -> ParsedMandate:
             f"the ANNEX heading gives no expiry date ('... until 30 June 2023'): {heading!r}",
             line=heading_line,
         )
-    body = [(i + 1, lines[i]) for i in range(after, len(lines))]
+    body = [(i + 1, mended[i]) for i in range(after, len(lines))]
     rows = _mandate_rows(_units(body))
     if not rows:
         raise NoteError(

@@ -23,13 +23,15 @@ Every rule that names words (markers, verbs, addressees, openers) is a table nea
 
 from __future__ import annotations
 
-from recommendations.importing.addressees import _is_recommendation, classify_addressee
+from recommendations.importing.addressees import _is_recommendation, classify_addressee, nest_items
 from recommendations.importing.decode import decode_note
 from recommendations.importing.layout import (
+    FURNITURE,
     _earlier_meetings,
     _find_sections,
     _parse_title,
     _units,
+    mend_lines,
 )
 from recommendations.importing.mandate import _parse_mandate
 from recommendations.importing.parsed import NoteError, ParsedNote, ParsedRecommendation
@@ -47,16 +49,17 @@ def parse_note(text: str) -> ParsedNote:
     section, no ANNEX, an ANNEX that names no resolution (or no mission or expiry date), or a
     resolution with no paragraphs.
     """
-    lines = text.split("\n")
     if not text.strip():
         raise NoteError("the note has no text")
+    mended = mend_lines(text.split("\n"))
+    lines = ["" if line == FURNITURE else line for line in mended]
     sections = _find_sections(lines)
     title, situation, issued_on, title_end = _parse_title(lines, sections.title)
 
-    narrative = [(i + 1, lines[i]) for i in range(title_end + 1, sections.recommendations)]
+    narrative = [(i + 1, mended[i]) for i in range(title_end + 1, sections.recommendations)]
     end = sections.annex if sections.annex is not None else len(lines)
-    section = [(i + 1, lines[i]) for i in range(sections.recommendations + 1, end)]
-    candidates = [unit for unit in _units(section) if _is_recommendation(unit)]
+    section = [(i + 1, mended[i]) for i in range(sections.recommendations + 1, end)]
+    candidates = [unit for unit in nest_items(_units(section)) if _is_recommendation(unit)]
     if not candidates:
         raise NoteError(
             "the 'Recommendations' section holds no recommendation",
@@ -67,10 +70,10 @@ def parse_note(text: str) -> ParsedNote:
             "no ANNEX: expected an 'ANNEX' heading followed by 'Relevant language in resolution "
             "... extending the mandate of ... until ...'"
         )
-    mandate = _parse_mandate(lines, sections.annex)
+    mandate = _parse_mandate(lines, sections.annex, mended)
     recommendations = tuple(
         ParsedRecommendation(
-            text=unit.text, addressee=classify_addressee(unit.text, mandate.mission), line=unit.line
+            text=unit.full_text, addressee=classify_addressee(unit.text, mandate.mission), line=unit.line
         )
         for unit in candidates
     )

@@ -33,6 +33,12 @@ class ParsedParagraph:
     position: int  # 1..N in document order over all rows of the mandate
     line: int  # line where it starts
 
+    @property
+    def label(self) -> str:
+        """As MandateParagraph.label_of writes it: "PP 2", "OP 26", "OP 26 (a)"."""
+        prefix = "PP" if self.kind == "preambular" else "OP"
+        return f"{prefix} {self.number}" + (f" ({self.sub_item})" if self.sub_item else "")
+
 
 @dataclass(frozen=True)
 class ParsedMandate:

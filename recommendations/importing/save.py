@@ -15,11 +15,13 @@ from django.db import IntegrityError, transaction
 
 from recommendations.curation.services import assign_owner
 from recommendations.importing.decode import decode_note
+from recommendations.importing.links import AnnexIndex, suggest_links
 from recommendations.importing.note import parse_note
 from recommendations.importing.parsed import NoteError, ParsedNote
-from recommendations.importing.suggest import THEMES, suggest_paragraphs, suggest_themes
+from recommendations.importing.suggest import THEMES, suggest_themes, theme_names
 from recommendations.models import (
     Briefing,
+    Entity,
     Mandate,
     MandateParagraph,
     ParagraphLink,
@@ -45,8 +47,35 @@ class ImportOutcome:
     mandate_symbol: str = ""
     mandate_created: bool = False
     paragraphs_created: int = 0
+    # Labels of the annex's paragraphs: added to the mandate; already recorded with the same
+    # text; recorded as a "(...)" extract and given this note's fuller text; recorded with
+    # another text, which stays (this note's own quotation is kept with the note).
+    paragraphs_added: list[str] = field(default_factory=list)
+    paragraphs_same: list[str] = field(default_factory=list)
+    paragraphs_fuller: list[str] = field(default_factory=list)
+    paragraphs_differ: list[str] = field(default_factory=list)
+    # The resolution itself is imported: the note adds no paragraph, its extracts are matched.
+    paragraphs_official: bool = False
+    due_on: dt.date | None = None
+    due_note: str = ""  # why the due date is not the default lead time before renewal
     references: list[str] = field(default_factory=list)
+    rows: list[PreviewRow] = field(default_factory=list)
     lines: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PreviewRow:
+    """One recommendation as the import makes it (for the preview and the command)."""
+
+    reference: str
+    addressee: str
+    text: str
+    themes: list[str]  # theme names
+    cited: list[str]  # labels the text cites, linked and marked cited
+    suggested: list[str]  # labels suggested by shared words
+    missing: list[str]  # labels the text cites that the annex does not quote
+    owner: str  # the entity suggested as owner ("" for none)
+    due_on: dt.date
 
 
 def _situation_code(name: str) -> str:
@@ -68,11 +97,11 @@ def _get_or_create_situation(name: str) -> Situation:
     return situation
 
 
-def _get_or_create_mandate(parsed: ParsedNote, situation: Situation) -> tuple[Mandate, bool, int]:
+def _get_or_create_mandate(parsed: ParsedNote, situation: Situation, outcome: ImportOutcome) -> Mandate:
     pm = parsed.mandate
     mandate = Mandate.objects.filter(symbol=pm.symbol).first()
-    created = mandate is None
-    if created:
+    outcome.mandate_created = mandate is None
+    if mandate is None:
         previous = (
             Mandate.objects.filter(situation=situation, mission=pm.mission, expires_on__lt=pm.expires_on)
             .order_by("-expires_on")
@@ -84,35 +113,122 @@ def _get_or_create_mandate(parsed: ParsedNote, situation: Situation) -> tuple[Ma
         )
     elif mandate.situation_id != situation.pk:
         raise NoteError(f"{pm.symbol} is already recorded for {mandate.situation}, not {situation}", None)
-    if mandate.paragraphs.filter(official=True).exists():
-        # The resolution itself is imported: its units are the paragraphs; the note's extracts
-        # are kept as its quotations only (_save_quotations matches them).
-        return mandate, created, 0
-    existing = set(mandate.paragraphs.values_list("label", flat=True))
-    new = []
-    for p in pm.paragraphs:
+    _merge_paragraphs(mandate, parsed, outcome)
+    return mandate
+
+
+_CUT = re.compile(r"\s*\(\s*(?:\.\.\.|…)\s*\)\s*")
+
+
+def _is_fuller(new: str, old: str) -> bool:
+    """Whether ``new`` holds all of the "(...)" extract ``old`` and more: the pieces between
+    its cuts appear in ``new`` in the same order."""
+    if not _CUT.search(old) or len(new) <= len(old):
+        return False
+    at = 0
+    for piece in (" ".join(p.split()) for p in _CUT.split(old)):
+        piece = piece.strip(" ,;.")
+        if not piece:
+            continue
+        found = " ".join(new.split()).find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
+
+
+def _label_key(label: str) -> tuple:
+    """Document order of a note's labels: PP before OP, by number, a paragraph before its
+    items, items in order ("z" before "aa", "ii" after "i" as letters of equal length)."""
+    kind, _, rest = label.partition(" ")
+    number, _, subs = rest.partition(" ")
+    items = tuple((len(s), s) for s in re.findall(r"[a-z]+|\d+", subs))
+    return (0 if kind == "PP" else 1, int(number) if number.isdigit() else 0, items)
+
+
+def _merge_paragraphs(mandate: Mandate, parsed: ParsedNote, outcome: ImportOutcome) -> None:
+    """Add the annex's paragraphs the mandate lacks, in document order; give an extract the
+    note's fuller text; leave any other recorded text as it is (the note's own quotation is
+    kept with the note, by _save_quotations). Never drops a quoted paragraph."""
+    rows = {p.label: p for p in mandate.paragraphs.all()}
+    official = any(p.official for p in rows.values())
+    if official:
+        # The resolution itself is imported: its units are the paragraphs, and the note's
+        # extracts are only its quotations (_save_quotations matches them to the units).
+        outcome.paragraphs_official = True
+        return
+    new, changed = [], []
+    for p in parsed.mandate.paragraphs:
         label = MandateParagraph.label_of(kind=p.kind, number=p.number, sub_item=p.sub_item)
-        if label not in existing:
-            new.append(MandateParagraph(
-                mandate=mandate, kind=p.kind, number=p.number, sub_item=p.sub_item, label=label, text=p.text,
-                position=p.position,
-            ))
+        row = rows.get(label)
+        if row is None:
+            if official:  # the resolution's own units are the rows; this quotation is the note's
+                outcome.paragraphs_differ.append(label)
+                continue
+            row = MandateParagraph(
+                mandate=mandate, kind=p.kind, number=p.number, sub_item=p.sub_item, label=label,
+                text=p.text, position=0,
+            )
+            rows[label] = row
+            new.append(row)
+            outcome.paragraphs_added.append(label)
+        elif row.text == p.text:
+            outcome.paragraphs_same.append(label)
+        elif not row.official and _is_fuller(p.text, row.text):
+            row.text = p.text
+            changed.append(row)
+            outcome.paragraphs_fuller.append(label)
+        else:
+            outcome.paragraphs_differ.append(label)
+    outcome.paragraphs_created = len(new)
+    if not new and not changed:
+        return
+    if not official:
+        ordered = sorted(rows.values(), key=lambda row: (_label_key(row.label), row.position))
+        for position, row in enumerate(ordered, start=1):
+            if row.position != position and row.pk is not None and row not in changed:
+                changed.append(row)
+            row.position = position
     MandateParagraph.objects.bulk_create(new)
-    return mandate, created, len(new)
+    MandateParagraph.objects.bulk_update(changed, ["text", "position"])
 
 
 def _save_quotations(*, briefing: Briefing, mandate: Mandate, parsed: ParsedNote) -> None:
-    """The note's own quotation of each paragraph its annex quotes, kept with the note."""
+    """The note's own quotation of each paragraph its annex quotes, kept with the note (with
+    the paragraph of that label, or the nearest one above it that the mandate has). Once the
+    resolution itself is imported, each extract goes with the official unit it quotes."""
     if mandate.paragraphs.filter(official=True).exists():
         from recommendations.importing.resolution import save_official_quotations
 
         save_official_quotations(briefing=briefing, mandate=mandate, extracts=parsed.mandate.paragraphs)
         return
     by_label = {p.label: p for p in mandate.paragraphs.all()}
-    ParagraphQuotation.objects.bulk_create(
-        ParagraphQuotation(briefing=briefing, paragraph=by_label[label], label=label, text=p.text, position=position)
-        for position, p in enumerate(parsed.mandate.paragraphs, start=1)
-        if (label := MandateParagraph.label_of(kind=p.kind, number=p.number, sub_item=p.sub_item)) in by_label
+    quotations = []
+    for position, p in enumerate(parsed.mandate.paragraphs, start=1):
+        label = MandateParagraph.label_of(kind=p.kind, number=p.number, sub_item=p.sub_item)
+        target = by_label.get(label) or by_label.get(MandateParagraph.label_of(kind=p.kind, number=p.number))
+        if target is not None:
+            quotations.append(ParagraphQuotation(briefing=briefing, paragraph=target, label=label, text=p.text, position=position))
+    ParagraphQuotation.objects.bulk_create(quotations)
+
+
+def due_date(*, issued_on: dt.date, expires_on: dt.date | None, lead_days: int) -> tuple[dt.date | None, str]:
+    """(due date, why it is not the default) for a note's recommendations.
+
+    By default ``lead_days`` before the renewal. Never before the note itself: when the
+    renewal is closer than that, the renewal date; when the renewal has already passed when
+    the note is issued (the note looks to the next one, not yet known), ``lead_days`` after
+    the note."""
+    if expires_on is None:
+        return None, "the mandate's expiry is not known yet (a person sets it): no due date"
+    default = expires_on - dt.timedelta(days=lead_days)
+    if default >= issued_on:
+        return default, ""
+    if expires_on >= issued_on:
+        return expires_on, f"the renewal is less than {lead_days} days after the note: due on the renewal date"
+    return (
+        issued_on + dt.timedelta(days=lead_days),
+        f"the mandate expired before the note was issued: due {lead_days} days after the note",
     )
 
 
@@ -152,7 +268,7 @@ def _find_previous(situation: Situation, text: str, before: dt.date) -> Recommen
 def _import_parsed(parsed: ParsedNote, *, text: str, sha256: str, situation_name: str | None, user) -> ImportOutcome:
     outcome = ImportOutcome(created=True, dry_run=False, parsed=parsed, sha256=sha256)
     situation = _get_or_create_situation(situation_name or parsed.situation)
-    mandate, outcome.mandate_created, outcome.paragraphs_created = _get_or_create_mandate(parsed, situation)
+    mandate = _get_or_create_mandate(parsed, situation, outcome)
     briefing = Briefing.objects.create(
         situation=situation, mandate=mandate, title=parsed.title, issued_on=parsed.issued_on,
         earlier_meetings=list(parsed.earlier_meetings), original_text=text, sha256=sha256,
@@ -160,50 +276,105 @@ def _import_parsed(parsed: ParsedNote, *, text: str, sha256: str, situation_name
     )
     _save_quotations(briefing=briefing, mandate=mandate, parsed=parsed)
     prefix = _reference_prefix(situation, parsed.issued_on)
-    due_on = mandate.expires_on and mandate.expires_on - dt.timedelta(days=settings.WPS_DUE_DAYS_BEFORE_RENEWAL)
+    due_on, outcome.due_note = due_date(
+        issued_on=parsed.issued_on, expires_on=mandate.expires_on, lead_days=settings.WPS_DUE_DAYS_BEFORE_RENEWAL
+    )
+    outcome.due_on = due_on
     themes = _ensure_themes()
-    # Suggested links go to the paragraphs this note quotes (all of the resolution's otherwise).
+    names = theme_names(THEMES)
+    # Suggested links go to the paragraphs this note quotes (all of the mandate's otherwise:
+    # once a resolution is imported it has a hundred units the note never mentions).
     paragraphs = list(mandate.paragraphs.filter(quotations__briefing=briefing).distinct().order_by("position")) or list(
         mandate.paragraphs.order_by("position")
     )
-    paragraph_texts = [(p.pk, p.text) for p in paragraphs]
-    for index, parsed_rec in enumerate(parsed.recommendations, start=1):
+    label_of = {p.pk: p.label for p in paragraphs}
+    index = AnnexIndex([(p.pk, p.label, p.text) for p in paragraphs], mission=mandate.mission)
+    mission_entity = Entity.objects.filter(name__iexact=mandate.mission).first()
+    for number, parsed_rec in enumerate(parsed.recommendations, start=1):
         previous = _find_previous(situation, parsed_rec.text, parsed.issued_on)
         rec = Recommendation.objects.create(
-            briefing=briefing, situation=situation, reference=f"{prefix}-R{index:02d}", position=index,
+            briefing=briefing, situation=situation, reference=f"{prefix}-R{number:02d}", position=number,
             text=parsed_rec.text, addressee=parsed_rec.addressee, due_on=due_on,
             previous=previous, relation_to_previous=Recommendation.Relation.REPEATS if previous else "",
         )
-        rec.themes.set([themes[slug] for slug in suggest_themes(rec.text)])
+        slugs = suggest_themes(rec.text)
+        rec.themes.set([themes[slug] for slug in slugs])
+        links = suggest_links(rec.text, index, symbol=mandate.symbol, addressee=rec.addressee)
         ParagraphLink.objects.bulk_create(
-            ParagraphLink(recommendation=rec, paragraph_id=pk, confirmed=False)
-            for pk in suggest_paragraphs(rec.text, paragraph_texts)
+            [ParagraphLink(recommendation=rec, paragraph_id=pk, confirmed=False, cited=True) for pk in links.cited]
+            + [ParagraphLink(recommendation=rec, paragraph_id=pk, confirmed=False) for pk in links.suggested]
         )
-        if previous:
-            for entity in previous.owners.all():
-                assign_owner(recommendation=rec, entity=entity, assigned_by=None)
+        owners = list(previous.owners.all()) if previous else []
+        if rec.addressee == "mission" and mission_entity and mission_entity not in owners:
+            owners.append(mission_entity)
+        for entity in owners:
+            assign_owner(recommendation=rec, entity=entity, assigned_by=user if user and user.is_authenticated else None)
         outcome.references.append(rec.reference)
+        outcome.rows.append(PreviewRow(
+            reference=rec.reference, addressee=rec.addressee, text=rec.text,
+            themes=[names[slug] for slug in slugs],
+            cited=[label_of[pk] for pk in links.cited], suggested=[label_of[pk] for pk in links.suggested],
+            missing=links.missing, owner=", ".join(e.name for e in owners), due_on=due_on,
+        ))
     outcome.briefing_id = briefing.pk
     outcome.situation = situation.name
     outcome.mandate_symbol = mandate.symbol
     return outcome
 
 
+def _labels(labels: list[str]) -> str:
+    return ", ".join(labels) if len(labels) <= 12 else ", ".join(labels[:12]) + f" and {len(labels) - 12} more"
+
+
 def describe_import(outcome: ImportOutcome) -> list[str]:
-    """Human-readable lines for the command and the upload preview."""
+    """Human-readable lines for the command and the upload preview: what the import adds,
+    what it leaves as it is, and each recommendation as it will be made."""
     parsed = outcome.parsed
     verb = "Would create" if outcome.dry_run else "Created"
+    will = "will" if outcome.dry_run else "did"
     lines = [
         f"{verb} briefing: {parsed.title} ({parsed.issued_on:%d %B %Y}), situation {outcome.situation}",
         f"  earlier IEG meetings: {', '.join(parsed.earlier_meetings) or 'none'}",
         f"  mandate {outcome.mandate_symbol} ({parsed.mandate.mission}, expires {parsed.mandate.expires_on:%d %B %Y})"
         + (" — new" if outcome.mandate_created else " — already recorded")
         + f", {outcome.paragraphs_created} paragraph(s) added",
-        f"  {len(outcome.references)} recommendation(s):",
     ]
-    for reference, rec in zip(outcome.references, parsed.recommendations):
-        excerpt = rec.text if len(rec.text) <= 90 else rec.text[:87].rstrip() + "..."
-        lines.append(f"    {reference} [{rec.addressee}] {excerpt}")
+    if outcome.paragraphs_official:
+        lines.append(
+            f"    the resolution itself is on record: the note's {len(parsed.mandate.paragraphs)} extract(s) "
+            f"{will} be kept as its quotations of the official paragraphs"
+        )
+    if outcome.paragraphs_added:
+        lines.append(f"    adds: {_labels(outcome.paragraphs_added)}")
+    if outcome.paragraphs_same:
+        lines.append(f"    leaves as they are (same text): {_labels(outcome.paragraphs_same)}")
+    if outcome.paragraphs_fuller:
+        lines.append(f"    gives the fuller text of this note to: {_labels(outcome.paragraphs_fuller)}")
+    if outcome.paragraphs_differ:
+        lines.append(
+            f"    leaves as they are, recorded with another text (this note's quotation {will} be kept "
+            f"with the note): {_labels(outcome.paragraphs_differ)}"
+        )
+    if outcome.due_on:
+        lines.append(f"  due on {outcome.due_on:%d %B %Y}" + (f" ({outcome.due_note})" if outcome.due_note else ""))
+    lines.append(f"  {len(outcome.references)} recommendation(s):")
+    for row in outcome.rows:
+        excerpt = row.text.replace("\n", " ")
+        excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87].rstrip() + "..."
+        lines.append(f"    {row.reference} [{row.addressee}] {excerpt}")
+        details = []
+        if row.themes:
+            details.append("themes: " + ", ".join(row.themes))
+        if row.cited:
+            details.append("cited: " + ", ".join(row.cited))
+        if row.suggested:
+            details.append("suggested: " + ", ".join(row.suggested))
+        if row.missing:
+            details.append("cites, not in the annex: " + ", ".join(row.missing))
+        if row.owner:
+            details.append("owner: " + row.owner)
+        if details:
+            lines.append("      " + "; ".join(details))
     return lines
 
 

@@ -107,6 +107,11 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     updates = reader.updates().select_related("author", "on_behalf_of").order_by("created_at", "id")
     if since is not None:
         updates = updates.filter(created_at__gte=start_of_day(since))
+    # Only links a person confirmed are the Council's; the secretariat also sees the
+    # suggested ones, marked as such.
+    links = ParagraphLink.objects.all()
+    if audience == ProgressReport.Audience.COUNCIL:
+        links = links.filter(confirmed=True)
     recommendations = list(
         reader.with_shown_status(Recommendation.objects.filter(situation_id=mandate.situation_id))
         .select_related("briefing", "uptake_paragraph")
@@ -118,7 +123,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
             ),
             Prefetch(
                 "paragraphlink_set",
-                queryset=ParagraphLink.objects.select_related("paragraph__mandate").order_by(
+                queryset=links.select_related("paragraph__mandate").order_by(
                     "-paragraph__mandate__expires_on", "paragraph__position"
                 ),
                 to_attr="report_links",
@@ -151,7 +156,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
 
     paragraphs = list(
         MandateParagraph.objects.filter(mandate=mandate)
-        .annotate(covered=Exists(ParagraphLink.objects.filter(paragraph=OuterRef("pk"))))
+        .annotate(covered=Exists(links.filter(paragraph=OuterRef("pk"))))
         .order_by("position")
     )
     uncovered = [p for p in paragraphs if not p.covered]

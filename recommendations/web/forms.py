@@ -220,8 +220,8 @@ IMPORT_TOKEN_MAX_AGE = 60 * 60
 
 class ImportUploadForm(forms.Form):
     note = forms.FileField(
-        label="The note, as plain text",
-        help_text="The IEG update note converted from PDF to text (.txt), at most 5 MB.",
+        label="The note, as PDF or plain text",
+        help_text="The IEG update note as the secretariat has it (.pdf) or its text (.txt), at most 5 MB.",
     )
 
     def clean_note(self) -> bytes:

@@ -329,8 +329,7 @@ def import_note(request):
     context["outcome"] = outcome
     labels = dict(Addressee.choices)
     context["preview_rows"] = [
-        {"reference": ref, "addressee": labels.get(rec.addressee, rec.addressee), "text": rec.text}
-        for ref, rec in zip(outcome.references, outcome.parsed.recommendations)
+        {"row": row, "addressee": labels.get(row.addressee, row.addressee)} for row in outcome.rows
     ]
     context["confirm_form"] = forms.ImportConfirmForm(initial={"token": forms.sign_upload(data)})
     return render(request, "recommendations/import.html", context)

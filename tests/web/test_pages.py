@@ -308,7 +308,7 @@ def test_import_error_shows_the_line_and_saves_nothing(secretary):
 
 
 @pytest.mark.parametrize("data,message", [
-    (b"%PDF-1.7 binary", "the file is a PDF file; convert it to text first"),
+    (b"%PDF-1.7 binary", "the PDF cannot be read"),
     (b"   \n", "The file is empty."),
 ])
 def test_import_refuses_what_is_not_a_note(secretary, data, message):
@@ -322,7 +322,7 @@ def test_import_without_a_file_is_a_form_error(secretary):
     response = secretary.post("/import/", {})
     assert response.status_code == 400
     body = text_of(response)
-    assert '<a href="#id_note">The note, as plain text: This field is required.</a>' in body
+    assert '<a href="#id_note">The note, as PDF or plain text: This field is required.</a>' in body
 
 
 # --- sign in and password reset --------------------------------------------------------------

@@ -9,12 +9,12 @@ from recommendations.importing.save import import_ieg_update
 
 class Command(BaseCommand):
     help = (
-        "Import an IEG update note (text converted from the PDF): its briefing, recommendations "
+        "Import an IEG update note (its PDF, or its text): its briefing, recommendations "
         "and the mandate its annex quotes. One transaction; the same note twice changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", type=Path, help="The note as a UTF-8 text file (at most 5 MB).")
+        parser.add_argument("path", type=Path, help="The note as a PDF or a UTF-8 text file (at most 5 MB).")
         parser.add_argument("--situation", help="The situation's name, when it is not the one the title names.")
         parser.add_argument("--dry-run", action="store_true", help="Print what would be created and write nothing.")
 
