@@ -123,10 +123,45 @@ def _stem(word: str) -> str:
     return word[:7]
 
 
+# The UN system's common abbreviations, written out, so that "GBV" in a note meets "gender-
+# based violence" in a resolution. General WPS and peace-operations usage; nothing here names
+# a situation or a mission.
+_ABBREVIATIONS = {
+    "gbv": "gender-based violence",
+    "sgbv": "sexual and gender-based violence",
+    "crsv": "conflict-related sexual violence",
+    "sea": "sexual exploitation and abuse",
+    "wps": "women and peace and security",
+    "ddr": "disarmament demobilization and reintegration",
+    "ssr": "security sector reform",
+    "hrds": "human rights defenders",
+    "hrd": "human rights defender",
+    "whrds": "women human rights defenders",
+    "nap": "national action plan",
+    "idps": "internally displaced persons",
+    "idp": "internally displaced person",
+    "fgm": "female genital mutilation",
+    "csos": "civil society organizations",
+    "cso": "civil society organization",
+    "wpas": "women protection advisers",
+    "wpa": "women protection adviser",
+    "ihl": "international humanitarian law",
+}
+_ABBREVIATION = re.compile(r"\b(" + "|".join(_ABBREVIATIONS) + r")\b", re.IGNORECASE)
+
+
+def _expand(text: str) -> str:
+    """Abbreviations written in capitals (as notes write them) spelled out."""
+    return _ABBREVIATION.sub(
+        lambda m: _ABBREVIATIONS[m.group().lower()] if m.group().isupper() or m.group()[:-1].isupper() else m.group(),
+        text,
+    )
+
+
 def terms(text: str) -> list[str]:
     """Content stems of ``text``, and each adjacent pair of them ("sexual violence")."""
     words = []
-    for token in _TOKEN.findall(text.lower().replace("’", "'")):
+    for token in _TOKEN.findall(_expand(text).lower().replace("’", "'")):
         for word in token.split("-"):
             word = word.removesuffix("'s").strip("'")
             if len(word) > 2 and word not in _STOPWORDS:

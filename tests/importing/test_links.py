@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recommendations.importing.links import AnnexIndex, find_citations, suggest_links
+from recommendations.importing.links import AnnexIndex, find_citations, suggest_links, terms
 from tests.importing.conftest import DATA
 
 
@@ -58,3 +58,18 @@ def test_link_quality_on_the_gold():
 
     precision, recall = score(DATA / "notes" / "gold_links.json")
     assert precision >= 0.75 and recall >= 0.75
+
+
+def test_an_abbreviation_meets_the_words_it_stands_for():
+    """Notes write "GBV" and "CRSV"; resolutions write the words out."""
+    index = AnnexIndex(
+        [
+            ("law", "OP 50", "Encourages the authorities to enact the draft law on gender-based violence."),
+            ("elections", "OP 3", "Calls for free and fair elections with women's full participation."),
+            ("crsv", "OP 7", "Requests the mission to address conflict-related sexual violence in camps."),
+        ]
+    )
+    assert suggest_links("Urge the authorities to adopt the GBV law.", index).suggested == ["law"]
+    assert suggest_links("Document CRSV cases in the camps.", index).suggested == ["crsv"]
+    # Lower case is a word, not an abbreviation: "sea" stays the sea.
+    assert "sexual" not in " ".join(terms("access by sea"))
