@@ -1,6 +1,6 @@
 """How long a 20-page note PDF takes to import on the embedded default (SQLite).
 
-    DEBUG=1 .venv/bin/python benchmarks/pdf_import_speed.py
+    .venv/bin/python benchmarks/pdf_import_speed.py
 
 Prints the sample note as a PDF (tests/importing/render.py) with its narrative repeated until
 it has 20 pages or more, then times import_ieg_update on it end to end (PDF text extraction,
@@ -10,14 +10,14 @@ parsing, suggestions, the writes) in a temporary SQLite database. Goal: under 3 
 from __future__ import annotations
 
 import io
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import _django
+
+ROOT = _django.ROOT
 
 
 def main() -> int:
@@ -33,16 +33,7 @@ def main() -> int:
         if pages >= 20:
             break
         pad += 1
-    tmp = tempfile.mkdtemp()
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
-    os.environ.setdefault("WPS_VAR_DIR", tmp)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wpsfollowup.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    _django.start()
     from recommendations.importing.save import import_ieg_update
 
     start = time.perf_counter()

@@ -5,28 +5,19 @@ Run: .venv/bin/python benchmarks/resolution_speed.py"""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wpsfollowup.settings")
-os.environ["DATABASE_URL"] = "sqlite://:memory:"
-os.environ.setdefault("WPS_VAR_DIR", "/tmp/wps-bench")
-os.environ.setdefault("DEBUG", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks import _django
 
-import django  # noqa: E402
-
-django.setup()
-from django.core.management import call_command  # noqa: E402
-
+ROOT = _django.ROOT
 DATA = ROOT / "tests" / "data" / "resolutions"
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0, interactive=False)
+    _django.start()
     from recommendations.curation.uptake import suggest_uptake
     from recommendations.importing.resolution import import_resolution
     from recommendations.models import Briefing, Mandate, Recommendation
