@@ -349,6 +349,18 @@ def situation_paragraphs(*, situation_id: int) -> QuerySet[MandateParagraph]:
     )
 
 
+def renewal_paragraphs(*, mandate_id: int | None) -> QuerySet[MandateParagraph]:
+    """The paragraphs of the resolution that renews mandate ``mandate_id``: those that can
+    reflect a recommendation made on that mandate (Council uptake)."""
+    if mandate_id is None:
+        return MandateParagraph.objects.none()
+    return (
+        MandateParagraph.objects.filter(mandate__renews_id=mandate_id)
+        .select_related("mandate")
+        .order_by("-mandate__expires_on", "position")
+    )
+
+
 # --- one mandate -----------------------------------------------------------------------------
 
 
@@ -422,6 +434,7 @@ __all__ = [
     "mandate_page",
     "needs_update_this_cycle",
     "recommendation_detail",
+    "renewal_paragraphs",
     "situation_paragraphs",
     "with_list_details",
 ]
