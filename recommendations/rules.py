@@ -48,6 +48,12 @@ def renewal_clock_runs(mandate: Mandate) -> bool:
     return mandate.situation.is_active and mandate.expires_on is not None and mandate.terminated_by_id is None
 
 
+def default_due_on(expires_on: dt.date | None) -> dt.date | None:
+    """The due date a recommendation made for a renewal gets by default:
+    WPS_DUE_DAYS_BEFORE_RENEWAL days before the mandate expires."""
+    return expires_on and expires_on - dt.timedelta(days=settings.WPS_DUE_DAYS_BEFORE_RENEWAL)
+
+
 def days_to_renewal(mandate: Mandate, *, today: dt.date | None = None) -> int | None:
     return mandate.days_to_renewal(today or local_today())
 

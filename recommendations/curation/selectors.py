@@ -368,6 +368,9 @@ def renewal_paragraphs(*, mandate_id: int | None) -> QuerySet[MandateParagraph]:
 class ParagraphRow:
     paragraph: MandateParagraph
     links: list[ParagraphLink]
+    # The notes' own quotations of an official paragraph (each with ``differs``: its text is
+    # not the official one beyond its "(...)" cuts). Empty for a note's extract.
+    quotations: list = field(default_factory=list)
 
 
 @dataclass
@@ -378,6 +381,18 @@ class MandatePage:
     uncovered: list[MandateParagraph]
     unlinked: list[Recommendation]
     recommendation_count: int
+    # Once the resolution is imported: the paragraphs neither linked nor quoted, folded.
+    folded: list[MandateParagraph] = field(default_factory=list)
+    total: int = 0
+    uncovered_count: int = 0
+    official: bool = False
+    source: str = ""
+    # The resolutions around this one: the one it renews or ends, the one that renews it, the
+    # one that ended it.
+    previous: Mandate | None = None
+    renewed_by: Mandate | None = None
+    terminated_by: Mandate | None = None
+    terminates: Mandate | None = None
 
 
 def mandate_page(*, user, mandate: Mandate) -> MandatePage:
@@ -414,14 +429,66 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
         .order_by("briefing__issued_on", "position")
     )
     linked_ids = {link.recommendation_id for row in rows for link in row.links}
-    return MandatePage(
+    page = MandatePage(
         mandate=mandate,
         days_left=mandate.days_to_renewal(),
         rows=rows,
         uncovered=[row.paragraph for row in rows if not row.links],
         unlinked=unlinked,
         recommendation_count=len(linked_ids) + len(unlinked),
+        total=len(rows),
     )
+    _add_official_text(page)
+    _add_relatives(page)
+    page.uncovered_count = len(page.uncovered) + len(page.folded)
+    return page
+
+
+def _add_official_text(page: MandatePage) -> None:
+    """Once the resolution is imported (official paragraphs, ~140 units): the notes'
+    quotations under each paragraph they quote (one query), and the paragraphs neither linked
+    nor quoted folded away, so the page shows what matters."""
+    from recommendations.curation.renewal_selectors import un_source
+    from recommendations.importing.textmatch import differs_beyond_cuts
+    from recommendations.models import ParagraphQuotation
+
+    if not any(row.paragraph.official for row in page.rows):
+        return
+    page.official = True
+    page.source = un_source(page.mandate.symbol)
+    by_paragraph: dict[int, list] = {}
+    for q in (
+        ParagraphQuotation.objects.filter(paragraph__mandate=page.mandate)
+        .select_related("briefing").order_by("briefing__issued_on", "position")
+    ):
+        by_paragraph.setdefault(q.paragraph_id, []).append(q)
+    shown = []
+    for row in page.rows:
+        row.quotations = by_paragraph.get(row.paragraph.pk, [])
+        for q in row.quotations:
+            q.differs = differs_beyond_cuts(q.text, row.paragraph.text)
+        if row.links or row.quotations:
+            shown.append(row)
+        else:
+            page.folded.append(row.paragraph)
+    page.rows = shown
+    page.uncovered = [row.paragraph for row in shown if not row.links]
+
+
+def _add_relatives(page: MandatePage) -> None:
+    """The resolutions before and after this one, in one query."""
+    m = page.mandate
+    for other in Mandate.objects.filter(
+        Q(pk__in=[pk for pk in (m.renews_id, m.terminated_by_id) if pk]) | Q(renews=m) | Q(terminated_by=m)
+    ).order_by("adopted_on", "pk"):
+        if other.pk == m.renews_id:
+            page.previous = other
+        if other.pk == m.terminated_by_id:
+            page.terminated_by = other
+        if other.renews_id == m.pk:
+            page.renewed_by = other
+        if other.terminated_by_id == m.pk:
+            page.terminates = page.previous = other
 
 
 __all__ = [

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from recommendations.curation.changes import pair_paragraphs
 from recommendations.importing.textmatch import words
@@ -74,17 +74,26 @@ class _Unit:
     surface: dict[str, str]  # stem -> a word as written, to show
 
 
-def proposals(renewal: Mandate) -> QuerySet[Recommendation]:
+def proposals_q(renewal: Mandate) -> Q:
     """The recommendations of the renewal's situation that proposed language to the Council
     for it: made before the renewal was adopted (and after the previous one, when known), and
-    not the questions put to Council members individually."""
-    qs = Recommendation.objects.filter(situation_id=renewal.situation_id).exclude(addressee=Addressee.COUNCIL_MEMBERS)
+    not the questions put to Council members individually. Reads ``renewal.terminates``
+    through ``.all()``, so a prefetch saves its query."""
+    q = Q(situation_id=renewal.situation_id) & ~Q(addressee=Addressee.COUNCIL_MEMBERS)
     if renewal.adopted_on:
-        qs = qs.filter(briefing__issued_on__lte=renewal.adopted_on)
-    previous = renewal.renews or renewal.terminates.first()
+        q &= Q(briefing__issued_on__lte=renewal.adopted_on)
+    previous = renewal.renews if renewal.renews_id else next(iter(renewal.terminates.all()), None)
     if previous is not None and previous.adopted_on:
-        qs = qs.filter(briefing__issued_on__gte=previous.adopted_on)
-    return qs.select_related("briefing", "uptake_paragraph").order_by("briefing__issued_on", "position")
+        q &= Q(briefing__issued_on__gte=previous.adopted_on)
+    return q
+
+
+def proposals(renewal: Mandate) -> QuerySet[Recommendation]:
+    """The proposals the renewal answers (proposals_q), in note order."""
+    return (
+        Recommendation.objects.filter(proposals_q(renewal))
+        .select_related("briefing", "uptake_paragraph").order_by("briefing__issued_on", "position")
+    )
 
 
 def _units(renewal: Mandate, previous: Mandate | None) -> list[_Unit]:
