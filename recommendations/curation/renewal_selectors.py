@@ -9,11 +9,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from recommendations.curation import changes, uptake
 from recommendations.importing.textmatch import words
-from recommendations.models import Mandate, MandateParagraph, Recommendation, Uptake
+from recommendations.models import Addressee, Mandate, MandateParagraph, Recommendation, Uptake
 
 # The credit the UN's terms ask for wherever text imported from its XML is shown.
 UN_SOURCE = "Source: United Nations, Security Council resolution {symbol} (UN XML)"
@@ -118,52 +119,69 @@ def uptake_review(*, renewal: Mandate) -> UptakeReview:
 
 @dataclass
 class UptakeRate:
-    """Of the proposals a renewal answered, how many a person found reflected or partly."""
+    """Of the proposals a renewal answered, how many a person found reflected or partly, of
+    those decided; and how many are still to decide."""
 
     renewal: Mandate
-    taken_up: int
-    decided: int
-    proposals: int
+    taken_up: int = 0
+    decided: int = 0
+    pending: int = 0
 
     @property
     def text(self) -> str:
-        return f"{self.taken_up} of {self.decided} proposals reflected or partly reflected"
+        return f"{self.taken_up} of {self.decided} proposal{'s' if self.decided != 1 else ''} reflected or partly reflected"
+
+    def count(self, uptake_value: str, n: int = 1) -> None:
+        if uptake_value == Uptake.PENDING:
+            self.pending += n
+            return
+        self.decided += n
+        if uptake_value in (Uptake.REFLECTED, Uptake.PARTLY_REFLECTED):
+            self.taken_up += n
 
 
-def last_renewal_rates(*, situation_ids: list[int]) -> dict[int, UptakeRate]:
-    """Per situation: the uptake of the proposals answered by its last renewal (the latest
-    mandate that renews or ends another), counted over the decisions people recorded. Two
-    queries whatever the number of situations."""
-    renewals: dict[int, Mandate] = {}
-    for m in (
-        Mandate.objects.filter(situation_id__in=situation_ids)
-        .filter(Q(renews__isnull=False) | Q(terminates__isnull=False))
-        .select_related("renews").prefetch_related("terminates")
-        .distinct().order_by("situation_id", "-adopted_on", "-pk")
-    ):
-        renewals.setdefault(m.situation_id, m)
-    return rates_for(renewals=list(renewals.values()))
-
-
-def rates_for(*, renewals: list[Mandate]) -> dict[int, UptakeRate]:
-    """Uptake rates of the given renewals, by situation id. One query (plus the prefetch of
-    ``terminates`` when the mandates come without it)."""
-    if not renewals:
-        return {}
-    cycle = Q(pk__in=[])
-    for m in renewals:
-        cycle |= uptake.proposals_q(m)
-    rows = (
-        Recommendation.objects.filter(cycle).values("situation_id", "uptake").annotate(n=Count("pk")).order_by()
+def renewals(*, situation_ids) -> list[Mandate]:
+    """The mandates that renew or end another, in the given situations, oldest first, each
+    annotated with the adoption date of the one before it (for uptake.proposals_q). One query."""
+    ended = Mandate.objects.filter(terminated_by=OuterRef("pk")).order_by("-adopted_on")
+    return list(
+        Mandate.objects.filter(situation_id__in=list(situation_ids))
+        .filter(Q(renews__isnull=False) | Q(Exists(ended)))
+        .annotate(previous_adopted_on=Coalesce(F("renews__adopted_on"), Subquery(ended.values("adopted_on")[:1])))
+        .order_by("situation_id", "adopted_on", "pk")
     )
-    found: dict[int, Counter] = {}
-    for row in rows:
-        found.setdefault(row["situation_id"], Counter())[row["uptake"]] += row["n"]
-    out = {}
-    for m in renewals:
-        c = found.get(m.situation_id, Counter())
-        taken = c[Uptake.REFLECTED] + c[Uptake.PARTLY_REFLECTED]
-        out[m.situation_id] = UptakeRate(
-            renewal=m, taken_up=taken, decided=taken + c[Uptake.NOT_REFLECTED], proposals=sum(c.values())
-        )
+
+
+def last_renewal_rates(*, situation_ids) -> dict[int, UptakeRate]:
+    """Per situation: the uptake of the proposals its last renewal (or termination) answered,
+    over the decisions people recorded. Two queries whatever the number of situations."""
+    last: dict[int, Mandate] = {}
+    for m in renewals(situation_ids=situation_ids):
+        last[m.situation_id] = m
+    if not last:
+        return {}
+    window = Q(pk__in=[])
+    for m in last.values():
+        window |= uptake.proposals_q(m)
+    out = {sid: UptakeRate(renewal=m) for sid, m in last.items()}
+    for row in Recommendation.objects.filter(window).values("situation_id", "uptake").annotate(n=Count("pk")).order_by():
+        out[row["situation_id"]].count(row["uptake"], row["n"])
     return out
+
+
+def cycle_rates(*, renewals: list[Mandate], recommendations) -> list[UptakeRate]:
+    """The uptake rate of each renewal (from ``renewals``), counted over recommendations
+    already in hand (with their briefing): no query."""
+    rates = []
+    for m in renewals:
+        rate = UptakeRate(renewal=m)
+        since = m.previous_adopted_on
+        for rec in recommendations:
+            if rec.situation_id != m.situation_id or rec.addressee == Addressee.COUNCIL_MEMBERS:
+                continue
+            issued = rec.briefing.issued_on
+            if (m.adopted_on and issued > m.adopted_on) or (since and issued < since):
+                continue
+            rate.count(rec.uptake)
+        rates.append(rate)
+    return rates

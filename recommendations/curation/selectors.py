@@ -56,14 +56,19 @@ class SituationRow:
     stale: int = 0
     overdue: int = 0
     open: int = 0
+    # The uptake of the proposals answered by the situation's last renewal (renewal_selectors).
+    uptake_rate: object = None
 
 
 def dashboard_rows(*, user) -> list[SituationRow]:
-    """One row per situation the user may see, with its counts. Three queries whatever the
-    number of situations and recommendations."""
+    """One row per situation the user may see, with its counts and the uptake at its last
+    renewal. Five queries whatever the number of situations and recommendations."""
+    from recommendations.curation.renewal_selectors import last_renewal_rates
+
     today = local_today()
     situations = list(access.visible_situations(user).order_by("name"))
     mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
+    rates = last_renewal_rates(situation_ids=[s.pk for s in situations])
     recs = Recommendation.objects.filter(situation__in=[s.pk for s in situations])
     counts = _counts_in_sql(recs, today=today) if access.is_secretariat(user) else _counts_in_python(recs, user=user, today=today)
     rows = []
@@ -72,6 +77,7 @@ def dashboard_rows(*, user) -> list[SituationRow]:
         row = SituationRow(
             situation=situation, mandate=mandate,
             days_left=mandate.days_to_renewal(today) if mandate else None,
+            uptake_rate=rates.get(situation.pk),
         )
         found = counts.get(situation.pk)
         if found:
@@ -304,6 +310,8 @@ class RecommendationDetail:
     can_curate: bool
     stale: bool
     overdue: bool
+    # The UN's credit for each resolution whose official text the page shows.
+    sources: list[str] = field(default_factory=list)
 
 
 def recommendation_detail(*, user, recommendation: Recommendation) -> RecommendationDetail:
@@ -336,7 +344,34 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
         stale=rules.is_stale(status=status, last_update_at=last_update_at, created_at=rec.created_at),
         overdue=rules.is_overdue(status=status, due_on=rec.due_on),
     )
+    _add_link_quotations(detail)
     return detail
+
+
+def _add_link_quotations(detail: RecommendationDetail) -> None:
+    """Under each linked paragraph whose text is the resolution's own: the notes' quotations
+    of it, each flagged when it differs beyond its cuts, and the UN's credit per resolution.
+    One query, and only when such a paragraph is linked."""
+    from recommendations.curation.renewal_selectors import un_source
+    from recommendations.importing.textmatch import differs_beyond_cuts
+    from recommendations.models import ParagraphQuotation
+
+    official = [link for link in detail.links if link.paragraph.official]
+    for link in detail.links:
+        link.quotations = []
+    if not official:
+        return
+    by_paragraph: dict[int, list] = {}
+    for q in (
+        ParagraphQuotation.objects.filter(paragraph__in=[link.paragraph_id for link in official])
+        .select_related("briefing").order_by("briefing__issued_on", "position")
+    ):
+        by_paragraph.setdefault(q.paragraph_id, []).append(q)
+    for link in official:
+        link.quotations = by_paragraph.get(link.paragraph_id, [])
+        for q in link.quotations:
+            q.differs = differs_beyond_cuts(q.text, link.paragraph.text)
+    detail.sources = [un_source(symbol) for symbol in dict.fromkeys(link.paragraph.mandate.symbol for link in official)]
 
 
 def situation_paragraphs(*, situation_id: int) -> QuerySet[MandateParagraph]:

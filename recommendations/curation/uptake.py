@@ -82,9 +82,13 @@ def proposals_q(renewal: Mandate) -> Q:
     q = Q(situation_id=renewal.situation_id) & ~Q(addressee=Addressee.COUNCIL_MEMBERS)
     if renewal.adopted_on:
         q &= Q(briefing__issued_on__lte=renewal.adopted_on)
-    previous = renewal.renews if renewal.renews_id else next(iter(renewal.terminates.all()), None)
-    if previous is not None and previous.adopted_on:
-        q &= Q(briefing__issued_on__gte=previous.adopted_on)
+    if hasattr(renewal, "previous_adopted_on"):  # annotated by renewal_selectors.renewals
+        since = renewal.previous_adopted_on
+    else:
+        previous = renewal.renews if renewal.renews_id else next(iter(renewal.terminates.all()), None)
+        since = previous.adopted_on if previous is not None else None
+    if since:
+        q &= Q(briefing__issued_on__gte=since)
     return q
 
 
@@ -197,19 +201,3 @@ def accept_all_suggestions(*, renewal: Mandate, suggestions: list[Suggestion]) -
             accept_uptake(recommendation=rec, uptake=s.uptake, paragraph=paragraph, renewal=renewal)
             changed += 1
     return changed
-
-
-def uptake_rates(*, mandates) -> dict[int, dict[str, int]]:
-    """Per renewing mandate: counts of decided uptake of the proposals it answered, by value.
-    One query."""
-    from django.db.models import Count
-
-    ids = [m.pk for m in mandates]
-    rows = (
-        Recommendation.objects.filter(uptake_paragraph__mandate_id__in=ids)
-        .values("uptake_paragraph__mandate_id", "uptake").annotate(n=Count("pk"))
-    )
-    out: dict[int, dict[str, int]] = {}
-    for row in rows:
-        out.setdefault(row["uptake_paragraph__mandate_id"], {})[row["uptake"]] = row["n"]
-    return out
