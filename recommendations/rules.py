@@ -48,6 +48,28 @@ def renewal_clock_runs(mandate: Mandate) -> bool:
     return mandate.situation.is_active and mandate.expires_on is not None and mandate.terminated_by_id is None
 
 
+def due_date(*, expires_on: dt.date | None, issued_on: dt.date | None = None) -> tuple[dt.date | None, str]:
+    """(due date, why it is not the default) of a recommendation made for the renewal on
+    ``expires_on`` by a note issued on ``issued_on``.
+
+    By default WPS_DUE_DAYS_BEFORE_RENEWAL days before the renewal. Never before the note
+    itself: when the renewal is closer than that, the renewal date; when the renewal had
+    already passed when the note was issued (the note looks to the next one, not yet known),
+    that many days after the note. No expiry known: no due date."""
+    lead_days = settings.WPS_DUE_DAYS_BEFORE_RENEWAL
+    if expires_on is None:
+        return None, "the mandate's expiry is not known yet (a person sets it): no due date"
+    default = expires_on - dt.timedelta(days=lead_days)
+    if issued_on is None or default >= issued_on:
+        return default, ""
+    if expires_on >= issued_on:
+        return expires_on, f"the renewal is less than {lead_days} days after the note: due on the renewal date"
+    return (
+        issued_on + dt.timedelta(days=lead_days),
+        f"the mandate expired before the note was issued: due {lead_days} days after the note",
+    )
+
+
 def days_to_renewal(mandate: Mandate, *, today: dt.date | None = None) -> int | None:
     return mandate.days_to_renewal(today or local_today())
 

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from recommendations.web.renewal_views import council_calendar, mandate_changes, uptake_review
 from recommendations.web.report_views import (
     mandate_report,
     report_download,
@@ -63,6 +64,9 @@ urlpatterns = [
     path("recommendations/<int:pk>/due-date/", set_due_date, name="set_due_date"),
     path("recommendations/<int:pk>/uptake/", set_uptake, name="set_uptake"),
     path("mandates/<int:pk>/", mandate_detail, name="mandate_detail"),
+    path("mandates/<int:pk>/changes/", mandate_changes, name="mandate_changes"),
+    path("mandates/<int:pk>/uptake/", uptake_review, name="uptake_review"),
+    path("calendar/", council_calendar, name="council_calendar"),
     path("import/", import_note, name="import_note"),
     # Reports
     path("mandates/<int:pk>/report/", mandate_report, name="mandate_report"),

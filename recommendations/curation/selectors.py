@@ -56,14 +56,19 @@ class SituationRow:
     stale: int = 0
     overdue: int = 0
     open: int = 0
+    # The uptake of the proposals answered by the situation's last renewal (renewal_selectors).
+    uptake_rate: object = None
 
 
 def dashboard_rows(*, user) -> list[SituationRow]:
-    """One row per situation the user may see, with its counts. Three queries whatever the
-    number of situations and recommendations."""
+    """One row per situation the user may see, with its counts and the uptake at its last
+    renewal. Five queries whatever the number of situations and recommendations."""
+    from recommendations.curation.renewal_selectors import last_renewal_rates
+
     today = local_today()
     situations = list(access.visible_situations(user).order_by("name"))
     mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
+    rates = last_renewal_rates(situation_ids=[s.pk for s in situations])
     recs = Recommendation.objects.filter(situation__in=[s.pk for s in situations])
     counts = _counts_in_sql(recs, today=today) if access.is_secretariat(user) else _counts_in_python(recs, user=user, today=today)
     rows = []
@@ -72,6 +77,7 @@ def dashboard_rows(*, user) -> list[SituationRow]:
         row = SituationRow(
             situation=situation, mandate=mandate,
             days_left=mandate.days_to_renewal(today) if mandate else None,
+            uptake_rate=rates.get(situation.pk),
         )
         found = counts.get(situation.pk)
         if found:
@@ -304,6 +310,8 @@ class RecommendationDetail:
     can_curate: bool
     stale: bool
     overdue: bool
+    # The UN's credit for each resolution whose official text the page shows.
+    sources: list[str] = field(default_factory=list)
 
 
 def recommendation_detail(*, user, recommendation: Recommendation) -> RecommendationDetail:
@@ -336,7 +344,34 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
         stale=rules.is_stale(status=status, last_update_at=last_update_at, created_at=rec.created_at),
         overdue=rules.is_overdue(status=status, due_on=rec.due_on),
     )
+    _add_link_quotations(detail)
     return detail
+
+
+def _add_link_quotations(detail: RecommendationDetail) -> None:
+    """Under each linked paragraph whose text is the resolution's own: the notes' quotations
+    of it, each flagged when it differs beyond its cuts, and the UN's credit per resolution.
+    One query, and only when such a paragraph is linked."""
+    from recommendations.curation.renewal_selectors import un_source
+    from recommendations.importing.textmatch import differs_beyond_cuts
+    from recommendations.models import ParagraphQuotation
+
+    official = [link for link in detail.links if link.paragraph.official]
+    for link in detail.links:
+        link.quotations = []
+    if not official:
+        return
+    by_paragraph: dict[int, list] = {}
+    for q in (
+        ParagraphQuotation.objects.filter(paragraph__in=[link.paragraph_id for link in official])
+        .select_related("briefing").order_by("briefing__issued_on", "position")
+    ):
+        by_paragraph.setdefault(q.paragraph_id, []).append(q)
+    for link in official:
+        link.quotations = by_paragraph.get(link.paragraph_id, [])
+        for q in link.quotations:
+            q.differs = differs_beyond_cuts(q.text, link.paragraph.text)
+    detail.sources = [un_source(symbol) for symbol in dict.fromkeys(link.paragraph.mandate.symbol for link in official)]
 
 
 def situation_paragraphs(*, situation_id: int) -> QuerySet[MandateParagraph]:
@@ -349,6 +384,18 @@ def situation_paragraphs(*, situation_id: int) -> QuerySet[MandateParagraph]:
     )
 
 
+def renewal_paragraphs(*, mandate_id: int | None) -> QuerySet[MandateParagraph]:
+    """The paragraphs of the resolution that renews mandate ``mandate_id``: those that can
+    reflect a recommendation made on that mandate (Council uptake)."""
+    if mandate_id is None:
+        return MandateParagraph.objects.none()
+    return (
+        MandateParagraph.objects.filter(mandate__renews_id=mandate_id)
+        .select_related("mandate")
+        .order_by("-mandate__expires_on", "position")
+    )
+
+
 # --- one mandate -----------------------------------------------------------------------------
 
 
@@ -356,6 +403,9 @@ def situation_paragraphs(*, situation_id: int) -> QuerySet[MandateParagraph]:
 class ParagraphRow:
     paragraph: MandateParagraph
     links: list[ParagraphLink]
+    # The notes' own quotations of an official paragraph (each with ``differs``: its text is
+    # not the official one beyond its "(...)" cuts). Empty for a note's extract.
+    quotations: list = field(default_factory=list)
 
 
 @dataclass
@@ -366,6 +416,18 @@ class MandatePage:
     uncovered: list[MandateParagraph]
     unlinked: list[Recommendation]
     recommendation_count: int
+    # Once the resolution is imported: the paragraphs neither linked nor quoted, folded.
+    folded: list[MandateParagraph] = field(default_factory=list)
+    total: int = 0
+    uncovered_count: int = 0
+    official: bool = False
+    source: str = ""
+    # The resolutions around this one: the one it renews or ends, the one that renews it, the
+    # one that ended it.
+    previous: Mandate | None = None
+    renewed_by: Mandate | None = None
+    terminated_by: Mandate | None = None
+    terminates: Mandate | None = None
 
 
 def mandate_page(*, user, mandate: Mandate) -> MandatePage:
@@ -402,14 +464,66 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
         .order_by("briefing__issued_on", "position")
     )
     linked_ids = {link.recommendation_id for row in rows for link in row.links}
-    return MandatePage(
+    page = MandatePage(
         mandate=mandate,
         days_left=mandate.days_to_renewal(),
         rows=rows,
         uncovered=[row.paragraph for row in rows if not row.links],
         unlinked=unlinked,
         recommendation_count=len(linked_ids) + len(unlinked),
+        total=len(rows),
     )
+    _add_official_text(page)
+    _add_relatives(page)
+    page.uncovered_count = len(page.uncovered) + len(page.folded)
+    return page
+
+
+def _add_official_text(page: MandatePage) -> None:
+    """Once the resolution is imported (official paragraphs, ~140 units): the notes'
+    quotations under each paragraph they quote (one query), and the paragraphs neither linked
+    nor quoted folded away, so the page shows what matters."""
+    from recommendations.curation.renewal_selectors import un_source
+    from recommendations.importing.textmatch import differs_beyond_cuts
+    from recommendations.models import ParagraphQuotation
+
+    if not any(row.paragraph.official for row in page.rows):
+        return
+    page.official = True
+    page.source = un_source(page.mandate.symbol)
+    by_paragraph: dict[int, list] = {}
+    for q in (
+        ParagraphQuotation.objects.filter(paragraph__mandate=page.mandate)
+        .select_related("briefing").order_by("briefing__issued_on", "position")
+    ):
+        by_paragraph.setdefault(q.paragraph_id, []).append(q)
+    shown = []
+    for row in page.rows:
+        row.quotations = by_paragraph.get(row.paragraph.pk, [])
+        for q in row.quotations:
+            q.differs = differs_beyond_cuts(q.text, row.paragraph.text)
+        if row.links or row.quotations:
+            shown.append(row)
+        else:
+            page.folded.append(row.paragraph)
+    page.rows = shown
+    page.uncovered = [row.paragraph for row in shown if not row.links]
+
+
+def _add_relatives(page: MandatePage) -> None:
+    """The resolutions before and after this one, in one query."""
+    m = page.mandate
+    for other in Mandate.objects.filter(
+        Q(pk__in=[pk for pk in (m.renews_id, m.terminated_by_id) if pk]) | Q(renews=m) | Q(terminated_by=m)
+    ).order_by("adopted_on", "pk"):
+        if other.pk == m.renews_id:
+            page.previous = other
+        if other.pk == m.terminated_by_id:
+            page.terminated_by = other
+        if other.renews_id == m.pk:
+            page.renewed_by = other
+        if other.terminated_by_id == m.pk:
+            page.terminates = page.previous = other
 
 
 __all__ = [
@@ -422,6 +536,7 @@ __all__ = [
     "mandate_page",
     "needs_update_this_cycle",
     "recommendation_detail",
+    "renewal_paragraphs",
     "situation_paragraphs",
     "with_list_details",
 ]

@@ -21,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from recommendations.curation.changes import pair_paragraphs
 from recommendations.importing.textmatch import words
@@ -74,17 +74,30 @@ class _Unit:
     surface: dict[str, str]  # stem -> a word as written, to show
 
 
-def proposals(renewal: Mandate) -> QuerySet[Recommendation]:
+def proposals_q(renewal: Mandate) -> Q:
     """The recommendations of the renewal's situation that proposed language to the Council
     for it: made before the renewal was adopted (and after the previous one, when known), and
-    not the questions put to Council members individually."""
-    qs = Recommendation.objects.filter(situation_id=renewal.situation_id).exclude(addressee=Addressee.COUNCIL_MEMBERS)
+    not the questions put to Council members individually. Reads ``renewal.terminates``
+    through ``.all()``, so a prefetch saves its query."""
+    q = Q(situation_id=renewal.situation_id) & ~Q(addressee=Addressee.COUNCIL_MEMBERS)
     if renewal.adopted_on:
-        qs = qs.filter(briefing__issued_on__lte=renewal.adopted_on)
-    previous = renewal.renews or renewal.terminates.first()
-    if previous is not None and previous.adopted_on:
-        qs = qs.filter(briefing__issued_on__gte=previous.adopted_on)
-    return qs.select_related("briefing", "uptake_paragraph").order_by("briefing__issued_on", "position")
+        q &= Q(briefing__issued_on__lte=renewal.adopted_on)
+    if hasattr(renewal, "previous_adopted_on"):  # annotated by renewal_selectors.renewals
+        since = renewal.previous_adopted_on
+    else:
+        previous = renewal.renews if renewal.renews_id else next(iter(renewal.terminates.all()), None)
+        since = previous.adopted_on if previous is not None else None
+    if since:
+        q &= Q(briefing__issued_on__gte=since)
+    return q
+
+
+def proposals(renewal: Mandate) -> QuerySet[Recommendation]:
+    """The proposals the renewal answers (proposals_q), in note order."""
+    return (
+        Recommendation.objects.filter(proposals_q(renewal))
+        .select_related("briefing", "uptake_paragraph").order_by("briefing__issued_on", "position")
+    )
 
 
 def _units(renewal: Mandate, previous: Mandate | None) -> list[_Unit]:
@@ -188,19 +201,3 @@ def accept_all_suggestions(*, renewal: Mandate, suggestions: list[Suggestion]) -
             accept_uptake(recommendation=rec, uptake=s.uptake, paragraph=paragraph, renewal=renewal)
             changed += 1
     return changed
-
-
-def uptake_rates(*, mandates) -> dict[int, dict[str, int]]:
-    """Per renewing mandate: counts of decided uptake of the proposals it answered, by value.
-    One query."""
-    from django.db.models import Count
-
-    ids = [m.pk for m in mandates]
-    rows = (
-        Recommendation.objects.filter(uptake_paragraph__mandate_id__in=ids)
-        .values("uptake_paragraph__mandate_id", "uptake").annotate(n=Count("pk"))
-    )
-    out: dict[int, dict[str, int]] = {}
-    for row in rows:
-        out.setdefault(row["uptake_paragraph__mandate_id"], {})[row["uptake"]] = row["n"]
-    return out

@@ -10,9 +10,9 @@ import re
 from dataclasses import dataclass, field
 
 import pycountry
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from recommendations import rules
 from recommendations.curation.services import assign_owner
 from recommendations.importing.decode import decode_note
 from recommendations.importing.links import AnnexIndex, suggest_links
@@ -212,26 +212,6 @@ def _save_quotations(*, briefing: Briefing, mandate: Mandate, parsed: ParsedNote
     ParagraphQuotation.objects.bulk_create(quotations)
 
 
-def due_date(*, issued_on: dt.date, expires_on: dt.date | None, lead_days: int) -> tuple[dt.date | None, str]:
-    """(due date, why it is not the default) for a note's recommendations.
-
-    By default ``lead_days`` before the renewal. Never before the note itself: when the
-    renewal is closer than that, the renewal date; when the renewal has already passed when
-    the note is issued (the note looks to the next one, not yet known), ``lead_days`` after
-    the note."""
-    if expires_on is None:
-        return None, "the mandate's expiry is not known yet (a person sets it): no due date"
-    default = expires_on - dt.timedelta(days=lead_days)
-    if default >= issued_on:
-        return default, ""
-    if expires_on >= issued_on:
-        return expires_on, f"the renewal is less than {lead_days} days after the note: due on the renewal date"
-    return (
-        issued_on + dt.timedelta(days=lead_days),
-        f"the mandate expired before the note was issued: due {lead_days} days after the note",
-    )
-
-
 def _reference_prefix(situation: Situation, issued_on: dt.date) -> str:
     prefix = f"{situation.code}-{issued_on:%Y-%m}"
     taken = Recommendation.objects.filter(reference__startswith=prefix + "-").exists()
@@ -276,9 +256,7 @@ def _import_parsed(parsed: ParsedNote, *, text: str, sha256: str, situation_name
     )
     _save_quotations(briefing=briefing, mandate=mandate, parsed=parsed)
     prefix = _reference_prefix(situation, parsed.issued_on)
-    due_on, outcome.due_note = due_date(
-        issued_on=parsed.issued_on, expires_on=mandate.expires_on, lead_days=settings.WPS_DUE_DAYS_BEFORE_RENEWAL
-    )
+    due_on, outcome.due_note = rules.due_date(expires_on=mandate.expires_on, issued_on=parsed.issued_on)
     outcome.due_on = due_on
     themes = _ensure_themes()
     names = theme_names(THEMES)

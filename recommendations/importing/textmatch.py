@@ -32,12 +32,20 @@ def containment(part: Sequence[str], whole: Sequence[str]) -> float:
     return sum(block.size for block in matcher.get_matching_blocks()) / len(part)
 
 
+_HYPHEN = re.compile(r"(?<=\w)[-‐‑](?=\w)")
+
+
+def _unhyphen(text: str) -> str:
+    return _HYPHEN.sub("", text)
+
+
 def differs_beyond_cuts(extract: str, official: str) -> bool:
     """True when some piece of the extract, between its cuts, is not in the official text as
-    written (in order), whatever the case, quotes or spacing."""
-    haystack = " " + " ".join(words(official)) + " "
+    written (in order), whatever the case, quotes, spacing or hyphenation ("pre-deployment"
+    and "predeployment" are the same word)."""
+    haystack = " " + " ".join(words(_unhyphen(official))) + " "
     start = 0
-    for piece in fragments(extract):
+    for piece in fragments(_unhyphen(extract)):
         needle = " " + " ".join(piece) + " "
         found = haystack.find(needle, start)
         if found < 0:

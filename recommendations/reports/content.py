@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef, Prefetch
 
 from recommendations import access
+from recommendations.curation import renewal_selectors
 from recommendations.dates import format_days_left, local_today, start_of_day
 from recommendations.models import (
     ImplementationStatus,
@@ -76,6 +77,8 @@ class LinkedParagraph:
     suggested: bool
     # Set when the paragraph belongs to another mandate of the situation (an older one).
     mandate_symbol: str = ""
+    # The text is the resolution's own, imported from the UN's XML (credit the UN).
+    official: bool = False
 
 
 @dataclass
@@ -92,7 +95,7 @@ class ReportItem:
 
 
 def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | None = None) -> dict:
-    """Everything the report template needs, in a fixed number of queries (seven) whatever
+    """Everything the report template needs, in a fixed number of queries (eight) whatever
     the number of recommendations, paragraphs and updates.
 
     ``audience`` is a ProgressReport.Audience value; for the Council only updates shared with
@@ -101,7 +104,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     (access.Reader, as on the pages). Raises ValueError for an unknown audience."""
     reader = access.Reader.for_audience(audience)
     today = today or local_today()
-    mandate = Mandate.objects.select_related("situation").get(pk=mandate.pk)
+    mandate = Mandate.objects.select_related("situation", "terminated_by").get(pk=mandate.pk)
     since = cycle_start(mandate)
 
     updates = reader.updates().select_related("author", "on_behalf_of").order_by("created_at", "id")
@@ -145,6 +148,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
                     LinkedParagraph(
                         label=link.paragraph.label, text=link.paragraph.text, suggested=not link.confirmed,
                         mandate_symbol="" if link.paragraph.mandate_id == mandate.pk else link.paragraph.mandate.symbol,
+                        official=link.paragraph.official,
                     )
                     for link in rec.report_links
                 ],
@@ -165,6 +169,14 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
         ImplementationStatus.choices, Counter(r.shown_status for r in recommendations), STATUS_COLOURS
     )
     uptake_rows = _count_rows(Uptake.choices, Counter(r.uptake for r in recommendations), UPTAKE_COLOURS)
+    # Uptake per renewal cycle of the situation: one query for the renewals, counted here.
+    cycle_rates = renewal_selectors.cycle_rates(
+        renewals=renewal_selectors.renewals(situation_ids=[mandate.situation_id]), recommendations=recommendations
+    )
+    # The UN's terms: credit it for every resolution whose official text the report prints.
+    official_symbols = [
+        link.paragraph.mandate.symbol for rec in recommendations for link in rec.report_links if link.paragraph.official
+    ] + [mandate.symbol for p in paragraphs if p.official]
     days_left = mandate.days_to_renewal(today)
     return {
         "mandate": mandate,
@@ -174,7 +186,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
         "is_council": audience == ProgressReport.Audience.COUNCIL,
         "today": today,
         "days_left": days_left,
-        "days_left_text": format_days_left(days_left, mandate.expires_on),
+        "days_left_text": format_days_left(days_left, mandate.expires_on) if days_left is not None else "",
         "cycle_start": since,
         "items": items,
         "recommendation_count": len(items),
@@ -186,4 +198,6 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
         "uncovered_paragraphs": uncovered,
         "flagged_items": [item for item in items if item.flagged],
         "update_count": sum(len(item.updates) for item in items),
+        "cycle_rates": cycle_rates,
+        "sources": [renewal_selectors.un_source(symbol) for symbol in sorted(set(official_symbols))],
     }

@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from recommendations import access
-from recommendations.curation.selectors import filter_choices, situation_paragraphs
+from recommendations.curation.selectors import filter_choices, renewal_paragraphs, situation_paragraphs
 from recommendations.curation.services import clean_evidence
 from recommendations.models import (
     Addressee,
@@ -202,11 +202,28 @@ class UptakeForm(forms.Form):
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["paragraph"].queryset = situation_paragraphs(situation_id=recommendation.situation_id)
+        self.recommendation = recommendation
+        field = self.fields["paragraph"]
+        field.widget = QuickSelect()
+        # Any paragraph of the situation resolves (so a wrong one gets a clear message in
+        # clean()), but only the renewing resolution's are offered: the resolution that
+        # renews the mandate the recommendation's note was written on.
+        field.queryset = situation_paragraphs(situation_id=recommendation.situation_id)
+        offered = renewal_paragraphs(mandate_id=recommendation.briefing.mandate_id)
+        field.widget.choices = lambda: [("", field.empty_label)] + [(p.pk, field.label_from_instance(p)) for p in offered]
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("uptake") in (Uptake.REFLECTED, Uptake.PARTLY_REFLECTED) and not cleaned.get("paragraph"):
+        paragraph = cleaned.get("paragraph")
+        briefing_mandate = self.recommendation.briefing.mandate
+        if paragraph is not None and (briefing_mandate is None or paragraph.mandate.renews_id != briefing_mandate.pk):
+            renewed = briefing_mandate.symbol if briefing_mandate else "the mandate of its note"
+            self.add_error(
+                "paragraph",
+                f"{paragraph.mandate.symbol} {paragraph.label} is not a paragraph of the resolution that renews "
+                f"{renewed}: choose a paragraph of the renewing resolution.",
+            )
+        elif cleaned.get("uptake") in (Uptake.REFLECTED, Uptake.PARTLY_REFLECTED) and not paragraph:
             self.add_error("paragraph", "Say which paragraph of the new resolution reflects it.")
         return cleaned
 
@@ -220,8 +237,9 @@ IMPORT_TOKEN_MAX_AGE = 60 * 60
 
 class ImportUploadForm(forms.Form):
     note = forms.FileField(
-        label="The note, as PDF or plain text",
-        help_text="The IEG update note as the secretariat has it (.pdf) or its text (.txt), at most 5 MB.",
+        label="The note (PDF or text) or a resolution (UN XML)",
+        help_text="The IEG update note as the secretariat has it (.pdf) or its text (.txt), or a Security "
+        "Council resolution in the UN's XML (.xml); at most 5 MB.",
     )
 
     def clean_note(self) -> bytes:

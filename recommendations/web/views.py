@@ -24,7 +24,7 @@ from recommendations.importing.decode import decode_note
 from recommendations.importing.parsed import NoteError
 from recommendations.importing.save import import_ieg_update
 from recommendations.models import Addressee, Briefing
-from recommendations.web import forms
+from recommendations.web import forms, renewal_views
 from wpsfollowup.celery import app as celery_app
 
 
@@ -292,6 +292,8 @@ def import_note(request):
     """Upload a note, preview what the import would create, confirm. Nothing is saved
     before the confirmation, nor when the note has an error."""
     access.require_secretariat(request.user)
+    if request.method == "POST" and renewal_views.is_resolution_upload(request):
+        return renewal_views.import_resolution_upload(request)
     context: dict = {"upload_form": forms.ImportUploadForm()}
     if request.method == "GET":
         return render(request, "recommendations/import.html", context)

@@ -53,7 +53,7 @@ def test_import_assign_update_and_read(people, new_page):
     sign_in(page, "secretariat", PASSWORD)
     expect(page.locator("h1")).to_have_text("What needs attention")
     page.get_by_role("link", name="Import a note").click()
-    page.get_by_label("The note, as PDF or plain text").set_input_files(str(SAMPLE_NOTE))
+    page.get_by_label("The note (PDF or text) or a resolution (UN XML)").set_input_files(str(SAMPLE_NOTE))
     page.get_by_role("button", name="Preview the import").click()
     expect(page.get_by_role("table")).to_contain_text("MLI-2023-03-R12")
     assert Recommendation.objects.count() == 0  # a preview saves nothing

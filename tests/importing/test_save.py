@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from recommendations.importing.save import due_date, import_ieg_update
+from recommendations.importing.save import import_ieg_update
 from recommendations.models import Entity, MandateParagraph, ParagraphLink, ParagraphQuotation, Recommendation
+from recommendations.rules import due_date
 from tests.importing.conftest import DATA, SAMPLE
 
 OP12_FULL_TAIL = "marginalized groups, and to ensure that women take part in the design of the strategy,"
@@ -68,8 +69,9 @@ def test_a_second_note_never_loses_a_quoted_text():
     (dt.date(2023, 7, 3), dt.date(2023, 7, 15), dt.date(2023, 7, 15), "due on the renewal date"),
     (dt.date(2023, 8, 1), dt.date(2023, 7, 15), dt.date(2023, 8, 31), "expired before the note"),
 ])
-def test_due_date_is_never_before_the_note(issued, expires, due, why):
-    found, note = due_date(issued_on=issued, expires_on=expires, lead_days=30)
+def test_due_date_is_never_before_the_note(settings, issued, expires, due, why):
+    settings.WPS_DUE_DAYS_BEFORE_RENEWAL = 30
+    found, note = due_date(issued_on=issued, expires_on=expires)
     assert found == due and found >= issued and why in note
 
 

@@ -44,6 +44,25 @@ def world(personas):
     return personas
 
 
+def renewal_paragraph(world):
+    """A paragraph of a resolution that renews the world's mandate (made on first use): the
+    only kind of paragraph that can record a recommendation's Council uptake."""
+    import datetime as dt
+
+    from recommendations.models import Mandate, MandateParagraph
+
+    renewal = Mandate.objects.filter(renews=world.mandate).first()
+    if renewal is None:
+        renewal = Mandate.objects.create(
+            symbol="S/RES/2690 (2023)", number=2690, year=2023, mission="MINUSMA", situation=world.mali,
+            adopted_on=dt.date(2023, 6, 30), expires_on=dt.date(2024, 6, 30), renews=world.mandate,
+        )
+        MandateParagraph.objects.create(
+            mandate=renewal, kind="operative", number="1", label="OP 1", text="Decides to renew.", position=1
+        )
+    return renewal.paragraphs.get()
+
+
 def client_for(world, name: str) -> Client:
     client = Client()
     if name != "anonymous":

@@ -322,7 +322,7 @@ def test_import_without_a_file_is_a_form_error(secretary):
     response = secretary.post("/import/", {})
     assert response.status_code == 400
     body = text_of(response)
-    assert '<a href="#id_note">The note, as PDF or plain text: This field is required.</a>' in body
+    assert '<a href="#id_note">The note (PDF or text) or a resolution (UN XML): This field is required.</a>' in body
 
 
 # --- sign in and password reset --------------------------------------------------------------

@@ -20,6 +20,7 @@ from tests.web.conftest import (
     PERSONAS,
     SHARED_NOTE,
     client_for,
+    renewal_paragraph,
     snapshot,
 )
 
@@ -138,7 +139,7 @@ def post_request(world, action: str) -> tuple[str, dict]:
         "confirm_link": (f"/recommendations/{pk}/paragraphs/confirm/", {"confirm-paragraph": world.suggested_paragraph.pk}),
         "set_due_date": (f"/recommendations/{pk}/due-date/", {"due-due_on": "2023-05-15"}),
         "set_uptake": (f"/recommendations/{pk}/uptake/", {
-            "uptake-uptake": "reflected", "uptake-paragraph": world.free_paragraph.pk,
+            "uptake-uptake": "reflected", "uptake-paragraph": renewal_paragraph(world).pk,
         }),
     }[action]
 

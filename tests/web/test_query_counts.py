@@ -15,14 +15,14 @@ READERS = ("secretariat", "focalpoint", "expert")
 
 # (reader, page) -> queries, at both sizes. Raise one only with a reason in the commit.
 EXPECTED = {
-    ("secretariat", "dashboard"): 8, ("focalpoint", "dashboard"): 12, ("expert", "dashboard"): 8,
+    ("secretariat", "dashboard"): 9, ("focalpoint", "dashboard"): 13, ("expert", "dashboard"): 9,
     ("secretariat", "list"): 11, ("focalpoint", "list"): 11, ("expert", "list"): 11,
     ("secretariat", "list filtered"): 13, ("focalpoint", "list filtered"): 13, ("expert", "list filtered"): 13,
     ("secretariat", "list page 2 or last"): 11, ("focalpoint", "list page 2 or last"): 11,
     ("expert", "list page 2 or last"): 11,
     ("secretariat", "csv"): 9, ("focalpoint", "csv"): 9, ("expert", "csv"): 9,
     ("secretariat", "detail"): 13, ("focalpoint", "detail"): 10, ("expert", "detail"): 10,
-    ("secretariat", "mandate"): 10, ("focalpoint", "mandate"): 11, ("expert", "mandate"): 12,
+    ("secretariat", "mandate"): 11, ("focalpoint", "mandate"): 12, ("expert", "mandate"): 13,
 }
 
 

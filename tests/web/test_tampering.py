@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from recommendations.models import StatusUpdate
-from tests.web.conftest import snapshot
+from tests.web.conftest import renewal_paragraph, snapshot
 
 
 def other_entity_rec(world, entity):
@@ -102,6 +102,8 @@ def test_good_evidence_is_saved_and_linked(world, as_user):
     ("uptake", lambda w: {"uptake-uptake": "reflected", "uptake-paragraph": w.ssd_mandate.paragraphs.first().pk},
      "Select a valid choice."),
     ("uptake", lambda w: {"uptake-uptake": "reflected"}, "Say which paragraph of the new resolution reflects it."),
+    ("uptake", lambda w: {"uptake-uptake": "reflected", "uptake-paragraph": w.free_paragraph.pk},
+     "is not a paragraph of the resolution that renews S/RES/2640 (2022): choose a paragraph of the renewing resolution."),
     ("uptake", lambda w: {"uptake-uptake": "adopted"}, "Select a valid choice. adopted is not one of the available choices."),
     ("due-date", lambda w: {"due-due_on": "31/02/2023"}, "Enter a valid date."),
 ])
@@ -126,14 +128,14 @@ def test_secretariat_controls_do_what_they_say(world, as_user):
     assert client.post(f"{url}/paragraphs/link/", {"link-paragraph": world.free_paragraph.pk}).status_code == 302
     assert client.post(f"{url}/due-date/", {"due-due_on": "2023-05-15"}).status_code == 302
     assert client.post(f"{url}/uptake/", {
-        "uptake-uptake": "partly_reflected", "uptake-paragraph": world.free_paragraph.pk,
+        "uptake-uptake": "partly_reflected", "uptake-paragraph": renewal_paragraph(world).pk,
     }).status_code == 302
     after = snapshot(world.rec)
     assert after.owners == [world.un_women.pk]
     assert (world.suggested_paragraph.pk, True) in after.links
     assert (world.free_paragraph.pk, True) in after.links
     assert str(after.due_on) == "2023-05-15"
-    assert after.uptake == ("partly_reflected", world.free_paragraph.pk)
+    assert after.uptake == ("partly_reflected", renewal_paragraph(world).pk)
     # The permissions followed the owners: UN Women's focal point may update it now; MINUSMA
     # owned nothing else in Mali, so its focal point no longer sees Mali at all.
     assert world.minusma.recommendations.count() == 0
