@@ -2,6 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from recommendations.web.account import (
+    api_tokens,
+    calendar_feed,
+    reset_calendar,
+    revoke_token,
+    situation_export,
+)
 from recommendations.web.report_views import (
     mandate_report,
     report_download,
@@ -64,6 +71,12 @@ urlpatterns = [
     path("recommendations/<int:pk>/uptake/", set_uptake, name="set_uptake"),
     path("mandates/<int:pk>/", mandate_detail, name="mandate_detail"),
     path("import/", import_note, name="import_note"),
+    # Ways in from outside (issue 17): tokens, the calendar feed, the situation export.
+    path("account/tokens/", api_tokens, name="api_tokens"),
+    path("account/tokens/<int:pk>/revoke/", revoke_token, name="revoke_token"),
+    path("account/calendar/", reset_calendar, name="reset_calendar"),
+    path("calendar/<str:key>.ics", calendar_feed, name="calendar_feed"),
+    path("situations/<int:pk>/export.json", situation_export, name="situation_export"),
     # Reports
     path("mandates/<int:pk>/report/", mandate_report, name="mandate_report"),
     path("mandates/<int:pk>/report/generate/", report_generate, name="report_generate"),
