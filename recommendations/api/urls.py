@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from rest_framework.routers import DefaultRouter
 
@@ -28,4 +28,7 @@ api_patterns = [
 urlpatterns = [
     *api_patterns,
     path("docs/", login_required(SpectacularRedocView.as_view(url_name="api-schema")), name="api-docs"),
+    # Anything else under /api/v1/ (an id that is not a number, a path that does not exist):
+    # a JSON 404, as the API's own, not the site's HTML page.
+    re_path(r"^.*$", views.not_found),
 ]

@@ -5,10 +5,13 @@ answer 404; no credentials, 401."""
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -122,7 +125,7 @@ class RecommendationViewSet(ReaderMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_field(OpenApiTypes.INT)
 class IdFilter(django_filters.NumberFilter):
-    pass
+    field_class = forms.IntegerField
 
 
 class UpdateFilterSet(django_filters.FilterSet):
@@ -165,3 +168,11 @@ class RenewalCalendar(ReaderMixin, APIView):
     )
     def get(self, request):
         return Response(api.RenewalSerializer(selectors.renewals(self.reader), many=True).data)
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"])
+@authentication_classes([])
+@permission_classes([])
+def not_found(request):
+    raise NotFound("No such page in the API.")

@@ -221,3 +221,9 @@ def test_a_focal_point_reads_the_internal_updates_of_what_their_entity_owns(worl
     assign_owner(recommendation=world.rec, entity=world.un_women, assigned_by=world.secretariat)
     notes = [u["note"] for u in results(api_as("focalpoint").get(f"/api/v1/updates/?recommendation={world.rec.pk}"))]
     assert notes == [INTERNAL_NOTE, SHARED_NOTE]
+
+
+def test_a_path_the_api_does_not_have_is_a_json_404(world, api_as):
+    for url in ("/api/v1/recommendations/0.5/", "/api/v1/nothing/"):
+        response = api_as("expert").get(url)
+        assert response.status_code == 404 and response.json() == {"detail": "No such page in the API."}, url
