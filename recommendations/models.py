@@ -497,3 +497,36 @@ class SituationUserObjectPermission(UserObjectPermissionBase):
 
 class SituationGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Situation, on_delete=models.CASCADE)
+
+
+class ApiToken(models.Model):
+    """A key a user made to read the API (/api/v1/) as themselves: shown once, kept only as
+    its SHA-256, so a copy of the database gives no one a working key. Revoking deletes it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, help_text="What it is for, e.g. 'Mission dashboard'.")
+    key_sha256 = models.CharField(max_length=64, unique=True)
+    # The first characters of the key, so its owner can tell their keys apart.
+    prefix = models.CharField(max_length=12)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"
+
+
+class CalendarFeed(models.Model):
+    """The secret address of a user's calendar feed (/calendar/<key>.ics). Calendar clients
+    fetch it without signing in, so the key is the only protection: a new key revokes the
+    old address. Kept in clear, unlike API tokens, because its owner must be able to copy the
+    address again; it reads dates only."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"

@@ -2,6 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from recommendations.web.account import (
+    api_tokens,
+    calendar_feed,
+    reset_calendar,
+    revoke_token,
+    situation_export,
+)
 from recommendations.web.renewal_views import council_calendar, mandate_changes, uptake_review
 from recommendations.web.report_views import (
     mandate_report,
@@ -68,6 +75,12 @@ urlpatterns = [
     path("mandates/<int:pk>/uptake/", uptake_review, name="uptake_review"),
     path("calendar/", council_calendar, name="council_calendar"),
     path("import/", import_note, name="import_note"),
+    # Ways in from outside (issue 17): tokens, the calendar feed, the situation export.
+    path("account/tokens/", api_tokens, name="api_tokens"),
+    path("account/tokens/<int:pk>/revoke/", revoke_token, name="revoke_token"),
+    path("account/calendar/", reset_calendar, name="reset_calendar"),
+    path("calendar/<str:key>.ics", calendar_feed, name="calendar_feed"),
+    path("situations/<int:pk>/export.json", situation_export, name="situation_export"),
     # Reports
     path("mandates/<int:pk>/report/", mandate_report, name="mandate_report"),
     path("mandates/<int:pk>/report/generate/", report_generate, name="report_generate"),

@@ -184,33 +184,11 @@ def filter_choices(*, user) -> dict[str, QuerySet]:
 
 def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]:
     """The recommendations the user may see, narrowed by the list's cleaned filters (keys of
-    forms.RecommendationFilterForm) and sorted. Lazy: the caller paginates or exports."""
-    reader = access.Reader.of(user)
-    recs = reader.with_shown_status(reader.recommendations())
-    if filters.get("situation"):
-        recs = recs.filter(situation=filters["situation"])
-    if filters.get("status"):
-        recs = recs.filter(shown_status=filters["status"])
-    if filters.get("uptake"):
-        recs = recs.filter(uptake=filters["uptake"])
-    if filters.get("addressee"):
-        recs = recs.filter(addressee=filters["addressee"])
-    if filters.get("theme"):
-        recs = recs.filter(themes=filters["theme"])
-    if filters.get("owner"):
-        recs = recs.filter(Exists(Ownership.objects.filter(recommendation=OuterRef("pk"), entity=filters["owner"])))
-    if filters.get("paragraph"):
-        recs = recs.filter(
-            Exists(ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph=filters["paragraph"]))
-        )
-    if filters.get("stale"):
-        recs = recs.filter(rules.stale_q(**SHOWN))
-    if filters.get("overdue"):
-        recs = recs.filter(rules.overdue_q(status="shown_status"))
-    if filters.get("q"):
-        for word in filters["q"].split():
-            recs = recs.filter(Q(text__icontains=word) | Q(reference__icontains=word))
-    return recs.order_by(*SORTS.get(filters.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+    curation.filters.RecommendationFilterSet, as its form's filters() gives them) and sorted.
+    Lazy: the caller paginates or exports."""
+    from recommendations.curation.filters import RecommendationFilterSet  # it imports SORTS from here
+
+    return RecommendationFilterSet.apply(user=user, filters=filters)
 
 
 def with_list_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:

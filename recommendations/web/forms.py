@@ -14,10 +14,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from recommendations import access
-from recommendations.curation.selectors import filter_choices, renewal_paragraphs, situation_paragraphs
+from recommendations.curation.filters import FilterForm, RecommendationFilterSet
+from recommendations.curation.selectors import renewal_paragraphs, situation_paragraphs
 from recommendations.curation.services import clean_evidence
 from recommendations.models import (
-    Addressee,
     Entity,
     ImplementationStatus,
     MandateParagraph,
@@ -50,57 +50,22 @@ class ParagraphChoiceField(forms.ModelChoiceField):
         return f"{obj.mandate.symbol} {obj.label}: {excerpt}"
 
 
-def _with_blank(choices, label: str) -> list[tuple[str, str]]:
-    return [("", label), *choices]
-
-
 # --- the list's filters ----------------------------------------------------------------------
 
-SORT_CHOICES = [
-    ("situation", "Situation and note order"),
-    ("reference", "Reference (A to Z)"),
-    ("-reference", "Reference (Z to A)"),
-    ("due", "Due date (soonest first)"),
-    ("-due", "Due date (latest first)"),
-    ("status", "Status"),
-    ("updated", "Last update (oldest first)"),
-    ("-updated", "Last update (newest first)"),
-]
 
+class ListFilterForm(FilterForm):
+    """The list page's form of RecommendationFilterSet (curation/filters.py, the one
+    definition of the filters): the same fields, drawn for a page."""
 
-class RecommendationFilterForm(forms.Form):
-    q = forms.CharField(label="Search", required=False, max_length=200, help_text="Words in the text or the reference")
-    situation = forms.ModelChoiceField(queryset=None, required=False, empty_label="All situations")
-    status = forms.ChoiceField(choices=_with_blank(ImplementationStatus.choices, "Any status"), required=False)
-    uptake = forms.ChoiceField(label="Council uptake", choices=_with_blank(Uptake.choices, "Any uptake"), required=False)
-    addressee = forms.ChoiceField(choices=_with_blank(Addressee.choices, "Any addressee"), required=False)
-    theme = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any theme")
-    owner = forms.ModelChoiceField(label="Owning entity", queryset=None, required=False, empty_label="Any entity")
-    paragraph = ParagraphChoiceField(
-        label="Mandate paragraph", queryset=None, required=False, empty_label="Any paragraph",
-        help_text="Lists the paragraphs of the situation chosen above.",
-    )
-    stale = forms.BooleanField(
-        label="Stale only", required=False,
-        help_text=f"Open, with no update for {settings.WPS_STALE_AFTER_DAYS} days",
-    )
-    overdue = forms.BooleanField(label="Overdue only", required=False, help_text="Due date passed and still open")
-    sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
-
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             if type(field.widget) is forms.Select:
                 field.widget = QuickSelect(choices=field.widget.choices)
-        choices = filter_choices(user=user)
-        self.fields["situation"].queryset = choices["situations"]
-        self.fields["theme"].queryset = choices["themes"]
-        self.fields["owner"].queryset = choices["entities"]
         # Any visible paragraph is a valid choice (a link from a mandate page names one), but
         # the select lists only the chosen situation's: all thirty situations' paragraphs
         # would make a list of hundreds that nobody can use.
         field = self.fields["paragraph"]
-        field.queryset = choices["paragraphs"]
         situation = str(self.data.get("situation", "")) if self.is_bound else ""
         selected = str(self.data.get("paragraph", "")) if self.is_bound else ""
         shown = field.queryset.filter(mandate__situation_id=situation) if situation.isdigit() else (
@@ -110,12 +75,17 @@ class RecommendationFilterForm(forms.Form):
             (p.pk, field.label_from_instance(p)) for p in shown
         ]
 
-    def filters(self) -> dict:
-        """The valid filters; a bad one is dropped (and reported by the form's errors)."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}
+
+class RecommendationListFilter(RecommendationFilterSet):
+    class Meta(RecommendationFilterSet.Meta):
+        form = ListFilterForm
+
+
+def RecommendationFilterForm(data=None, *, user) -> ListFilterForm:
+    """The list's filter form for ``user``, bound to ``data`` (None: unbound); its
+    ``filters()`` feed selectors.filtered_recommendations. Kept for callers written when the
+    form was a class of its own; views use RecommendationListFilter itself."""
+    return RecommendationListFilter(data, user=user).form
 
 
 # --- a status update -------------------------------------------------------------------------

@@ -77,9 +77,10 @@ LIST_PAGE_SIZE = 50
 def recommendation_list(request):
     """The recommendations the user may see, filtered, sorted, 50 a page; ``?format=csv``
     exports exactly the filtered list."""
-    form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
+    filterset = forms.RecommendationListFilter(request.GET or None, request=request)
+    form = filterset.form
     filters = form.filters()
-    recs = selectors.filtered_recommendations(user=request.user, filters=filters)
+    recs = filterset.qs
     if request.GET.get("format") == "csv":
         return _csv_response(request, form, recs)
     paginator = Paginator(selectors.with_list_details(recs), LIST_PAGE_SIZE)
@@ -94,9 +95,8 @@ def recommendation_list(request):
 
 @require_GET
 def recommendation_export(request):
-    form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
-    recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
-    return _csv_response(request, form, recs)
+    filterset = forms.RecommendationListFilter(request.GET or None, request=request)
+    return _csv_response(request, filterset.form, filterset.qs)
 
 
 def _query_without(request, *names: str) -> str:

@@ -1,0 +1,121 @@
+"""What the API (and the situation export) reads: the read policy's querysets
+(access.Reader), prefetched so that a page costs the same number of queries at any size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import F, Prefetch, QuerySet
+
+from recommendations import access, rules
+from recommendations.dates import local_today
+from recommendations.models import (
+    Briefing,
+    Entity,
+    Mandate,
+    MandateParagraph,
+    ParagraphLink,
+    Recommendation,
+    Situation,
+    StatusUpdate,
+    Theme,
+)
+
+
+def situations(reader: access.Reader) -> QuerySet[Situation]:
+    return reader.situations()
+
+
+def mandates(reader: access.Reader) -> QuerySet[Mandate]:
+    return reader.mandates().select_related("renews", "terminated_by").prefetch_related(
+        Prefetch("paragraphs", queryset=MandateParagraph.objects.order_by("position"))
+    )
+
+
+def briefings(reader: access.Reader) -> QuerySet[Briefing]:
+    found = Briefing.objects.all()
+    if not reader.reads_everything:
+        found = found.filter(situation__in=reader.situations())
+    return found
+
+
+def recommendations(reader: access.Reader) -> QuerySet[Recommendation]:
+    """The recommendations ``reader`` may see, with the status (``shown_status``) and time
+    (``shown_updated``) of the latest update it may read, and what a row shows."""
+    return with_details(reader.with_shown_status(reader.recommendations()).annotate(shown_updated=F("shown_update_at")))
+
+
+def with_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
+    return recs.select_related("uptake_paragraph").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("name")),
+        Prefetch("owners", queryset=Entity.objects.order_by("name")),
+        Prefetch(
+            "paragraphlink_set",
+            queryset=ParagraphLink.objects.select_related("paragraph__mandate").order_by(
+                "paragraph__mandate__expires_on", "paragraph__position"
+            ),
+        ),
+    )
+
+
+def updates(reader: access.Reader) -> QuerySet[StatusUpdate]:
+    """The updates ``reader`` may read, on the recommendations it may see."""
+    found = StatusUpdate.objects.all()
+    if not reader.reads_everything:
+        found = found.filter(recommendation__in=reader.recommendations())
+    return reader.updates(found).select_related("author", "on_behalf_of", "recommendation")
+
+
+@dataclass
+class Renewal:
+    situation: Situation
+    mandate: Mandate
+    expires_on: dt.date
+    days_left: int
+    report_on: dt.date
+    clock_runs: bool
+
+
+def renewals(reader: access.Reader, *, today: dt.date | None = None) -> list[Renewal]:
+    """The renewal calendar: each visible situation's current mandate (rules.current_mandates),
+    soonest expiry first, with the day the Council report is printed. Two queries."""
+    today = today or local_today()
+    situation_ids = list(reader.situations().values_list("pk", flat=True))
+    rows = [
+        Renewal(
+            situation=mandate.situation,
+            mandate=mandate,
+            expires_on=mandate.expires_on,
+            days_left=(mandate.expires_on - today).days,
+            report_on=mandate.expires_on - dt.timedelta(days=settings.WPS_REPORT_DAYS_BEFORE_RENEWAL),
+            clock_runs=rules.renewal_clock_runs(mandate),
+        )
+        for mandate in rules.current_mandates(situation_ids=situation_ids).values()
+    ]
+    return sorted(rows, key=lambda row: (row.expires_on, row.situation.name))
+
+
+@dataclass
+class SituationExport:
+    situation: Situation
+    mandates: list[Mandate]
+    briefings: list[Briefing]
+    recommendations: list[Recommendation]
+    updates: list[StatusUpdate]
+
+
+def situation_export(*, user, situation: Situation) -> SituationExport:
+    """Everything on ``situation`` that ``user`` may see (its mandates and their paragraphs,
+    its notes, recommendations, and the updates the user may read), for one JSON file."""
+    reader = access.Reader.of(user)
+    return SituationExport(
+        situation=situation,
+        mandates=list(mandates(reader).filter(situation=situation).order_by("expires_on", "pk")),
+        briefings=list(briefings(reader).filter(situation=situation).order_by("issued_on", "pk")),
+        recommendations=list(
+            recommendations(reader).filter(situation=situation).order_by("briefing__issued_on", "position")
+        ),
+        updates=list(updates(reader).filter(recommendation__situation=situation).order_by("created_at", "pk")),
+    )

@@ -1,0 +1,172 @@
+"""The filters of the recommendation list: one definition (a django-filter FilterSet) that the
+list page, its CSV export and the API all use, so a filter means the same thing everywhere.
+
+Every filter runs over the recommendations the reader may see, annotated by
+``access.Reader.with_shown_status``: "status", "stale" and "overdue" test the status the
+reader is shown, never one set by an update they may not read. The choices of the
+situation and paragraph filters are only what the reader may see, so a situation one may
+not see is a form error (a 400 on the page, on the export and in the API), never a leak.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from recommendations import access, rules
+from recommendations.curation.selectors import DEFAULT_SORT, SHOWN, SORTS, filter_choices
+from recommendations.models import (
+    Addressee,
+    Entity,
+    ImplementationStatus,
+    MandateParagraph,
+    Ownership,
+    ParagraphLink,
+    Recommendation,
+    Situation,
+    Theme,
+    Uptake,
+)
+
+SORT_CHOICES = [
+    ("situation", "Situation and note order"),
+    ("reference", "Reference (A to Z)"),
+    ("-reference", "Reference (Z to A)"),
+    ("due", "Due date (soonest first)"),
+    ("-due", "Due date (latest first)"),
+    ("status", "Status"),
+    ("updated", "Last update (oldest first)"),
+    ("-updated", "Last update (newest first)"),
+]
+
+
+class FilterForm(forms.Form):
+    """Base of the filter set's form."""
+
+    def filters(self) -> dict:
+        """The valid filters that are set; a bad one is dropped (and reported by the form's
+        errors)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}
+
+
+class ParagraphChoiceField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj: MandateParagraph) -> str:
+        excerpt = obj.text if len(obj.text) <= 70 else obj.text[:67].rstrip() + "..."
+        return f"{obj.mandate.symbol} {obj.label}: {excerpt}"
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class CheckboxFilter(django_filters.Filter):
+    """A checkbox: set ("on", "true", "1") narrows the list, unset or "false" does not."""
+
+    field_class = forms.BooleanField
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice among objects the reader may see, given by id."""
+
+
+class ParagraphFilter(IdChoiceFilter):
+    field_class = ParagraphChoiceField
+
+
+def _words(recs: QuerySet, name: str, value: str) -> QuerySet:
+    for word in value.split():
+        recs = recs.filter(Q(text__icontains=word) | Q(reference__icontains=word))
+    return recs
+
+
+def _owner(recs: QuerySet, name: str, value: Entity) -> QuerySet:
+    return recs.filter(Exists(Ownership.objects.filter(recommendation=OuterRef("pk"), entity=value)))
+
+
+def _paragraph(recs: QuerySet, name: str, value: MandateParagraph) -> QuerySet:
+    return recs.filter(Exists(ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph=value)))
+
+
+def _stale(recs: QuerySet, name: str, value: bool) -> QuerySet:
+    return recs.filter(rules.stale_q(**SHOWN)) if value else recs
+
+
+def _overdue(recs: QuerySet, name: str, value: bool) -> QuerySet:
+    return recs.filter(rules.overdue_q(status="shown_status")) if value else recs
+
+
+def _sort(recs: QuerySet, name: str, value: str) -> QuerySet:
+    return recs  # applied last, by RecommendationFilterSet.qs, whatever else is set
+
+
+class RecommendationFilterSet(django_filters.FilterSet):
+    """``RecommendationFilterSet(data, request=request).qs``: the recommendations
+    ``request.user`` may see, annotated with the status they are shown, narrowed by ``data``
+    (a QueryDict: the list page's GET, the API's query) and sorted by its ``sort``."""
+
+    q = django_filters.CharFilter(
+        label="Search", max_length=200, help_text="Words in the text or the reference", method=_words
+    )
+    situation = IdChoiceFilter(queryset=Situation.objects.all(), empty_label="All situations", label="Situation")
+    status = django_filters.ChoiceFilter(
+        field_name="shown_status", label="Status", choices=ImplementationStatus.choices, empty_label="Any status"
+    )
+    uptake = django_filters.ChoiceFilter(label="Council uptake", choices=Uptake.choices, empty_label="Any uptake")
+    addressee = django_filters.ChoiceFilter(label="Addressee", choices=Addressee.choices, empty_label="Any addressee")
+    theme = IdChoiceFilter(field_name="themes", queryset=Theme.objects.all(), empty_label="Any theme", label="Theme")
+    owner = IdChoiceFilter(
+        label="Owning entity", queryset=Entity.objects.all(), empty_label="Any entity", method=_owner
+    )
+    paragraph = ParagraphFilter(
+        label="Mandate paragraph", queryset=MandateParagraph.objects.all(), empty_label="Any paragraph",
+        help_text="Lists the paragraphs of the situation chosen above.", method=_paragraph,
+    )
+    stale = CheckboxFilter(
+        label="Stale only", method=_stale, help_text=f"Open, with no update for {settings.WPS_STALE_AFTER_DAYS} days"
+    )
+    overdue = CheckboxFilter(label="Overdue only", method=_overdue, help_text="Due date passed and still open")
+    sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, empty_label=None, method=_sort)
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+        form = FilterForm
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+        self.user = user if user is not None else getattr(request, "user", None) or AnonymousUser()
+        if queryset is None:
+            reader = access.Reader.of(self.user)
+            queryset = reader.with_shown_status(reader.recommendations())
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        choices = filter_choices(user=self.user)
+        self.filters["situation"].queryset = choices["situations"]
+        self.filters["theme"].queryset = choices["themes"]
+        self.filters["owner"].queryset = choices["entities"]
+        self.filters["paragraph"].queryset = choices["paragraphs"]
+
+    @property
+    def qs(self) -> QuerySet[Recommendation]:
+        if not hasattr(self, "_sorted"):
+            sort = None
+            if self.is_bound:
+                self.form.is_valid()
+                sort = self.form.cleaned_data.get("sort")
+            self._sorted = super().qs.order_by(*SORTS.get(sort or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+        return self._sorted
+
+    @classmethod
+    def apply(cls, *, user, filters: dict) -> QuerySet[Recommendation]:
+        """The same filters given as cleaned values (``form.filters()``), for callers that
+        hold them already."""
+        filterset = cls(user=user)
+        recs = filterset.queryset
+        for name, value in filters.items():
+            if name in filterset.filters and name != "sort":
+                recs = filterset.filters[name].filter(recs, value)
+        return recs.order_by(*SORTS.get(filters.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
