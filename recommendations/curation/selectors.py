@@ -385,9 +385,10 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
     )
     rows = [ParagraphRow(paragraph=p, links=list(p.paragraphlink_set.all())) for p in paragraphs]
     # The status each linked recommendation shows to this user, in one more query.
-    linked = {link.recommendation for row in rows for link in row.links}
+    # A recommendation linked to several paragraphs is a distinct instance under each.
+    linked = [link.recommendation for row in rows for link in row.links]
     shown = dict(
-        access.Reader.of(user).with_shown_status(Recommendation.objects.filter(pk__in=[r.pk for r in linked]))
+        access.Reader.of(user).with_shown_status(Recommendation.objects.filter(pk__in={r.pk for r in linked}))
         .values_list("pk", "shown_status")
     )
     for rec in linked:

@@ -95,9 +95,12 @@ def error_items(*forms):
     """(href, message) for every error of the given forms, for the summary at the top of
     the page; each links to its field."""
     items = []
+    seen = set()
     for form in forms:
-        if not form or not getattr(form, "errors", None):
+        # The same form may be passed twice (as itself and as the first form with errors).
+        if not form or not getattr(form, "errors", None) or id(form) in seen:
             continue
+        seen.add(id(form))
         for message in form.non_field_errors():
             items.append(("#main", message))
         for name, errors in form.errors.items():

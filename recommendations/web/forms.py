@@ -124,8 +124,11 @@ class RecommendationFilterForm(forms.Form):
 class StatusUpdateForm(forms.Form):
     status = forms.ChoiceField(label="Implementation status", choices=ImplementationStatus.choices)
     note = forms.CharField(
-        label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What has happened since the last update, in plain words.",
+        label="Note", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Required, even when the status stays the same: what has happened since the last "
+        "update, in plain words.",
+        error_messages={"required": "Say what has happened since the last update: a note is required, "
+                        "even when the status stays the same."},
     )
     evidence = forms.CharField(
         label="Evidence (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),

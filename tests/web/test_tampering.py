@@ -138,9 +138,9 @@ def test_secretariat_controls_do_what_they_say(world, as_user):
     # owned nothing else in Mali, so its focal point no longer sees Mali at all.
     assert world.minusma.recommendations.count() == 0
     assert as_user("mission").post(f"{url}/updates/", {
-        "update-status": "partial", "update-visibility": "shared"}).status_code == 404
+        "update-status": "partial", "update-note": "n", "update-visibility": "shared"}).status_code == 404
     assert as_user("focalpoint").post(f"{url}/updates/", {
-        "update-status": "partial", "update-visibility": "shared"}).status_code == 302
+        "update-status": "partial", "update-note": "n", "update-visibility": "shared"}).status_code == 302
     # Each write says what it did, once, on the next page.
     page = client.get(f"{url}/").content.decode()
     assert "Due date set to 15 May 2023." in page
@@ -155,13 +155,13 @@ def test_secretariat_records_on_an_owners_behalf_and_only_an_owners(world, as_us
     url = f"/recommendations/{world.rec.pk}/updates/"
     before = snapshot(world.rec)
     response = client.post(url, {
-        "update-status": "partial", "update-visibility": "shared", "update-on_behalf_of": world.un_women.pk,
+        "update-status": "partial", "update-note": "n", "update-visibility": "shared", "update-on_behalf_of": world.un_women.pk,
     })
     assert response.status_code == 400
     assert "On behalf of: Select a valid choice." in response.content.decode()
     assert snapshot(world.rec) == before
     response = client.post(url, {
-        "update-status": "partial", "update-visibility": "shared", "update-on_behalf_of": world.minusma.pk,
+        "update-status": "partial", "update-note": "n", "update-visibility": "shared", "update-on_behalf_of": world.minusma.pk,
     })
     assert response.status_code == 302
     update = StatusUpdate.objects.filter(recommendation=world.rec).first()
