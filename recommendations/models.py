@@ -364,8 +364,18 @@ class StatusUpdateQuerySet(models.QuerySet):
 
 class StatusUpdate(models.Model):
     class Visibility(models.TextChoices):
-        INTERNAL = "internal", "Secretariat internal"
-        SHARED = "shared", "Shared with Council experts"
+        # Who reads it, in the words of the people choosing (the owning entities' focal
+        # points read internal updates too: access.Reader).
+        INTERNAL = "internal", "Secretariat and owning entities"
+        SHARED = "shared", "Also Council experts"
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        # A correction replaces the update it names; a withdrawal only takes it back. Either
+        # way the named update no longer counts anywhere (access.standing_q), and stays in
+        # the history of those who read internal updates.
+        CORRECTION = "correction", "Correction"
+        WITHDRAWAL = "withdrawal", "Withdrawal"
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="status_updates"
@@ -380,11 +390,25 @@ class StatusUpdate(models.Model):
         Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="status_updates"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
+        help_text="The earlier update of the same recommendation that this one corrects or withdraws.",
+    )
 
     objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # An update is corrected or withdrawn once at most.
+            models.UniqueConstraint(fields=["corrects"], name="status_update_corrected_once"),
+            models.CheckConstraint(
+                condition=models.Q(kind="update", corrects__isnull=True)
+                | ~models.Q(kind="update") & models.Q(corrects__isnull=False),
+                name="status_update_correction_names_one",
+            ),
+        ]
         indexes = [
             # Timeline of one recommendation, newest first; "updates since the last renewal".
             models.Index(fields=["recommendation", "-created_at"], name="status_update_timeline"),

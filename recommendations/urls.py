@@ -11,6 +11,7 @@ from recommendations.web.report_views import (
 from recommendations.web.views import (
     assign_owner,
     confirm_link,
+    correct_update,
     dashboard,
     import_note,
     link_paragraph,
@@ -55,6 +56,7 @@ urlpatterns = [
     path("recommendations/export.csv", recommendation_export, name="recommendation_export"),
     path("recommendations/<int:pk>/", recommendation_detail, name="recommendation_detail"),
     path("recommendations/<int:pk>/updates/", record_update, name="record_update"),
+    path("recommendations/<int:pk>/updates/<int:update_pk>/correct/", correct_update, name="correct_update"),
     path("recommendations/<int:pk>/owners/add/", assign_owner, name="assign_owner"),
     path("recommendations/<int:pk>/owners/remove/", remove_owner, name="remove_owner"),
     path("recommendations/<int:pk>/paragraphs/link/", link_paragraph, name="link_paragraph"),

@@ -315,10 +315,21 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
     can_update = reader.reads_internal(rec)
     can_curate = access.is_secretariat(user)
     updates = list(
-        reader.updates(rec.status_updates.all(), reads_internal=can_update)
+        reader.history(rec.status_updates.all(), reads_internal=can_update)
         .select_related("author", "on_behalf_of").order_by("-created_at", "-id")
     )
-    status, last_update_at = reader.status_of(rec, updates, reads_internal=can_update)
+    # Each update with the later one that withdrew or corrected it (None while it stands).
+    by_target = {u.corrects_id: u for u in updates if u.corrects_id}
+    by_pk = {u.pk: u for u in updates}
+    for u in updates:
+        u.corrected_by = by_target.get(u.pk)
+        u.corrected = by_pk.get(u.corrects_id)  # the update it names, where this reader sees it
+    if can_update:
+        entity_ids = set() if can_curate else set(access.user_entities(user).values_list("pk", flat=True))
+        for u in updates:
+            u.may_correct = access.may_correct(user, u, can_update=True, entity_ids=entity_ids)
+    standing = [u for u in updates if access.is_standing(u)]
+    status, last_update_at = reader.status_of(rec, standing, reads_internal=can_update)
     detail = RecommendationDetail(
         recommendation=rec,
         themes=list(rec.themes.order_by("name")),

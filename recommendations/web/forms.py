@@ -154,6 +154,15 @@ class StatusUpdateForm(forms.Form):
         return clean_evidence(self.cleaned_data["evidence"].splitlines())
 
 
+class WithdrawUpdateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why withdraw it", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: shared with Council experts by mistake. Kept with the update, for the "
+        "secretariat and the owning entities.",
+        error_messages={"required": "Say why the update is withdrawn."},
+    )
+
+
 # --- secretariat curation --------------------------------------------------------------------
 
 

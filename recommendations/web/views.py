@@ -8,7 +8,7 @@ import csv
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
@@ -24,6 +24,7 @@ from recommendations.importing.decode import decode_note
 from recommendations.importing.parsed import NoteError
 from recommendations.importing.save import import_ieg_update
 from recommendations.models import Addressee, Briefing
+from recommendations.templatetags.wps import long_date
 from recommendations.web import forms
 from wpsfollowup.celery import app as celery_app
 
@@ -182,6 +183,57 @@ def record_update(request, pk):
         return _invalid(request, rec, update_form=form)
     messages.success(request, f"Update recorded: {rec.get_status_display().lower()}.")
     return redirect(rec)
+
+
+@require_http_methods(["GET", "POST"])
+def correct_update(request, pk, update_pk):
+    """Withdraw an update, or record a correction of it: a later update that names it.
+    404 for what the user may not see, 403 for an update they may not correct."""
+    rec = access.get_recommendation_for_user(request.user, pk)
+    access.require_update_status(request.user, rec)
+    update = access._get_or_404(
+        access.Reader.of(request.user).history(rec.status_updates.all(), reads_internal=True)
+        .select_related("author", "on_behalf_of"), update_pk,
+    )
+    if not access.may_correct(request.user, update, can_update=True):
+        raise PermissionDenied("You may not correct this update.")
+    withdraw_form = forms.WithdrawUpdateForm(prefix="withdraw")
+    correct_form = forms.StatusUpdateForm(
+        user=request.user, recommendation=rec, prefix="correct",
+        initial={"status": update.status, "visibility": update.visibility, "evidence": "\n".join(update.evidence)},
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw":
+                withdraw_form = forms.WithdrawUpdateForm(request.POST, prefix="withdraw")
+                if withdraw_form.is_valid():
+                    services.withdraw_status_update(
+                        update=update, author=request.user, reason=withdraw_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, f"The update of {long_date(update.created_at)} is withdrawn.")
+                    return redirect(rec)
+            else:
+                correct_form = forms.StatusUpdateForm(
+                    request.POST, user=request.user, recommendation=rec, prefix="correct"
+                )
+                if correct_form.is_valid():
+                    data = correct_form.cleaned_data
+                    services.record_status_update(
+                        recommendation=rec, author=request.user, status=data["status"], note=data["note"],
+                        evidence=data["evidence"], visibility=data["visibility"],
+                        on_behalf_of=data.get("on_behalf_of"), corrects=update,
+                    )
+                    messages.success(request, f"The update of {long_date(update.created_at)} is corrected.")
+                    return redirect(rec)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(rec)
+        status = 400
+    correct_form.fields["note"].help_text = "Required: what was wrong in the earlier update, and what is right."
+    return render(request, "recommendations/update_correct.html", {
+        "rec": rec, "update": update, "withdraw_form": withdraw_form, "correct_form": correct_form,
+    }, status=status)
 
 
 def _curate(request, pk, form_class, prefix, *, needs_rec=True):
