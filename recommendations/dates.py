@@ -30,3 +30,10 @@ def format_days_left(days: int, on: dt.date) -> str:
     else:
         words = f"{days} days"
     return f"{words}, {on.day} {on:%B %Y}"
+
+
+def format_long_date(value: dt.date | dt.datetime) -> str:
+    """30 June 2023 (no leading zero); a datetime as its day in the configured zone."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"

@@ -299,6 +299,11 @@ class Recommendation(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def get_additional_data(self) -> dict:
+        """Kept with each history entry: the label of the paragraph reflecting the uptake."""
+        paragraph = self.uptake_paragraph if self.uptake_paragraph_id else None
+        return {"uptake_paragraph": f"{paragraph.mandate.symbol} {paragraph.label}" if paragraph else ""}
+
 
 class Ownership(models.Model):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
@@ -319,6 +324,11 @@ class Ownership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} owns {self.recommendation}"
+
+    def get_additional_data(self) -> dict:
+        """Kept with each history entry (curation/history.py): whose history it is, and what
+        an "Undo" re-adds, once the row itself is gone."""
+        return {"recommendation": self.recommendation_id, "entity": self.entity_id, "name": self.entity.name}
 
 
 class ParagraphLink(models.Model):
@@ -345,6 +355,13 @@ class ParagraphLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation} → {self.paragraph.label}"
+
+    def get_additional_data(self) -> dict:
+        """As Ownership.get_additional_data."""
+        return {
+            "recommendation": self.recommendation_id, "paragraph": self.paragraph_id,
+            "name": f"{self.paragraph.mandate.symbol} {self.paragraph.label}",
+        }
 
 
 class AppendOnlyError(Exception):

@@ -304,6 +304,9 @@ class RecommendationDetail:
     can_curate: bool
     stale: bool
     overdue: bool
+    # Who changed owners, links, due date, uptake, and withdrew or corrected an update: for
+    # those who read internal updates (curation/history.py).
+    history: list = field(default_factory=list)
 
 
 def recommendation_detail(*, user, recommendation: Recommendation) -> RecommendationDetail:
@@ -347,6 +350,13 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
         stale=rules.is_stale(status=status, last_update_at=last_update_at, created_at=rec.created_at),
         overdue=rules.is_overdue(status=status, due_on=rec.due_on),
     )
+    if can_update:
+        from recommendations.curation.history import recommendation_history
+
+        detail.history = recommendation_history(
+            recommendation=rec, updates=updates,
+            owner_ids={o.entity_id for o in detail.ownerships}, paragraph_ids={link.paragraph_id for link in detail.links},
+        )
     return detail
 
 

@@ -59,8 +59,9 @@ def link_paragraph(*, recommendation: Recommendation, paragraph: MandateParagrap
             recommendation=recommendation, paragraph=paragraph, defaults={"confirmed": True, "created_by": user}
         )
         if not created and not link.confirmed:
-            ParagraphLink.objects.filter(pk=link.pk).update(confirmed=True, created_by=user)
-            link.refresh_from_db()
+            # save(), not update(): the history (curation/history.py) records the change.
+            link.confirmed, link.created_by = True, user
+            link.save(update_fields=["confirmed", "created_by"])
     return link
 
 
@@ -72,7 +73,10 @@ def unlink_paragraph(*, recommendation: Recommendation, paragraph: MandateParagr
 
 def set_due_date(*, recommendation: Recommendation, due_on: dt.date | None) -> None:
     with transaction.atomic():
-        Recommendation.objects.filter(pk=recommendation.pk).update(due_on=due_on)
+        # save(), not update(): the history (curation/history.py) records the change.
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        locked.due_on = due_on
+        locked.save(update_fields=["due_on"])
     recommendation.due_on = due_on
 
 
@@ -88,7 +92,9 @@ def set_uptake(*, recommendation: Recommendation, uptake: str, paragraph: Mandat
         raise ValidationError("That paragraph belongs to a mandate of another situation.")
     paragraph = paragraph if needs_paragraph else None
     with transaction.atomic():
-        Recommendation.objects.filter(pk=recommendation.pk).update(uptake=uptake, uptake_paragraph=paragraph)
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        locked.uptake, locked.uptake_paragraph = uptake, paragraph
+        locked.save(update_fields=["uptake", "uptake_paragraph"])
     recommendation.uptake, recommendation.uptake_paragraph = uptake, paragraph
 
 

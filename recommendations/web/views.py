@@ -264,9 +264,25 @@ def remove_owner(request, pk):
     if not form.is_valid():
         return _invalid(request, rec, remove_form=form)
     entity = form.cleaned_data["entity"]
+    if request.POST.get("confirmed") != "yes":
+        return _confirm_removal(
+            request, rec, action=reverse("remove_owner", args=[rec.pk]), field="remove-entity", value=entity.pk,
+            question=f"Remove {entity} as an owner of {rec.reference}?",
+            consequence=f"{entity}'s focal points will no longer record updates on it or read its internal updates. "
+            "You can undo this from the recommendation's history.",
+            button=f"Yes, remove {entity}",
+        )
     services.remove_owner(recommendation=rec, entity=entity)
-    messages.success(request, f"{entity} no longer owns {rec.reference}.")
+    messages.success(request, f"{entity} no longer owns {rec.reference}. Undo it from the history below.")
     return redirect(rec)
+
+
+def _confirm_removal(request, rec, *, action, field, value, question, consequence, button):
+    """The second step of a removal: works without JavaScript, changes nothing."""
+    return render(request, "recommendations/confirm_removal.html", {
+        "rec": rec, "action": action, "field": field, "value": value, "question": question,
+        "consequence": consequence, "button": button,
+    })
 
 
 @require_POST
@@ -286,8 +302,17 @@ def unlink_paragraph(request, pk):
     if not form.is_valid():
         return _invalid(request, rec, unlink_form=form)
     paragraph = form.cleaned_data["paragraph"]
+    name = f"{paragraph.mandate.symbol} {paragraph.label}"
+    if request.POST.get("confirmed") != "yes":
+        return _confirm_removal(
+            request, rec, action=reverse("unlink_paragraph", args=[rec.pk]), field="unlink-paragraph",
+            value=paragraph.pk, question=f"Unlink {rec.reference} from {name}?",
+            consequence="The mandate page will no longer list it under that paragraph. "
+            "You can undo this from the recommendation's history.",
+            button=f"Yes, unlink {paragraph.label}",
+        )
     services.unlink_paragraph(recommendation=rec, paragraph=paragraph)
-    messages.success(request, f"No longer linked to {paragraph.mandate.symbol} {paragraph.label}.")
+    messages.success(request, f"No longer linked to {name}. Undo it from the history below.")
     return redirect(rec)
 
 

@@ -21,7 +21,7 @@ EXPECTED = {
     ("secretariat", "list page 2 or last"): 11, ("focalpoint", "list page 2 or last"): 11,
     ("expert", "list page 2 or last"): 11,
     ("secretariat", "csv"): 9, ("focalpoint", "csv"): 9, ("expert", "csv"): 9,
-    ("secretariat", "detail"): 13, ("focalpoint", "detail"): 10, ("expert", "detail"): 10,
+    ("secretariat", "detail"): 14, ("focalpoint", "detail"): 10, ("expert", "detail"): 10,
     ("secretariat", "mandate"): 10, ("focalpoint", "mandate"): 11, ("expert", "mandate"): 12,
 }
 

@@ -121,7 +121,7 @@ def test_secretariat_controls_do_what_they_say(world, as_user):
     client = as_user("secretariat")
     url = f"/recommendations/{world.rec.pk}"
     assert client.post(f"{url}/owners/add/", {"assign-entity": world.un_women.pk}).status_code == 302
-    assert client.post(f"{url}/owners/remove/", {"remove-entity": world.minusma.pk}).status_code == 302
+    assert client.post(f"{url}/owners/remove/", {"remove-entity": world.minusma.pk, "confirmed": "yes"}).status_code == 302
     assert client.post(f"{url}/paragraphs/confirm/", {"confirm-paragraph": world.suggested_paragraph.pk}).status_code == 302
     assert client.post(f"{url}/paragraphs/link/", {"link-paragraph": world.free_paragraph.pk}).status_code == 302
     assert client.post(f"{url}/due-date/", {"due-due_on": "2023-05-15"}).status_code == 302
@@ -146,7 +146,7 @@ def test_secretariat_controls_do_what_they_say(world, as_user):
     assert "Due date set to 15 May 2023." in page
     assert "Council uptake set to partly reflected." in page
     assert "Due date set" not in client.get(f"{url}/").content.decode()
-    assert client.post(f"{url}/paragraphs/unlink/", {"unlink-paragraph": world.free_paragraph.pk}).status_code == 302
+    assert client.post(f"{url}/paragraphs/unlink/", {"unlink-paragraph": world.free_paragraph.pk, "confirmed": "yes"}).status_code == 302
     assert (world.free_paragraph.pk, True) not in snapshot(world.rec).links
 
 
