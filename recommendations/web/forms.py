@@ -142,6 +142,14 @@ class StatusUpdateForm(forms.Form):
         self.fields["visibility"].choices = [(v, StatusUpdate.Visibility(v).label) for v in allowed]
         self.fields["visibility"].initial = StatusUpdate.Visibility.INTERNAL
         self.fields["status"].initial = recommendation.status
+        if not access.is_secretariat(user) and allowed:
+            # A focal point starts from the visibility they chose last time.
+            last = (
+                StatusUpdate.objects.filter(author=user, kind=StatusUpdate.Kind.UPDATE)
+                .order_by("-created_at", "-id").values_list("visibility", flat=True).first()
+            )
+            if last in allowed:
+                self.fields["visibility"].initial = last
         if access.is_secretariat(user):
             # The secretariat may record an update on an owning entity's behalf (DESIGN.md).
             self.fields["on_behalf_of"] = forms.ModelChoiceField(
