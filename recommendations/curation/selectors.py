@@ -207,6 +207,16 @@ def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]
     return recs.order_by(*SORTS.get(filters.get("sort") or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
 
 
+def neighbours(*, user, filters: dict, pk: int) -> tuple[int | None, int | None, int, int]:
+    """Within the list as ``filters`` narrow and sort it: the ids before and after ``pk``,
+    its position (1-based, 0 when not in the list) and the list's length. One query."""
+    ids = list(filtered_recommendations(user=user, filters=filters).values_list("pk", flat=True))
+    if pk not in ids:
+        return None, None, 0, len(ids)
+    i = ids.index(pk)
+    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None), i + 1, len(ids)
+
+
 def with_list_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     """What a row of the list shows, fetched in a fixed number of queries."""
     return recs.select_related("situation").prefetch_related(
@@ -443,6 +453,7 @@ __all__ = [
     "filtered_recommendations",
     "mandate_page",
     "needs_update_this_cycle",
+    "neighbours",
     "recommendation_detail",
     "situation_paragraphs",
     "with_list_details",

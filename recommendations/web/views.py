@@ -4,6 +4,9 @@ selector, render or redirect."""
 from __future__ import annotations
 
 import csv
+import io
+import itertools
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,9 +14,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -90,6 +94,7 @@ def recommendation_list(request):
         "page": page,
         "filtered": bool(filters.keys() - {"sort"}),
         "export_query": _query_without(request, "page", "format"),
+        "back": request.get_full_path(),
     }, status=400 if form.is_bound and form.errors else 200)
 
 
@@ -98,6 +103,29 @@ def recommendation_export(request):
     form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
     recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
     return _csv_response(request, form, recs)
+
+
+@require_GET
+def recommendation_export_xlsx(request):
+    """The same rows and columns as the CSV (selectors.csv_rows), as an Excel workbook
+    written in openpyxl's write-only mode (rows streamed to the file, not kept as cells)."""
+    from openpyxl import Workbook
+
+    form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and form.errors:
+        return _csv_response(request, form, None)
+    recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Recommendations")
+    for row in selectors.csv_rows(user=request.user, recs=recs):
+        sheet.append([_csv_cell(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="recommendations-{local_today():%Y-%m-%d}.xlsx"'
+    return response
 
 
 def _query_without(request, *names: str) -> str:
@@ -124,9 +152,9 @@ def _csv_response(request, form, recs):
         return HttpResponse(f"Bad filter, nothing exported. {problems}\n", status=400, content_type="text/plain; charset=utf-8")
     writer = csv.writer(_Echo())
     rows = selectors.csv_rows(user=request.user, recs=recs)
-    response = StreamingHttpResponse(
-        (writer.writerow([_csv_cell(cell) for cell in row]) for row in rows), content_type="text/csv; charset=utf-8"
-    )
+    # A byte-order mark first, so that Excel reads the file as UTF-8 (accents intact).
+    lines = itertools.chain(["\ufeff"], (writer.writerow([_csv_cell(cell) for cell in row]) for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="recommendations-{local_today():%Y-%m-%d}.csv"'
     return response
 
@@ -152,17 +180,44 @@ def _detail_context(request, rec, **forms_given) -> dict:
     return context
 
 
+def safe_back(request, value: str | None = None) -> str | None:
+    """The ``back`` parameter when it is the list's own address (a local path to
+    /recommendations/ with its query string), else None: never an open redirect."""
+    value = value if value is not None else (request.GET.get("back") or request.POST.get("back"))
+    list_path = reverse("recommendation_list")
+    if not value or not value.startswith(list_path) or "\\" in value:
+        return None
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts=None, require_https=False):
+        return None
+    return value
+
+
+def _with_back(url: str, back: str | None) -> str:
+    return f"{url}?{urlencode({'back': back})}" if back else url
+
+
 @require_GET
 def recommendation_detail(request, pk):
-    """Where this recommendation stands."""
+    """Where this recommendation stands; with ``back`` (the filtered list it was opened
+    from), breadcrumbs back to that list and the previous and next recommendations in it."""
     rec = access.get_recommendation_for_user(request.user, pk)
-    return render(request, "recommendations/recommendation_detail.html", _detail_context(request, rec))
+    context = _detail_context(request, rec)
+    back = safe_back(request)
+    if back:
+        form = forms.RecommendationFilterForm(QueryDict(urlsplit(back).query), user=request.user)
+        prev_id, next_id, position, count = selectors.neighbours(user=request.user, filters=form.filters(), pk=rec.pk)
+        context.update({
+            "back": back, "position": position, "count": count,
+            "prev_url": _with_back(reverse("recommendation_detail", args=[prev_id]), back) if prev_id else None,
+            "next_url": _with_back(reverse("recommendation_detail", args=[next_id]), back) if next_id else None,
+        })
+    return render(request, "recommendations/recommendation_detail.html", context)
 
 
 def _invalid(request, rec, **forms_given):
-    return render(
-        request, "recommendations/recommendation_detail.html", _detail_context(request, rec, **forms_given), status=400
-    )
+    context = _detail_context(request, rec, **forms_given)
+    context["back"] = safe_back(request)
+    return render(request, "recommendations/recommendation_detail.html", context, status=400)
 
 
 @require_POST
@@ -182,7 +237,7 @@ def record_update(request, pk):
         form.add_error(None, exc)
         return _invalid(request, rec, update_form=form)
     messages.success(request, f"Update recorded: {rec.get_status_display().lower()}.")
-    return redirect(rec)
+    return redirect(_with_back(rec.get_absolute_url(), safe_back(request)))
 
 
 @require_http_methods(["GET", "POST"])

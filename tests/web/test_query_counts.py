@@ -21,6 +21,7 @@ EXPECTED = {
     ("secretariat", "list page 2 or last"): 11, ("focalpoint", "list page 2 or last"): 11,
     ("expert", "list page 2 or last"): 11,
     ("secretariat", "csv"): 9, ("focalpoint", "csv"): 9, ("expert", "csv"): 9,
+    ("secretariat", "xlsx"): 9, ("focalpoint", "xlsx"): 9, ("expert", "xlsx"): 9,
     ("secretariat", "detail"): 14, ("focalpoint", "detail"): 10, ("expert", "detail"): 10,
     ("secretariat", "mandate"): 10, ("focalpoint", "mandate"): 11, ("expert", "mandate"): 12,
 }
@@ -33,6 +34,7 @@ def page_urls(world) -> dict[str, str]:
         "list filtered": f"/recommendations/?situation={world.mali.pk}&status=not_started&sort=-due&q=the",
         "list page 2 or last": "/recommendations/?page=2",
         "csv": f"/recommendations/export.csv?situation={world.mali.pk}",
+        "xlsx": f"/recommendations/export.xlsx?situation={world.mali.pk}",
         "detail": f"/recommendations/{world.rec.pk}/",
         "mandate": f"/mandates/{world.mandate.pk}/",
     }
