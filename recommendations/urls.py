@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from recommendations.people import views as people_views
 from recommendations.web.report_views import (
     mandate_report,
     report_download,
@@ -68,6 +69,11 @@ urlpatterns = [
     path("recommendations/<int:pk>/uptake/", set_uptake, name="set_uptake"),
     path("mandates/<int:pk>/", mandate_detail, name="mandate_detail"),
     path("import/", import_note, name="import_note"),
+    path("people/", people_views.people, name="people"),
+    path("people/entities/", people_views.add_entity, name="people_add_entity"),
+    path("people/invite/", people_views.invite, name="people_invite"),
+    path("people/follow/", people_views.follow, name="people_follow"),
+    path("people/unfollow/", people_views.unfollow, name="people_unfollow"),
     # Reports
     path("mandates/<int:pk>/report/", mandate_report, name="mandate_report"),
     path("mandates/<int:pk>/report/generate/", report_generate, name="report_generate"),
