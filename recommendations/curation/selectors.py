@@ -79,7 +79,17 @@ def dashboard_rows(*, user) -> list[SituationRow]:
             row.by_status = [(v, label, found[f"s_{v}"]) for v, label in ImplementationStatus.choices]
             row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in Uptake.choices]
         rows.append(row)
+    rows.sort(key=_by_renewal)
     return rows
+
+
+def _by_renewal(row: SituationRow) -> tuple:
+    """Renewals to come, soonest first; then those past, latest first; then no mandate."""
+    if row.days_left is None:
+        return (2, 0, row.situation.name)
+    if row.days_left >= 0:
+        return (0, row.days_left, row.situation.name)
+    return (1, -row.days_left, row.situation.name)
 
 
 def _counts_in_sql(recs: QuerySet[Recommendation], *, today: dt.date) -> dict[int, dict]:
@@ -124,6 +134,53 @@ def _counts_in_python(recs: QuerySet[Recommendation], *, user, today: dt.date) -
         found[f"s_{status}"] += 1
         found[f"u_{uptake}"] += 1
     return counts
+
+
+ATTENTION_SHOWN = 5
+
+
+@dataclass
+class AttentionList:
+    key: str  # overdue, unowned, stale: also the list's filter (?overdue=on, ...)
+    title: str
+    count: int
+    first: list[Recommendation]
+
+
+def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SHOWN) -> list[AttentionList]:
+    """The dashboard's lists behind its counts, for the recommendations the user may see:
+    overdue and stale (rules.overdue_q / stale_q over the status each row shows the user,
+    counted already in ``rows``) and, for the secretariat, those with no owner. The first
+    ``limit`` of each, soonest due first. Three or four queries, whatever the data."""
+    reader = access.Reader.of(user)
+    recs = reader.with_shown_status(reader.recommendations()).select_related("situation").order_by(
+        F("due_on").asc(nulls_last=True), "situation__name", "briefing__issued_on", "position"
+    )
+    lists = [
+        AttentionList("overdue", "Overdue: due date passed, still open", sum(r.overdue for r in rows),
+                      list(recs.filter(rules.overdue_q(status="shown_status"))[:limit])),
+        AttentionList("stale", "Stale: no update for a long time", sum(r.stale for r in rows),
+                      list(recs.filter(rules.stale_q(**SHOWN))[:limit])),
+    ]
+    if access.is_secretariat(user):
+        unowned = recs.filter(~Exists(Ownership.objects.filter(recommendation=OuterRef("pk"))))
+        lists.insert(1, AttentionList("unowned", "No owner: nobody is asked for an update", unowned.count(),
+                                      list(unowned[:limit])))
+    return lists
+
+
+def latest_reports(*, user, mandates: list[Mandate]) -> dict[int, object]:
+    """The latest finished report the user may read of each of ``mandates``, by mandate id
+    (the Council one for everyone but the secretariat). One query."""
+    from recommendations.models import ProgressReport
+
+    found: dict[int, object] = {}
+    reports = access.visible_reports(user).filter(
+        mandate__in=[m.pk for m in mandates], state=ProgressReport.State.DONE
+    ).order_by("mandate_id", "-created_at", "-id")
+    for report in reports:
+        found.setdefault(report.mandate_id, report)
+    return found
 
 
 NEEDS_UPDATE_SHOWN = 25
@@ -193,6 +250,8 @@ def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]
         recs = recs.filter(themes=filters["theme"])
     if filters.get("owner"):
         recs = recs.filter(Exists(Ownership.objects.filter(recommendation=OuterRef("pk"), entity=filters["owner"])))
+    if filters.get("unowned"):
+        recs = recs.filter(~Exists(Ownership.objects.filter(recommendation=OuterRef("pk"))))
     if filters.get("paragraph"):
         recs = recs.filter(
             Exists(ParagraphLink.objects.filter(recommendation=OuterRef("pk"), paragraph=filters["paragraph"]))

@@ -85,6 +85,7 @@ class RecommendationFilterForm(forms.Form):
         help_text=f"Open, with no update for {settings.WPS_STALE_AFTER_DAYS} days",
     )
     overdue = forms.BooleanField(label="Overdue only", required=False, help_text="Due date passed and still open")
+    unowned = forms.BooleanField(label="No owner only", required=False, help_text="No entity asked for updates")
     sort = forms.ChoiceField(label="Sort by", choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, user, **kwargs):

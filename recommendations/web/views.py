@@ -66,8 +66,13 @@ def dashboard(request):
     entities' recommendations that need an update this cycle."""
     entities = list(access.user_entities(request.user).order_by("name"))
     needs_count, needs_update = selectors.needs_update_this_cycle(user=request.user) if entities else (0, [])
+    rows = selectors.dashboard_rows(user=request.user)
+    reports = selectors.latest_reports(user=request.user, mandates=[r.mandate for r in rows if r.mandate])
+    for row in rows:
+        row.report = reports.get(row.mandate.pk) if row.mandate else None
     return render(request, "recommendations/dashboard.html", {
-        "rows": selectors.dashboard_rows(user=request.user),
+        "rows": rows,
+        "attention": selectors.attention_lists(user=request.user, rows=rows),
         "entities": entities,
         "needs_update": needs_update,
         "needs_count": needs_count,
