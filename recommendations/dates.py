@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 
 
+def demo_as_of() -> dt.date | None:
+    """The demo's day (settings.WPS_DEMO_AS_OF), or None outside a demo."""
+    value = getattr(settings, "WPS_DEMO_AS_OF", None)
+    if not value:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def local_today() -> dt.date:
-    return timezone.localdate()
+    """Today in the configured zone; in a demo run as of a day (WPS_DEMO_AS_OF), that day."""
+    return demo_as_of() or timezone.localdate()
 
 
 def start_of_day(day: dt.date) -> dt.datetime:

@@ -134,8 +134,11 @@ def record_status_update(
     visibility: str = StatusUpdate.Visibility.INTERNAL,
     on_behalf_of: Entity | None = None,
     corrects: StatusUpdate | None = None,
+    at: dt.datetime | None = None,
 ) -> StatusUpdate:
     """Append a status update and make its status the recommendation's current one.
+
+    ``at``: when it was recorded, if not now (the demo's updates spread over a cycle).
 
     ``corrects``: an earlier standing update of the same recommendation that this one
     replaces (a correction, which then needs a note saying what was wrong): the earlier one
@@ -159,7 +162,7 @@ def record_status_update(
             _check_correctable(locked, corrects)
         if on_behalf_of is None:
             on_behalf_of = locked.owners.filter(group__user=author).first()
-        now = timezone.now()
+        now = at or timezone.now()
         update = StatusUpdate.objects.create(
             recommendation=locked, status=status, note=note.strip(), evidence=evidence,
             visibility=visibility, author=author, on_behalf_of=on_behalf_of, created_at=now,
@@ -170,7 +173,9 @@ def record_status_update(
     return update
 
 
-def withdraw_status_update(*, update: StatusUpdate, author: User, reason: str) -> StatusUpdate:
+def withdraw_status_update(
+    *, update: StatusUpdate, author: User, reason: str, at: dt.datetime | None = None
+) -> StatusUpdate:
     """Append a withdrawal of ``update`` ("shared by mistake"): it no longer counts anywhere
     (access.standing_q) and stays, struck through with the reason, in the history of those
     who read internal updates. Nothing is edited or deleted.
@@ -195,7 +200,7 @@ def withdraw_status_update(*, update: StatusUpdate, author: User, reason: str) -
         withdrawal = StatusUpdate.objects.create(
             recommendation=locked, status=status, note=reason, evidence=[],
             visibility=StatusUpdate.Visibility.INTERNAL, author=author,
-            on_behalf_of=locked.owners.filter(group__user=author).first(), created_at=timezone.now(),
+            on_behalf_of=locked.owners.filter(group__user=author).first(), created_at=at or timezone.now(),
             kind=StatusUpdate.Kind.WITHDRAWAL, corrects=update,
         )
         Recommendation.objects.filter(pk=locked.pk).update(status=status, last_update_at=last_update_at)
