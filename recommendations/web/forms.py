@@ -210,7 +210,7 @@ class LinkedParagraphForm(forms.Form):
 class DueDateForm(forms.Form):
     due_on = forms.DateField(
         label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"], help_text="For example, 2023-05-31. Leave empty for no due date.",
+        input_formats=["%Y-%m-%d"], help_text="Choose the day in the calendar, for example 31 May 2023. Leave empty for no due date.",
     )
 
 
