@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= demo-password
+# The day the demo shows (51 days before the sample mandate's renewal); empty for today.
+DEMO_AS_OF ?= 2023-05-10
 
 .PHONY: run test venv venv-dev system-deps migrate demo clean
 
@@ -27,10 +29,10 @@ migrate: venv system-deps
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
 
 demo: migrate
-	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo --password "$(DEMO_PASSWORD)"
+	DEBUG=$${DEBUG:-1} $(PY) manage.py load_demo --password "$(DEMO_PASSWORD)" $(if $(DEMO_AS_OF),--as-of $(DEMO_AS_OF))
 
 run: demo
-	WPS_DEMO_PASSWORD="$(DEMO_PASSWORD)" ./scripts/run-embedded
+	WPS_DEMO_PASSWORD="$(DEMO_PASSWORD)" WPS_DEMO_AS_OF="$(DEMO_AS_OF)" ./scripts/run-embedded
 
 test: venv-dev
 	./scripts/ensure-system-deps --browser

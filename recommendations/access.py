@@ -119,13 +119,31 @@ def experts_following(situation: Situation) -> QuerySet[User]:
 # --- the read policy -------------------------------------------------------------------------
 
 
+def standing_q() -> Q:
+    """Status updates that stand: not a withdrawal, and neither withdrawn nor corrected by a
+    later update. Only these count for anyone: the status shown, pages, CSV, reports (the
+    others stay in the history of those who read internal updates). The queryset form of
+    :func:`is_standing`."""
+    return ~Q(kind=StatusUpdate.Kind.WITHDRAWAL) & ~Q(Exists(StatusUpdate.objects.filter(corrects=OuterRef("pk"))))
+
+
+def is_standing(update: StatusUpdate) -> bool:
+    """The per-object form of :func:`standing_q` (one query, unless the caller set
+    ``update.corrected_by``)."""
+    if update.kind == StatusUpdate.Kind.WITHDRAWAL:
+        return False
+    if hasattr(update, "corrected_by"):
+        return update.corrected_by is None
+    return not StatusUpdate.objects.filter(corrects=update).exists()
+
+
 def shared_status() -> Coalesce:
     """The status shown to a reader who may not read a recommendation's internal updates:
     that of its latest shared update, else "not started". An expression over Recommendation
     rows (one short index scan each, on the timeline index: two updates of a recommendation
     never share a microsecond, record_status_update serialises them)."""
     latest = StatusUpdate.objects.filter(
-        recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
+        standing_q(), recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
     ).order_by("-created_at")
     return Coalesce(
         Subquery(latest.values("status")[:1]), Value(ImplementationStatus.NOT_STARTED), output_field=CharField()
@@ -210,6 +228,7 @@ class Reader:
         that allows. ``reads_internal``: reads_internal() of the one recommendation the
         queryset holds, when the caller knows it already."""
         updates = StatusUpdate.objects.all() if queryset is None else queryset
+        updates = updates.filter(standing_q())
         if reads_internal is not None:
             return updates if reads_internal else updates.filter(visibility=StatusUpdate.Visibility.SHARED)
         inside = self.internal_q(recommendation="recommendation_id")
@@ -217,8 +236,17 @@ class Reader:
             return updates
         return updates.filter(Q(visibility=StatusUpdate.Visibility.SHARED) | inside)
 
+    def history(self, queryset: QuerySet[StatusUpdate], *, reads_internal: bool) -> QuerySet[StatusUpdate]:
+        """Of one recommendation's updates, those its page lists: for a reader of its internal
+        updates (``reads_internal``), all of them, withdrawals and the updates withdrawn or
+        corrected included (the page strikes those through, with the reason); for anyone
+        else, exactly :meth:`updates`."""
+        return queryset if reads_internal else self.updates(queryset, reads_internal=False)
+
     def may_read_update(self, update: StatusUpdate) -> bool:
         """The per-object form of :meth:`updates`."""
+        if not is_standing(update):
+            return False
         return update.visibility == StatusUpdate.Visibility.SHARED or self.reads_internal(update.recommendation)
 
     def status_of(
@@ -243,7 +271,7 @@ class Reader:
         if inside is None:
             return recs.annotate(shown_status=F("status")).alias(shown_update_at=F("last_update_at"))
         latest_shared = StatusUpdate.objects.filter(
-            recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
+            standing_q(), recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
         ).order_by("-created_at")
         return recs.annotate(
             shown_status=Case(When(inside, then=F("status")), default=shared_status(), output_field=CharField()),
@@ -257,6 +285,30 @@ class Reader:
 
 
 # --- writes ------------------------------------------------------------------------------------
+
+
+def may_correct(
+    user: AnyUser, update: StatusUpdate, *, can_update: bool | None = None, entity_ids: set[int] | None = None
+) -> bool:
+    """Who may correct or withdraw a standing update: secretariat staff, any; a focal point
+    of an owning entity, the updates they recorded or that were recorded for their entity.
+    ``can_update`` (can_update_status of its recommendation) and ``entity_ids`` (the user's
+    entities) save queries when the caller knows them."""
+    if not is_standing(update):
+        return False
+    if can_update is None:
+        can_update = can_update_status(user, update.recommendation)
+    if not can_update:
+        return False
+    if is_secretariat(user):
+        return True
+    if update.author_id == user.pk:
+        return True
+    if update.on_behalf_of_id is None:
+        return False
+    if entity_ids is None:
+        entity_ids = set(user_entities(user).values_list("pk", flat=True))
+    return update.on_behalf_of_id in entity_ids
 
 
 

@@ -108,9 +108,30 @@ class RecommendationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "text"]
     raw_id_fields = ["briefing", "previous", "uptake_paragraph"]
     # status and last_update_at follow the latest status update; record one to change them.
-    readonly_fields = ["status", "last_update_at", "created_at"]
+    readonly_fields = ["status", "last_update_at", "created_at", "change_history"]
     filter_horizontal = ["themes"]
     inlines = [OwnershipInline, ParagraphLinkInline, StatusUpdateInline]
+
+    @admin.display(description="History")
+    def change_history(self, obj):
+        """The same history as the recommendation's page (curation/history.py)."""
+        from django.utils.html import format_html_join
+
+        from recommendations.curation.history import recommendation_history
+        from recommendations.dates import format_long_date
+
+        if obj is None or obj.pk is None:
+            return "-"
+        entries = recommendation_history(
+            recommendation=obj, updates=[],
+            owner_ids=set(obj.ownership_set.values_list("entity_id", flat=True)),
+            paragraph_ids=set(obj.paragraphlink_set.values_list("paragraph_id", flat=True)),
+        )
+        if not entries:
+            return "No change recorded yet."
+        return format_html_join(
+            "", "<p>{} · {}: {}</p>", ((format_long_date(e.at), e.who, e.what) for e in entries)
+        )
 
 
 @admin.register(StatusUpdate)

@@ -5,3 +5,8 @@ class RecommendationsConfig(AppConfig):
     name = "recommendations"
     verbose_name = "WPS recommendations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from recommendations.curation.history import register
+
+        register()

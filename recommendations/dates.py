@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.utils import timezone
 
 
+def demo_as_of() -> dt.date | None:
+    """The demo's day (settings.WPS_DEMO_AS_OF), or None outside a demo."""
+    value = getattr(settings, "WPS_DEMO_AS_OF", None)
+    if not value:
+        return None
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
 def local_today() -> dt.date:
-    return timezone.localdate()
+    """Today in the configured zone; in a demo run as of a day (WPS_DEMO_AS_OF), that day."""
+    return demo_as_of() or timezone.localdate()
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
@@ -30,3 +40,10 @@ def format_days_left(days: int, on: dt.date) -> str:
     else:
         words = f"{days} days"
     return f"{words}, {on.day} {on:%B %Y}"
+
+
+def format_long_date(value: dt.date | dt.datetime) -> str:
+    """30 June 2023 (no leading zero); a datetime as its day in the configured zone."""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return f"{value.day} {value:%B %Y}"

@@ -299,6 +299,11 @@ class Recommendation(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    def get_additional_data(self) -> dict:
+        """Kept with each history entry: the label of the paragraph reflecting the uptake."""
+        paragraph = self.uptake_paragraph if self.uptake_paragraph_id else None
+        return {"uptake_paragraph": f"{paragraph.mandate.symbol} {paragraph.label}" if paragraph else ""}
+
 
 class Ownership(models.Model):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
@@ -319,6 +324,11 @@ class Ownership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity} owns {self.recommendation}"
+
+    def get_additional_data(self) -> dict:
+        """Kept with each history entry (curation/history.py): whose history it is, and what
+        an "Undo" re-adds, once the row itself is gone."""
+        return {"recommendation": self.recommendation_id, "entity": self.entity_id, "name": self.entity.name}
 
 
 class ParagraphLink(models.Model):
@@ -346,6 +356,13 @@ class ParagraphLink(models.Model):
     def __str__(self) -> str:
         return f"{self.recommendation} → {self.paragraph.label}"
 
+    def get_additional_data(self) -> dict:
+        """As Ownership.get_additional_data."""
+        return {
+            "recommendation": self.recommendation_id, "paragraph": self.paragraph_id,
+            "name": f"{self.paragraph.mandate.symbol} {self.paragraph.label}",
+        }
+
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete a status update."""
@@ -364,8 +381,18 @@ class StatusUpdateQuerySet(models.QuerySet):
 
 class StatusUpdate(models.Model):
     class Visibility(models.TextChoices):
-        INTERNAL = "internal", "Secretariat internal"
-        SHARED = "shared", "Shared with Council experts"
+        # Who reads it, in the words of the people choosing (the owning entities' focal
+        # points read internal updates too: access.Reader).
+        INTERNAL = "internal", "Secretariat and owning entities"
+        SHARED = "shared", "Also Council experts"
+
+    class Kind(models.TextChoices):
+        UPDATE = "update", "Update"
+        # A correction replaces the update it names; a withdrawal only takes it back. Either
+        # way the named update no longer counts anywhere (access.standing_q), and stays in
+        # the history of those who read internal updates.
+        CORRECTION = "correction", "Correction"
+        WITHDRAWAL = "withdrawal", "Withdrawal"
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="status_updates"
@@ -380,11 +407,25 @@ class StatusUpdate(models.Model):
         Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="status_updates"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.UPDATE)
+    corrects = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections",
+        help_text="The earlier update of the same recommendation that this one corrects or withdraws.",
+    )
 
     objects = StatusUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            # An update is corrected or withdrawn once at most.
+            models.UniqueConstraint(fields=["corrects"], name="status_update_corrected_once"),
+            models.CheckConstraint(
+                condition=models.Q(kind="update", corrects__isnull=True)
+                | ~models.Q(kind="update") & models.Q(corrects__isnull=False),
+                name="status_update_correction_names_one",
+            ),
+        ]
         indexes = [
             # Timeline of one recommendation, newest first; "updates since the last renewal".
             models.Index(fields=["recommendation", "-created_at"], name="status_update_timeline"),

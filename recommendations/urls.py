@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from recommendations.people import views as people_views
 from recommendations.web.account import (
     api_tokens,
     calendar_feed,
@@ -19,12 +20,14 @@ from recommendations.web.report_views import (
 from recommendations.web.views import (
     assign_owner,
     confirm_link,
+    correct_update,
     dashboard,
     import_note,
     link_paragraph,
     mandate_detail,
     recommendation_detail,
     recommendation_export,
+    recommendation_export_xlsx,
     recommendation_list,
     record_update,
     remove_owner,
@@ -61,8 +64,10 @@ urlpatterns = [
     path("", dashboard, name="dashboard"),
     path("recommendations/", recommendation_list, name="recommendation_list"),
     path("recommendations/export.csv", recommendation_export, name="recommendation_export"),
+    path("recommendations/export.xlsx", recommendation_export_xlsx, name="recommendation_export_xlsx"),
     path("recommendations/<int:pk>/", recommendation_detail, name="recommendation_detail"),
     path("recommendations/<int:pk>/updates/", record_update, name="record_update"),
+    path("recommendations/<int:pk>/updates/<int:update_pk>/correct/", correct_update, name="correct_update"),
     path("recommendations/<int:pk>/owners/add/", assign_owner, name="assign_owner"),
     path("recommendations/<int:pk>/owners/remove/", remove_owner, name="remove_owner"),
     path("recommendations/<int:pk>/paragraphs/link/", link_paragraph, name="link_paragraph"),
@@ -81,6 +86,11 @@ urlpatterns = [
     path("account/calendar/", reset_calendar, name="reset_calendar"),
     path("calendar/<str:key>.ics", calendar_feed, name="calendar_feed"),
     path("situations/<int:pk>/export.json", situation_export, name="situation_export"),
+    path("people/", people_views.people, name="people"),
+    path("people/entities/", people_views.add_entity, name="people_add_entity"),
+    path("people/invite/", people_views.invite, name="people_invite"),
+    path("people/follow/", people_views.follow, name="people_follow"),
+    path("people/unfollow/", people_views.unfollow, name="people_unfollow"),
     # Reports
     path("mandates/<int:pk>/report/", mandate_report, name="mandate_report"),
     path("mandates/<int:pk>/report/generate/", report_generate, name="report_generate"),

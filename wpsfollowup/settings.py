@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "auditlog",
     "recommendations",
 ]
 
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Who changed an owner, a link, a due date or the uptake (recommendations/curation/history.py).
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -220,6 +223,16 @@ WPS_STALE_AFTER_DAYS = env_int("WPS_STALE_AFTER_DAYS", 90, minimum=1)
 WPS_REPORT_DAYS_BEFORE_RENEWAL = env_int("WPS_REPORT_DAYS_BEFORE_RENEWAL", 21)
 WPS_DUE_DAYS_BEFORE_RENEWAL = env_int("WPS_DUE_DAYS_BEFORE_RENEWAL", 30)
 WPS_REMINDER_MAX_TRIES = env_int("WPS_REMINDER_MAX_TRIES", 5, minimum=1)
+# The demo's day (`make run`: 2023-05-10): recommendations.dates.local_today() answers it, so
+# pages, reminders and reports run as of that date; every page says so. Empty: the real day.
+WPS_DEMO_AS_OF = env_str("WPS_DEMO_AS_OF", "")
+if WPS_DEMO_AS_OF:
+    import datetime as _dt
+
+    try:
+        _dt.date.fromisoformat(WPS_DEMO_AS_OF)
+    except ValueError:
+        raise ImproperlyConfigured(f"WPS_DEMO_AS_OF must be a date, YYYY-MM-DD; got {WPS_DEMO_AS_OF!r}") from None
 # Weekly digests go out on this weekday (0 = Monday).
 WPS_WEEKLY_DIGEST_WEEKDAY = env_int("WPS_WEEKLY_DIGEST_WEEKDAY", 0, maximum=6)
 # One static daily pass (reminders and the Council report ahead of renewal), in TIME_ZONE.

@@ -101,6 +101,10 @@ def _overdue(recs: QuerySet, name: str, value: bool) -> QuerySet:
     return recs.filter(rules.overdue_q(status="shown_status")) if value else recs
 
 
+def _unowned(recs: QuerySet, name: str, value: bool) -> QuerySet:
+    return recs.filter(~Exists(Ownership.objects.filter(recommendation=OuterRef("pk")))) if value else recs
+
+
 def _sort(recs: QuerySet, name: str, value: str) -> QuerySet:
     return recs  # applied last, by RecommendationFilterSet.qs, whatever else is set
 
@@ -131,6 +135,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         label="Stale only", method=_stale, help_text=f"Open, with no update for {settings.WPS_STALE_AFTER_DAYS} days"
     )
     overdue = CheckboxFilter(label="Overdue only", method=_overdue, help_text="Due date passed and still open")
+    unowned = CheckboxFilter(label="No owner only", method=_unowned, help_text="No entity asked for updates")
     sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, empty_label=None, method=_sort)
 
     class Meta:

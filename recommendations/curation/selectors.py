@@ -85,7 +85,17 @@ def dashboard_rows(*, user) -> list[SituationRow]:
             row.by_status = [(v, label, found[f"s_{v}"]) for v, label in ImplementationStatus.choices]
             row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in Uptake.choices]
         rows.append(row)
+    rows.sort(key=_by_renewal)
     return rows
+
+
+def _by_renewal(row: SituationRow) -> tuple:
+    """Renewals to come, soonest first; then those past, latest first; then no mandate."""
+    if row.days_left is None:
+        return (2, 0, row.situation.name)
+    if row.days_left >= 0:
+        return (0, row.days_left, row.situation.name)
+    return (1, -row.days_left, row.situation.name)
 
 
 def _counts_in_sql(recs: QuerySet[Recommendation], *, today: dt.date) -> dict[int, dict]:
@@ -130,6 +140,53 @@ def _counts_in_python(recs: QuerySet[Recommendation], *, user, today: dt.date) -
         found[f"s_{status}"] += 1
         found[f"u_{uptake}"] += 1
     return counts
+
+
+ATTENTION_SHOWN = 5
+
+
+@dataclass
+class AttentionList:
+    key: str  # overdue, unowned, stale: also the list's filter (?overdue=on, ...)
+    title: str
+    count: int
+    first: list[Recommendation]
+
+
+def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SHOWN) -> list[AttentionList]:
+    """The dashboard's lists behind its counts, for the recommendations the user may see:
+    overdue and stale (rules.overdue_q / stale_q over the status each row shows the user,
+    counted already in ``rows``) and, for the secretariat, those with no owner. The first
+    ``limit`` of each, soonest due first. Three or four queries, whatever the data."""
+    reader = access.Reader.of(user)
+    recs = reader.with_shown_status(reader.recommendations()).select_related("situation").order_by(
+        F("due_on").asc(nulls_last=True), "situation__name", "briefing__issued_on", "position"
+    )
+    lists = [
+        AttentionList("overdue", "Overdue: due date passed, still open", sum(r.overdue for r in rows),
+                      list(recs.filter(rules.overdue_q(status="shown_status"))[:limit])),
+        AttentionList("stale", "Stale: no update for a long time", sum(r.stale for r in rows),
+                      list(recs.filter(rules.stale_q(**SHOWN))[:limit])),
+    ]
+    if access.is_secretariat(user):
+        unowned = recs.filter(~Exists(Ownership.objects.filter(recommendation=OuterRef("pk"))))
+        lists.insert(1, AttentionList("unowned", "No owner: nobody is asked for an update", unowned.count(),
+                                      list(unowned[:limit])))
+    return lists
+
+
+def latest_reports(*, user, mandates: list[Mandate]) -> dict[int, object]:
+    """The latest finished report the user may read of each of ``mandates``, by mandate id
+    (the Council one for everyone but the secretariat). One query."""
+    from recommendations.models import ProgressReport
+
+    found: dict[int, object] = {}
+    reports = access.visible_reports(user).filter(
+        mandate__in=[m.pk for m in mandates], state=ProgressReport.State.DONE
+    ).order_by("mandate_id", "-created_at", "-id")
+    for report in reports:
+        found.setdefault(report.mandate_id, report)
+    return found
 
 
 NEEDS_UPDATE_SHOWN = 25
@@ -189,6 +246,16 @@ def filtered_recommendations(*, user, filters: dict) -> QuerySet[Recommendation]
     from recommendations.curation.filters import RecommendationFilterSet  # it imports SORTS from here
 
     return RecommendationFilterSet.apply(user=user, filters=filters)
+
+
+def neighbours(*, user, filters: dict, pk: int) -> tuple[int | None, int | None, int, int]:
+    """Within the list as ``filters`` narrow and sort it: the ids before and after ``pk``,
+    its position (1-based, 0 when not in the list) and the list's length. One query."""
+    ids = list(filtered_recommendations(user=user, filters=filters).values_list("pk", flat=True))
+    if pk not in ids:
+        return None, None, 0, len(ids)
+    i = ids.index(pk)
+    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None), i + 1, len(ids)
 
 
 def with_list_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
@@ -290,6 +357,9 @@ class RecommendationDetail:
     overdue: bool
     # The UN's credit for each resolution whose official text the page shows.
     sources: list[str] = field(default_factory=list)
+    # Who changed owners, links, due date, uptake, and withdrew or corrected an update: for
+    # those who read internal updates (curation/history.py).
+    history: list = field(default_factory=list)
 
 
 def recommendation_detail(*, user, recommendation: Recommendation) -> RecommendationDetail:
@@ -301,10 +371,21 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
     can_update = reader.reads_internal(rec)
     can_curate = access.is_secretariat(user)
     updates = list(
-        reader.updates(rec.status_updates.all(), reads_internal=can_update)
+        reader.history(rec.status_updates.all(), reads_internal=can_update)
         .select_related("author", "on_behalf_of").order_by("-created_at", "-id")
     )
-    status, last_update_at = reader.status_of(rec, updates, reads_internal=can_update)
+    # Each update with the later one that withdrew or corrected it (None while it stands).
+    by_target = {u.corrects_id: u for u in updates if u.corrects_id}
+    by_pk = {u.pk: u for u in updates}
+    for u in updates:
+        u.corrected_by = by_target.get(u.pk)
+        u.corrected = by_pk.get(u.corrects_id)  # the update it names, where this reader sees it
+    if can_update:
+        entity_ids = set() if can_curate else set(access.user_entities(user).values_list("pk", flat=True))
+        for u in updates:
+            u.may_correct = access.may_correct(user, u, can_update=True, entity_ids=entity_ids)
+    standing = [u for u in updates if access.is_standing(u)]
+    status, last_update_at = reader.status_of(rec, standing, reads_internal=can_update)
     detail = RecommendationDetail(
         recommendation=rec,
         themes=list(rec.themes.order_by("name")),
@@ -323,6 +404,13 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
         overdue=rules.is_overdue(status=status, due_on=rec.due_on),
     )
     _add_link_quotations(detail)
+    if can_update:
+        from recommendations.curation.history import recommendation_history
+
+        detail.history = recommendation_history(
+            recommendation=rec, updates=updates,
+            owner_ids={o.entity_id for o in detail.ownerships}, paragraph_ids={link.paragraph_id for link in detail.links},
+        )
     return detail
 
 
@@ -425,9 +513,10 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
     )
     rows = [ParagraphRow(paragraph=p, links=list(p.paragraphlink_set.all())) for p in paragraphs]
     # The status each linked recommendation shows to this user, in one more query.
-    linked = {link.recommendation for row in rows for link in row.links}
+    # A recommendation linked to several paragraphs is a distinct instance under each.
+    linked = [link.recommendation for row in rows for link in row.links]
     shown = dict(
-        access.Reader.of(user).with_shown_status(Recommendation.objects.filter(pk__in=[r.pk for r in linked]))
+        access.Reader.of(user).with_shown_status(Recommendation.objects.filter(pk__in={r.pk for r in linked}))
         .values_list("pk", "shown_status")
     )
     for rec in linked:
@@ -513,6 +602,7 @@ __all__ = [
     "filtered_recommendations",
     "mandate_page",
     "needs_update_this_cycle",
+    "neighbours",
     "recommendation_detail",
     "renewal_paragraphs",
     "situation_paragraphs",

@@ -13,6 +13,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from recommendations import access
 from recommendations.models import (
     Entity,
     ImplementationStatus,
@@ -58,8 +59,9 @@ def link_paragraph(*, recommendation: Recommendation, paragraph: MandateParagrap
             recommendation=recommendation, paragraph=paragraph, defaults={"confirmed": True, "created_by": user}
         )
         if not created and not link.confirmed:
-            ParagraphLink.objects.filter(pk=link.pk).update(confirmed=True, created_by=user)
-            link.refresh_from_db()
+            # save(), not update(): the history (curation/history.py) records the change.
+            link.confirmed, link.created_by = True, user
+            link.save(update_fields=["confirmed", "created_by"])
     return link
 
 
@@ -71,7 +73,10 @@ def unlink_paragraph(*, recommendation: Recommendation, paragraph: MandateParagr
 
 def set_due_date(*, recommendation: Recommendation, due_on: dt.date | None) -> None:
     with transaction.atomic():
-        Recommendation.objects.filter(pk=recommendation.pk).update(due_on=due_on)
+        # save(), not update(): the history (curation/history.py) records the change.
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        locked.due_on = due_on
+        locked.save(update_fields=["due_on"])
     recommendation.due_on = due_on
 
 
@@ -87,7 +92,9 @@ def set_uptake(*, recommendation: Recommendation, uptake: str, paragraph: Mandat
         raise ValidationError("That paragraph belongs to a mandate of another situation.")
     paragraph = paragraph if needs_paragraph else None
     with transaction.atomic():
-        Recommendation.objects.filter(pk=recommendation.pk).update(uptake=uptake, uptake_paragraph=paragraph)
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        locked.uptake, locked.uptake_paragraph = uptake, paragraph
+        locked.save(update_fields=["uptake", "uptake_paragraph"])
     recommendation.uptake, recommendation.uptake_paragraph = uptake, paragraph
 
 
@@ -126,27 +133,85 @@ def record_status_update(
     evidence: list[str] | None = None,
     visibility: str = StatusUpdate.Visibility.INTERNAL,
     on_behalf_of: Entity | None = None,
+    corrects: StatusUpdate | None = None,
+    at: dt.datetime | None = None,
 ) -> StatusUpdate:
     """Append a status update and make its status the recommendation's current one.
 
-    The caller has checked the author's right (access.require_update_status). Raises
-    ValidationError, writing nothing, for an unknown status or visibility or bad evidence.
+    ``at``: when it was recorded, if not now (the demo's updates spread over a cycle).
+
+    ``corrects``: an earlier standing update of the same recommendation that this one
+    replaces (a correction, which then needs a note saying what was wrong): the earlier one
+    no longer counts anywhere (access.standing_q); nothing is edited or deleted.
+
+    The caller has checked the author's right (access.require_update_status, and
+    access.may_correct for a correction). Raises ValidationError, writing nothing, for an
+    unknown status or visibility, bad evidence, or an update that cannot be corrected.
     When ``on_behalf_of`` is not given it is the author's entity among the owners, if any."""
     if status not in ImplementationStatus.values:
         raise ValidationError(f"Unknown status {status!r}.")
     if visibility not in StatusUpdate.Visibility.values:
         raise ValidationError(f"Unknown visibility {visibility!r}.")
+    if corrects is not None and not note.strip():
+        raise ValidationError("Say what the correction changes: a note is required.")
     evidence = clean_evidence(evidence or [])
     with transaction.atomic():
         # Serialise updates of one recommendation so the denormalised status is the latest.
         locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        if corrects is not None:
+            _check_correctable(locked, corrects)
         if on_behalf_of is None:
             on_behalf_of = locked.owners.filter(group__user=author).first()
-        now = timezone.now()
+        now = at or timezone.now()
         update = StatusUpdate.objects.create(
             recommendation=locked, status=status, note=note.strip(), evidence=evidence,
             visibility=visibility, author=author, on_behalf_of=on_behalf_of, created_at=now,
+            kind=StatusUpdate.Kind.CORRECTION if corrects is not None else StatusUpdate.Kind.UPDATE, corrects=corrects,
         )
         Recommendation.objects.filter(pk=locked.pk).update(status=status, last_update_at=now)
     recommendation.status, recommendation.last_update_at = status, now
     return update
+
+
+def withdraw_status_update(
+    *, update: StatusUpdate, author: User, reason: str, at: dt.datetime | None = None
+) -> StatusUpdate:
+    """Append a withdrawal of ``update`` ("shared by mistake"): it no longer counts anywhere
+    (access.standing_q) and stays, struck through with the reason, in the history of those
+    who read internal updates. Nothing is edited or deleted.
+
+    Side effects: the recommendation's stored status and last update become those of its
+    latest update still standing ("not started" and none when there is none left), in the
+    same lock as record_status_update. The withdrawal itself is internal and carries that
+    status. The caller has checked access.may_correct. Raises ValidationError, writing
+    nothing, without a reason or for an update that cannot be withdrawn."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the update is withdrawn.")
+    with transaction.atomic():
+        locked = Recommendation.objects.select_for_update().get(pk=update.recommendation_id)
+        _check_correctable(locked, update)
+        latest = (
+            StatusUpdate.objects.filter(access.standing_q(), recommendation=locked)
+            .exclude(pk=update.pk).order_by("-created_at", "-id").first()
+        )
+        status = latest.status if latest else ImplementationStatus.NOT_STARTED
+        last_update_at = latest.created_at if latest else None
+        withdrawal = StatusUpdate.objects.create(
+            recommendation=locked, status=status, note=reason, evidence=[],
+            visibility=StatusUpdate.Visibility.INTERNAL, author=author,
+            on_behalf_of=locked.owners.filter(group__user=author).first(), created_at=at or timezone.now(),
+            kind=StatusUpdate.Kind.WITHDRAWAL, corrects=update,
+        )
+        Recommendation.objects.filter(pk=locked.pk).update(status=status, last_update_at=last_update_at)
+    return withdrawal
+
+
+def _check_correctable(recommendation: Recommendation, update: StatusUpdate) -> None:
+    """Inside the recommendation's lock: ``update`` is one of its updates, still standing."""
+    if update.recommendation_id != recommendation.pk:
+        raise ValidationError("That update belongs to another recommendation.")
+    if update.kind == StatusUpdate.Kind.WITHDRAWAL:
+        raise ValidationError("A withdrawal cannot itself be corrected or withdrawn.")
+    if StatusUpdate.objects.filter(corrects=update).exists():
+        raise ValidationError("That update has already been corrected or withdrawn.")

@@ -3,9 +3,16 @@ focal points, experts following situations."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from guardian.shortcuts import assign_perm
+from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from guardian.shortcuts import assign_perm, remove_perm
 
 from recommendations.access import COUNCIL_EXPERTS_GROUP, SECRETARIAT_GROUP
 from recommendations.models import (
@@ -73,3 +80,58 @@ def follow_situation(*, user: User, situation: Situation) -> None:
         _, experts = ensure_role_groups()
         user.groups.add(experts)
         assign_perm("view_situation", user, situation)
+
+
+def unfollow_situation(*, user: User, situation: Situation) -> None:
+    """``user`` no longer follows ``situation``: withdraws the view_situation they hold on it
+    directly. They stay a Council expert (they may follow others)."""
+    with transaction.atomic():
+        remove_perm("view_situation", user, situation)
+
+
+def set_password_link(user: User) -> str:
+    """An absolute link (SITE_URL) to set a password: Django's password-reset token, signed
+    with SECRET_KEY, valid PASSWORD_RESET_TIMEOUT and spent once the password is set."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
+
+
+def invite_person(
+    *, email: str, first_name: str = "", last_name: str = "", entity: Entity | None = None, expert: bool = False,
+    invited_by: User | None = None,
+) -> User:
+    """Create a user for ``email`` (their username too) with no usable password, make them a
+    focal point of ``entity`` and/or a Council expert, and email them a link to set their
+    password (set_password_link). Raises ValidationError, writing nothing, when a user has
+    that address already.
+
+    Side effects: one email, sent after the transaction commits."""
+    email = User.objects.normalize_email(email.strip())
+    if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
+        raise ValidationError(f"Someone already has the address {email}.")
+    with transaction.atomic():
+        user = User(username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip())
+        user.set_unusable_password()
+        user.save()
+        if entity is not None:
+            add_focal_point(entity=entity, user=user)
+        if expert:
+            _, experts = ensure_role_groups()
+            user.groups.add(experts)
+        roles = []
+        if entity is not None:
+            roles.append(f"a focal point of {entity.name}")
+        if expert:
+            roles.append("a Council expert")
+        link = set_password_link(user)
+        inviter = (invited_by.get_full_name() or invited_by.username) if invited_by else "The IEG secretariat"
+        body = (
+            f"{inviter} has invited you to WPS follow-up as {' and '.join(roles) or 'a user'}.\n\n"
+            f"Set your password here (the link works once):\n{link}\n\n"
+            f"Your username is {email}. Questions: {settings.WPS_SECRETARIAT_EMAIL}\n"
+        )
+        transaction.on_commit(lambda: send_mail(
+            "Your WPS follow-up account", body, settings.DEFAULT_FROM_EMAIL, [email]
+        ))
+    return user

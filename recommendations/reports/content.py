@@ -92,6 +92,8 @@ class ReportItem:
     updates: list[StatusUpdate]
     uptake_paragraph_label: str = ""
     flagged: bool = field(default=False)
+    # Updated this cycle, but by updates this audience does not read ("details not shared").
+    updated_unshared: bool = False
 
 
 def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | None = None) -> dict:
@@ -108,8 +110,14 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
     since = cycle_start(mandate)
 
     updates = reader.updates().select_related("author", "on_behalf_of").order_by("created_at", "id")
+    # An owning entity's update standing this cycle (recorded by its focal point, or for it),
+    # read by this audience or not: activity the Council report counts without showing it.
+    activity = StatusUpdate.objects.filter(
+        access.standing_q(), recommendation=OuterRef("pk"), on_behalf_of__isnull=False
+    )
     if since is not None:
         updates = updates.filter(created_at__gte=start_of_day(since))
+        activity = activity.filter(created_at__gte=start_of_day(since))
     # Only links a person confirmed are the Council's; the secretariat also sees the
     # suggested ones, marked as such.
     links = ParagraphLink.objects.all()
@@ -117,6 +125,7 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
         links = links.filter(confirmed=True)
     recommendations = list(
         reader.with_shown_status(Recommendation.objects.filter(situation_id=mandate.situation_id))
+        .annotate(updated_this_cycle=Exists(activity))
         .select_related("briefing", "uptake_paragraph")
         .prefetch_related(
             Prefetch(
@@ -154,7 +163,8 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
                 ],
                 updates=rec.report_updates,
                 uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
-                flagged=not rec.report_updates,
+                flagged=not rec.report_updates and not rec.updated_this_cycle,
+                updated_unshared=not rec.report_updates and rec.updated_this_cycle,
             )
         )
 

@@ -95,9 +95,12 @@ def error_items(*forms):
     """(href, message) for every error of the given forms, for the summary at the top of
     the page; each links to its field."""
     items = []
+    seen = set()
     for form in forms:
-        if not form or not getattr(form, "errors", None):
+        # The same form may be passed twice (as itself and as the first form with errors).
+        if not form or not getattr(form, "errors", None) or id(form) in seen:
             continue
+        seen.add(id(form))
         for message in form.non_field_errors():
             items.append(("#main", message))
         for name, errors in form.errors.items():
@@ -111,3 +114,17 @@ def error_items(*forms):
                 label = field.label if field is not None else name
                 items.append((href, f"{label}: {message}" if field is not None and field.is_hidden is False else message))
     return items
+
+
+@register.simple_tag
+def demo_banner():
+    """On every page of a demo run as of a day: "Demo: the app shows 10 May 2023"."""
+    from recommendations.dates import demo_as_of, format_long_date
+
+    day = demo_as_of()
+    if day is None:
+        return ""
+    return format_html(
+        '<div class="demo-banner" role="note"><div class="width-container">'
+        "<strong>Demo:</strong> the app shows {}</div></div>", format_long_date(day)
+    )

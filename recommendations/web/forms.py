@@ -94,8 +94,11 @@ def RecommendationFilterForm(data=None, *, user) -> ListFilterForm:
 class StatusUpdateForm(forms.Form):
     status = forms.ChoiceField(label="Implementation status", choices=ImplementationStatus.choices)
     note = forms.CharField(
-        label="Note", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What has happened since the last update, in plain words.",
+        label="Note", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Required, even when the status stays the same: what has happened since the last "
+        "update, in plain words.",
+        error_messages={"required": "Say what has happened since the last update: a note is required, "
+                        "even when the status stays the same."},
     )
     evidence = forms.CharField(
         label="Evidence (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
@@ -109,6 +112,14 @@ class StatusUpdateForm(forms.Form):
         self.fields["visibility"].choices = [(v, StatusUpdate.Visibility(v).label) for v in allowed]
         self.fields["visibility"].initial = StatusUpdate.Visibility.INTERNAL
         self.fields["status"].initial = recommendation.status
+        if not access.is_secretariat(user) and allowed:
+            # A focal point starts from the visibility they chose last time.
+            last = (
+                StatusUpdate.objects.filter(author=user, kind=StatusUpdate.Kind.UPDATE)
+                .order_by("-created_at", "-id").values_list("visibility", flat=True).first()
+            )
+            if last in allowed:
+                self.fields["visibility"].initial = last
         if access.is_secretariat(user):
             # The secretariat may record an update on an owning entity's behalf (DESIGN.md).
             self.fields["on_behalf_of"] = forms.ModelChoiceField(
@@ -119,6 +130,15 @@ class StatusUpdateForm(forms.Form):
 
     def clean_evidence(self) -> list[str]:
         return clean_evidence(self.cleaned_data["evidence"].splitlines())
+
+
+class WithdrawUpdateForm(forms.Form):
+    reason = forms.CharField(
+        label="Why withdraw it", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: shared with Council experts by mistake. Kept with the update, for the "
+        "secretariat and the owning entities.",
+        error_messages={"required": "Say why the update is withdrawn."},
+    )
 
 
 # --- secretariat curation --------------------------------------------------------------------
@@ -159,7 +179,7 @@ class LinkedParagraphForm(forms.Form):
 class DueDateForm(forms.Form):
     due_on = forms.DateField(
         label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"], help_text="For example, 2023-05-31. Leave empty for no due date.",
+        input_formats=["%Y-%m-%d"], help_text="Choose the day in the calendar, for example 31 May 2023. Leave empty for no due date.",
     )
 
 

@@ -4,16 +4,20 @@ selector, render or redirect."""
 from __future__ import annotations
 
 import csv
+import io
+import itertools
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -24,6 +28,7 @@ from recommendations.importing.decode import decode_note
 from recommendations.importing.parsed import NoteError
 from recommendations.importing.save import import_ieg_update
 from recommendations.models import Addressee, Briefing
+from recommendations.templatetags.wps import long_date
 from recommendations.web import forms, renewal_views
 from wpsfollowup.celery import app as celery_app
 
@@ -61,8 +66,13 @@ def dashboard(request):
     entities' recommendations that need an update this cycle."""
     entities = list(access.user_entities(request.user).order_by("name"))
     needs_count, needs_update = selectors.needs_update_this_cycle(user=request.user) if entities else (0, [])
+    rows = selectors.dashboard_rows(user=request.user)
+    reports = selectors.latest_reports(user=request.user, mandates=[r.mandate for r in rows if r.mandate])
+    for row in rows:
+        row.report = reports.get(row.mandate.pk) if row.mandate else None
     return render(request, "recommendations/dashboard.html", {
-        "rows": selectors.dashboard_rows(user=request.user),
+        "rows": rows,
+        "attention": selectors.attention_lists(user=request.user, rows=rows),
         "entities": entities,
         "needs_update": needs_update,
         "needs_count": needs_count,
@@ -90,6 +100,7 @@ def recommendation_list(request):
         "page": page,
         "filtered": bool(filters.keys() - {"sort"}),
         "export_query": _query_without(request, "page", "format"),
+        "back": request.get_full_path(),
     }, status=400 if form.is_bound and form.errors else 200)
 
 
@@ -97,6 +108,29 @@ def recommendation_list(request):
 def recommendation_export(request):
     filterset = forms.RecommendationListFilter(request.GET or None, request=request)
     return _csv_response(request, filterset.form, filterset.qs)
+
+
+@require_GET
+def recommendation_export_xlsx(request):
+    """The same rows and columns as the CSV (selectors.csv_rows), as an Excel workbook
+    written in openpyxl's write-only mode (rows streamed to the file, not kept as cells)."""
+    from openpyxl import Workbook
+
+    form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
+    if form.is_bound and form.errors:
+        return _csv_response(request, form, None)
+    recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("Recommendations")
+    for row in selectors.csv_rows(user=request.user, recs=recs):
+        sheet.append([_csv_cell(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="recommendations-{local_today():%Y-%m-%d}.xlsx"'
+    return response
 
 
 def _query_without(request, *names: str) -> str:
@@ -123,9 +157,9 @@ def _csv_response(request, form, recs):
         return HttpResponse(f"Bad filter, nothing exported. {problems}\n", status=400, content_type="text/plain; charset=utf-8")
     writer = csv.writer(_Echo())
     rows = selectors.csv_rows(user=request.user, recs=recs)
-    response = StreamingHttpResponse(
-        (writer.writerow([_csv_cell(cell) for cell in row]) for row in rows), content_type="text/csv; charset=utf-8"
-    )
+    # A byte-order mark first, so that Excel reads the file as UTF-8 (accents intact).
+    lines = itertools.chain(["\ufeff"], (writer.writerow([_csv_cell(cell) for cell in row]) for row in rows))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="recommendations-{local_today():%Y-%m-%d}.csv"'
     return response
 
@@ -151,17 +185,44 @@ def _detail_context(request, rec, **forms_given) -> dict:
     return context
 
 
+def safe_back(request, value: str | None = None) -> str | None:
+    """The ``back`` parameter when it is the list's own address (a local path to
+    /recommendations/ with its query string), else None: never an open redirect."""
+    value = value if value is not None else (request.GET.get("back") or request.POST.get("back"))
+    list_path = reverse("recommendation_list")
+    if not value or not value.startswith(list_path) or "\\" in value:
+        return None
+    if not url_has_allowed_host_and_scheme(value, allowed_hosts=None, require_https=False):
+        return None
+    return value
+
+
+def _with_back(url: str, back: str | None) -> str:
+    return f"{url}?{urlencode({'back': back})}" if back else url
+
+
 @require_GET
 def recommendation_detail(request, pk):
-    """Where this recommendation stands."""
+    """Where this recommendation stands; with ``back`` (the filtered list it was opened
+    from), breadcrumbs back to that list and the previous and next recommendations in it."""
     rec = access.get_recommendation_for_user(request.user, pk)
-    return render(request, "recommendations/recommendation_detail.html", _detail_context(request, rec))
+    context = _detail_context(request, rec)
+    back = safe_back(request)
+    if back:
+        form = forms.RecommendationFilterForm(QueryDict(urlsplit(back).query), user=request.user)
+        prev_id, next_id, position, count = selectors.neighbours(user=request.user, filters=form.filters(), pk=rec.pk)
+        context.update({
+            "back": back, "position": position, "count": count,
+            "prev_url": _with_back(reverse("recommendation_detail", args=[prev_id]), back) if prev_id else None,
+            "next_url": _with_back(reverse("recommendation_detail", args=[next_id]), back) if next_id else None,
+        })
+    return render(request, "recommendations/recommendation_detail.html", context)
 
 
 def _invalid(request, rec, **forms_given):
-    return render(
-        request, "recommendations/recommendation_detail.html", _detail_context(request, rec, **forms_given), status=400
-    )
+    context = _detail_context(request, rec, **forms_given)
+    context["back"] = safe_back(request)
+    return render(request, "recommendations/recommendation_detail.html", context, status=400)
 
 
 @require_POST
@@ -181,7 +242,58 @@ def record_update(request, pk):
         form.add_error(None, exc)
         return _invalid(request, rec, update_form=form)
     messages.success(request, f"Update recorded: {rec.get_status_display().lower()}.")
-    return redirect(rec)
+    return redirect(_with_back(rec.get_absolute_url(), safe_back(request)))
+
+
+@require_http_methods(["GET", "POST"])
+def correct_update(request, pk, update_pk):
+    """Withdraw an update, or record a correction of it: a later update that names it.
+    404 for what the user may not see, 403 for an update they may not correct."""
+    rec = access.get_recommendation_for_user(request.user, pk)
+    access.require_update_status(request.user, rec)
+    update = access._get_or_404(
+        access.Reader.of(request.user).history(rec.status_updates.all(), reads_internal=True)
+        .select_related("author", "on_behalf_of"), update_pk,
+    )
+    if not access.may_correct(request.user, update, can_update=True):
+        raise PermissionDenied("You may not correct this update.")
+    withdraw_form = forms.WithdrawUpdateForm(prefix="withdraw")
+    correct_form = forms.StatusUpdateForm(
+        user=request.user, recommendation=rec, prefix="correct",
+        initial={"status": update.status, "visibility": update.visibility, "evidence": "\n".join(update.evidence)},
+    )
+    status = 200
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "withdraw":
+                withdraw_form = forms.WithdrawUpdateForm(request.POST, prefix="withdraw")
+                if withdraw_form.is_valid():
+                    services.withdraw_status_update(
+                        update=update, author=request.user, reason=withdraw_form.cleaned_data["reason"]
+                    )
+                    messages.success(request, f"The update of {long_date(update.created_at)} is withdrawn.")
+                    return redirect(rec)
+            else:
+                correct_form = forms.StatusUpdateForm(
+                    request.POST, user=request.user, recommendation=rec, prefix="correct"
+                )
+                if correct_form.is_valid():
+                    data = correct_form.cleaned_data
+                    services.record_status_update(
+                        recommendation=rec, author=request.user, status=data["status"], note=data["note"],
+                        evidence=data["evidence"], visibility=data["visibility"],
+                        on_behalf_of=data.get("on_behalf_of"), corrects=update,
+                    )
+                    messages.success(request, f"The update of {long_date(update.created_at)} is corrected.")
+                    return redirect(rec)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(rec)
+        status = 400
+    correct_form.fields["note"].help_text = "Required: what was wrong in the earlier update, and what is right."
+    return render(request, "recommendations/update_correct.html", {
+        "rec": rec, "update": update, "withdraw_form": withdraw_form, "correct_form": correct_form,
+    }, status=status)
 
 
 def _curate(request, pk, form_class, prefix, *, needs_rec=True):
@@ -212,9 +324,25 @@ def remove_owner(request, pk):
     if not form.is_valid():
         return _invalid(request, rec, remove_form=form)
     entity = form.cleaned_data["entity"]
+    if request.POST.get("confirmed") != "yes":
+        return _confirm_removal(
+            request, rec, action=reverse("remove_owner", args=[rec.pk]), field="remove-entity", value=entity.pk,
+            question=f"Remove {entity} as an owner of {rec.reference}?",
+            consequence=f"{entity}'s focal points will no longer record updates on it or read its internal updates. "
+            "You can undo this from the recommendation's history.",
+            button=f"Yes, remove {entity}",
+        )
     services.remove_owner(recommendation=rec, entity=entity)
-    messages.success(request, f"{entity} no longer owns {rec.reference}.")
+    messages.success(request, f"{entity} no longer owns {rec.reference}. Undo it from the history below.")
     return redirect(rec)
+
+
+def _confirm_removal(request, rec, *, action, field, value, question, consequence, button):
+    """The second step of a removal: works without JavaScript, changes nothing."""
+    return render(request, "recommendations/confirm_removal.html", {
+        "rec": rec, "action": action, "field": field, "value": value, "question": question,
+        "consequence": consequence, "button": button,
+    })
 
 
 @require_POST
@@ -234,8 +362,17 @@ def unlink_paragraph(request, pk):
     if not form.is_valid():
         return _invalid(request, rec, unlink_form=form)
     paragraph = form.cleaned_data["paragraph"]
+    name = f"{paragraph.mandate.symbol} {paragraph.label}"
+    if request.POST.get("confirmed") != "yes":
+        return _confirm_removal(
+            request, rec, action=reverse("unlink_paragraph", args=[rec.pk]), field="unlink-paragraph",
+            value=paragraph.pk, question=f"Unlink {rec.reference} from {name}?",
+            consequence="The mandate page will no longer list it under that paragraph. "
+            "You can undo this from the recommendation's history.",
+            button=f"Yes, unlink {paragraph.label}",
+        )
     services.unlink_paragraph(recommendation=rec, paragraph=paragraph)
-    messages.success(request, f"No longer linked to {paragraph.mandate.symbol} {paragraph.label}.")
+    messages.success(request, f"No longer linked to {name}. Undo it from the history below.")
     return redirect(rec)
 
 

@@ -15,9 +15,16 @@
     form.addEventListener("change", function (event) {
       var target = event.target;
       if (target.matches("select, input[type=checkbox]")) {
+        // Keep the person where they were: the same control has focus on the new page.
+        try { sessionStorage.setItem("wps-refocus", target.name); } catch (e) { /* private mode */ }
         form.requestSubmit ? form.requestSubmit() : form.submit();
       }
     });
+    var name = null;
+    try { name = sessionStorage.getItem("wps-refocus"); sessionStorage.removeItem("wps-refocus"); } catch (e) { /* none */ }
+    if (name && form.elements[name]) {
+      form.elements[name].focus({ preventScroll: false });
+    }
   });
   // Move focus to the error summary so screen readers announce it first.
   var summary = document.querySelector("[data-error-summary]");

@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from recommendations import access
-from recommendations.curation.services import assign_owner, record_status_update
+from recommendations.curation.services import assign_owner, record_status_update, withdraw_status_update
 from recommendations.models import Ownership, ProgressReport, Recommendation, StatusUpdate
 
 PERSONAS = ("secretariat", "focalpoint", "mission", "expert", "outsider", "ssd_expert", "nobody", "anonymous")
@@ -33,6 +33,20 @@ def data(personas):
             for _ in range(2):
                 status, visibility = next(cycle)
                 record_status_update(recommendation=rec, author=author, status=status, note="n", visibility=visibility)
+    # Withdrawals and corrections (issue 13): the latest update of some recommendations,
+    # an older one of others, shared and internal alike, no longer count for anyone.
+    for i, rec in enumerate(recs):
+        standing = list(StatusUpdate.objects.filter(recommendation=rec).order_by("-created_at", "-id"))
+        if i % 3 == 0:
+            withdraw_status_update(update=standing[0], author=world.secretariat, reason="By mistake")
+        elif i % 3 == 1:
+            record_status_update(recommendation=rec, author=world.secretariat, status="partial", note="Corrected",
+                                 visibility=standing[-1].visibility, corrects=standing[-1])
+    if recs:
+        # Every update of one recommendation withdrawn: nothing stands.
+        for update in list(StatusUpdate.objects.filter(recommendation=recs[-1], kind="update")):
+            if not StatusUpdate.objects.filter(corrects=update).exists():
+                withdraw_status_update(update=update, author=world.secretariat, reason="All wrong")
     assert StatusUpdate.objects.count() > 50
     return world
 
@@ -58,11 +72,18 @@ def test_queryset_and_per_object_forms_agree(data):
         )
         assert internal_rows == {r.pk for r in recs if reader.reads_internal(r)}, name
 
+        assert not any(reader.may_read_update(u) for u in updates if u.kind == "withdrawal"), name
+        assert not reader.updates().filter(corrections__isnull=False).exists(), name
+
         shown = dict(reader.with_shown_status(Recommendation.objects.all()).values_list("pk", "shown_status"))
         for rec in recs:
             readable = [u for u in sorted(updates, key=lambda u: u.created_at, reverse=True)
                         if u.recommendation_id == rec.pk and reader.may_read_update(u)]
             assert shown[rec.pk] == reader.status_of(rec, readable)[0], (name, rec.reference)
+            if reader.reads_internal(rec):
+                # The stored status follows withdrawals: that of the latest update standing.
+                standing = [u for u in readable if access.is_standing(u)]
+                assert rec.status == (standing[0].status if standing else "not_started"), (name, rec.reference)
 
 
 def test_who_reads_what(data):

@@ -204,7 +204,7 @@ def test_the_schema_is_openapi_3_with_stable_status_codes(world, api_as):
     assert statuses == ["not_started", "in_progress", "partial", "implemented", "not_implemented", "superseded"]
     params = {p["name"] for p in paths["/api/v1/recommendations/"]["get"]["parameters"]}
     assert params == {"cursor", "page_size", "q", "situation", "status", "uptake", "addressee", "theme", "owner",
-                      "paragraph", "stale", "overdue"}
+                      "paragraph", "stale", "overdue", "unowned"}
     assert client_for(world, "anonymous").get("/api/v1/schema/").status_code == 401
 
 

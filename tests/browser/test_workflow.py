@@ -73,7 +73,7 @@ def test_import_assign_update_and_read(people, new_page):
     page = new_page()
     sign_in(page, "mission", PASSWORD)
     page.goto(rec_url)
-    for note, who in ((INTERNAL, "Secretariat internal"), (SHARED, "Shared with Council experts")):
+    for note, who in ((INTERNAL, "Secretariat and owning entities"), (SHARED, "Also Council experts")):
         page.get_by_label("Implementation status").select_option(label="In progress")
         page.get_by_label("Note").fill(note)
         page.get_by_label(who).check()

@@ -51,7 +51,7 @@ def test_list_filter_and_csv(implemented_internally, as_user, persona):
     client = as_user(persona)
     implemented = body(client.get(f"/recommendations/?situation={world.mali.pk}&status=implemented"))
     in_progress = body(client.get(f"/recommendations/?situation={world.mali.pk}&status=in_progress"))
-    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(body(client.get("/recommendations/export.csv"))))}
+    rows = {r["reference"]: r for r in csv.DictReader(io.StringIO(body(client.get("/recommendations/export.csv")).removeprefix("\ufeff")))}
     if persona in INSIDERS:
         assert world.rec.reference in implemented and world.rec.reference not in in_progress
         assert rows[world.rec.reference]["status"] == "Implemented"

@@ -131,10 +131,11 @@ def post_request(world, action: str) -> tuple[str, dict]:
             "update-status": "partial", "update-note": "x", "update-visibility": "shared",
         }),
         "assign_owner": (f"/recommendations/{pk}/owners/add/", {"assign-entity": world.un_women.pk}),
-        "remove_owner": (f"/recommendations/{pk}/owners/remove/", {"remove-entity": world.minusma.pk}),
+        "remove_owner": (f"/recommendations/{pk}/owners/remove/", {"remove-entity": world.minusma.pk, "confirmed": "yes"}),
         "link_paragraph": (f"/recommendations/{pk}/paragraphs/link/", {"link-paragraph": world.free_paragraph.pk}),
         "unlink_paragraph": (
-            f"/recommendations/{pk}/paragraphs/unlink/", {"unlink-paragraph": world.suggested_paragraph.pk}
+            f"/recommendations/{pk}/paragraphs/unlink/",
+            {"unlink-paragraph": world.suggested_paragraph.pk, "confirmed": "yes"},
         ),
         "confirm_link": (f"/recommendations/{pk}/paragraphs/confirm/", {"confirm-paragraph": world.suggested_paragraph.pk}),
         "set_due_date": (f"/recommendations/{pk}/due-date/", {"due-due_on": "2023-05-15"}),

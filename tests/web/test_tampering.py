@@ -123,7 +123,7 @@ def test_secretariat_controls_do_what_they_say(world, as_user):
     client = as_user("secretariat")
     url = f"/recommendations/{world.rec.pk}"
     assert client.post(f"{url}/owners/add/", {"assign-entity": world.un_women.pk}).status_code == 302
-    assert client.post(f"{url}/owners/remove/", {"remove-entity": world.minusma.pk}).status_code == 302
+    assert client.post(f"{url}/owners/remove/", {"remove-entity": world.minusma.pk, "confirmed": "yes"}).status_code == 302
     assert client.post(f"{url}/paragraphs/confirm/", {"confirm-paragraph": world.suggested_paragraph.pk}).status_code == 302
     assert client.post(f"{url}/paragraphs/link/", {"link-paragraph": world.free_paragraph.pk}).status_code == 302
     assert client.post(f"{url}/due-date/", {"due-due_on": "2023-05-15"}).status_code == 302
@@ -140,15 +140,15 @@ def test_secretariat_controls_do_what_they_say(world, as_user):
     # owned nothing else in Mali, so its focal point no longer sees Mali at all.
     assert world.minusma.recommendations.count() == 0
     assert as_user("mission").post(f"{url}/updates/", {
-        "update-status": "partial", "update-visibility": "shared"}).status_code == 404
+        "update-status": "partial", "update-note": "n", "update-visibility": "shared"}).status_code == 404
     assert as_user("focalpoint").post(f"{url}/updates/", {
-        "update-status": "partial", "update-visibility": "shared"}).status_code == 302
+        "update-status": "partial", "update-note": "n", "update-visibility": "shared"}).status_code == 302
     # Each write says what it did, once, on the next page.
     page = client.get(f"{url}/").content.decode()
     assert "Due date set to 15 May 2023." in page
     assert "Council uptake set to partly reflected." in page
     assert "Due date set" not in client.get(f"{url}/").content.decode()
-    assert client.post(f"{url}/paragraphs/unlink/", {"unlink-paragraph": world.free_paragraph.pk}).status_code == 302
+    assert client.post(f"{url}/paragraphs/unlink/", {"unlink-paragraph": world.free_paragraph.pk, "confirmed": "yes"}).status_code == 302
     assert (world.free_paragraph.pk, True) not in snapshot(world.rec).links
 
 
@@ -157,13 +157,13 @@ def test_secretariat_records_on_an_owners_behalf_and_only_an_owners(world, as_us
     url = f"/recommendations/{world.rec.pk}/updates/"
     before = snapshot(world.rec)
     response = client.post(url, {
-        "update-status": "partial", "update-visibility": "shared", "update-on_behalf_of": world.un_women.pk,
+        "update-status": "partial", "update-note": "n", "update-visibility": "shared", "update-on_behalf_of": world.un_women.pk,
     })
     assert response.status_code == 400
     assert "On behalf of: Select a valid choice." in response.content.decode()
     assert snapshot(world.rec) == before
     response = client.post(url, {
-        "update-status": "partial", "update-visibility": "shared", "update-on_behalf_of": world.minusma.pk,
+        "update-status": "partial", "update-note": "n", "update-visibility": "shared", "update-on_behalf_of": world.minusma.pk,
     })
     assert response.status_code == 302
     update = StatusUpdate.objects.filter(recommendation=world.rec).first()

@@ -1,4 +1,8 @@
-from django.core.management.base import BaseCommand
+import datetime as dt
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
 from recommendations.demo import load_demo
 
@@ -12,12 +16,27 @@ class Command(BaseCommand):
             help="Password for every demo user (set again on each run). Without it, new users get a random one.",
         )
 
-    def handle(self, *args, password=None, **options):
-        logins = load_demo(password=password)
+        parser.add_argument(
+            "--as-of", dest="as_of",
+            help="YYYY-MM-DD: the day the demo shows (run the app with WPS_DEMO_AS_OF set to it): updates, "
+            "a withdrawal and a Council report are spread over the cycle before it.",
+        )
+
+    def handle(self, *args, password=None, as_of=None, **options):
+        day = None
+        if as_of:
+            try:
+                day = dt.date.fromisoformat(as_of)
+            except ValueError:
+                raise CommandError(f"--as-of must be a date, YYYY-MM-DD; got {as_of!r}") from None
+        with override_settings(WPS_DEMO_AS_OF=day.isoformat() if day else settings.WPS_DEMO_AS_OF):
+            logins = load_demo(password=password, as_of=day)
         self.stdout.write("Demo data ready. Logins (email <username>@example.org):")
         for login in logins:
             state = "created" if login.created else "already there"
             self.stdout.write(f"  {login.username:<12} {login.role} ({state})")
+        if day:
+            self.stdout.write(f"The demo shows {day.day} {day:%B %Y}: run the app with WPS_DEMO_AS_OF={day.isoformat()}.")
         if password:
             self.stdout.write(f"Password for all of them: {password}")
         elif any(login.created for login in logins):
