@@ -216,6 +216,16 @@ WPS_STALE_AFTER_DAYS = env_int("WPS_STALE_AFTER_DAYS", 90, minimum=1)
 WPS_REPORT_DAYS_BEFORE_RENEWAL = env_int("WPS_REPORT_DAYS_BEFORE_RENEWAL", 21)
 WPS_DUE_DAYS_BEFORE_RENEWAL = env_int("WPS_DUE_DAYS_BEFORE_RENEWAL", 30)
 WPS_REMINDER_MAX_TRIES = env_int("WPS_REMINDER_MAX_TRIES", 5, minimum=1)
+# A reminder whose day no pass ran on is sent late by the next pass, up to this many days
+# late; older ones are listed to the secretariat instead (reminders.services).
+WPS_REMINDER_LATE_LIMIT_DAYS = env_int("WPS_REMINDER_LATE_LIMIT_DAYS", 7)
+# A row "sending" for longer than this (seconds) belonged to a worker that died mid-send: it
+# is sent again, with the same Message-ID. Far above EMAIL_TIMEOUT, so a live send is never
+# taken over.
+WPS_REMINDER_STUCK_AFTER = env_int("WPS_REMINDER_STUCK_AFTER", 900, minimum=1)
+# A report "queued" or "generating" that has not moved for this long (seconds) is a dead
+# job: marked failed, and retried once automatically. Above the longest render's step.
+WPS_REPORT_STALLED_AFTER = env_int("WPS_REPORT_STALLED_AFTER", 600, minimum=1)
 # Weekly digests go out on this weekday (0 = Monday).
 WPS_WEEKLY_DIGEST_WEEKDAY = env_int("WPS_WEEKLY_DIGEST_WEEKDAY", 0, maximum=6)
 # One static daily pass (reminders and the Council report ahead of renewal), in TIME_ZONE.
@@ -223,7 +233,12 @@ CELERY_BEAT_SCHEDULE = {
     "daily-pass": {
         "task": "recommendations.tasks.run_daily_pass_task",
         "schedule": crontab(hour=WPS_DAILY_PASS_HOUR, minute=0),
-    }
+    },
+    # Resend reminders whose worker died mid-send; fail (and retry once) stalled reports.
+    "recover-stuck-work": {
+        "task": "recommendations.tasks.recover_stuck_work_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 WPS_MAX_UPLOAD_BYTES = 5 * 1024 * 1024

@@ -85,9 +85,13 @@ def report_status(request, pk):
         "download_url": reverse("report_download", args=[report.pk]) if report.state == ProgressReport.State.DONE else None,
         "sha256": report.sha256 or None,
     }
+    if reports.is_stalled(report):
+        data["state_label"] = "Stopped (it will be retried)"
     if report.state == ProgressReport.State.FAILED:
-        # The error text may name server paths: the secretariat sees it, others a plain word.
-        data["error"] = report.error if access.is_secretariat(request.user) else "Generation failed."
+        # A render's error may name server paths: the secretariat sees it, others a plain
+        # word; this app's own messages (not queued, stalled) are for everyone.
+        shown = access.is_secretariat(request.user) or report.error.startswith(reports.OWN_ERRORS)
+        data["error"] = report.error if shown else "Generation failed."
     return JsonResponse(data)
 
 
