@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from recommendations.web.auth_views import PasswordResetView
 from recommendations.web.report_views import (
     mandate_report,
     report_download,
@@ -32,7 +33,7 @@ urlpatterns = [
     # again here so the LoginRequiredMiddleware exemption does not depend on that.
     path(
         "accounts/password-reset/",
-        login_not_required(auth_views.PasswordResetView.as_view()),
+        login_not_required(PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(
