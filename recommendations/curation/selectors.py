@@ -304,6 +304,9 @@ class RecommendationDetail:
     can_curate: bool
     stale: bool
     overdue: bool
+    # Why this person reads the internal updates, when it is not as secretariat staff: "You
+    # see internal updates here as a focal point of UN Women." (README, "Who sees what").
+    internal_because: str = ""
 
 
 def recommendation_detail(*, user, recommendation: Recommendation) -> RecommendationDetail:
@@ -336,6 +339,11 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
         stale=rules.is_stale(status=status, last_update_at=last_update_at, created_at=rec.created_at),
         overdue=rules.is_overdue(status=status, due_on=rec.due_on),
     )
+    if can_update and not can_curate:
+        groups = set(user.groups.values_list("pk", flat=True))
+        mine = [o.entity.name for o in detail.ownerships if o.entity.group_id in groups]
+        if mine:
+            detail.internal_because = f"You see internal updates here as a focal point of {' and '.join(mine)}."
     return detail
 
 
