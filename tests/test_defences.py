@@ -19,7 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _run(tmp_path: Path, args: list[str], **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "EMAIL_URL", "SECURE_"))}
+    # Not the test run's own variables (DJANGO_ALLOW_ASYNC_UNSAFE is set for Playwright).
+    drop = ("DATABASE_URL", "CELERY_", "EMAIL_URL", "SECURE_", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     base.update({"WPS_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "wpsfollowup.settings", **env})
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120)
 
