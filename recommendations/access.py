@@ -116,6 +116,12 @@ def experts_following(situation: Situation) -> QuerySet[User]:
     )
 
 
+def secretariat_members() -> QuerySet[User]:
+    """Active members of the secretariat's group with an address: who is told what the
+    reminder passes missed. One query."""
+    return User.objects.filter(is_active=True, groups__name=SECRETARIAT_GROUP).exclude(email="").order_by("username")
+
+
 # --- the read policy -------------------------------------------------------------------------
 
 

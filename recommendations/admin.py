@@ -13,6 +13,7 @@ from recommendations.models import (
     ProgressReport,
     Recommendation,
     Reminder,
+    ReminderPass,
     Situation,
     StatusUpdate,
     Theme,
@@ -163,7 +164,7 @@ class ReminderAdmin(admin.ModelAdmin):
     search_fields = ["email", "period", "last_error"]
     readonly_fields = [
         "recipient", "kind", "period", "situation", "email", "subject", "payload", "tries",
-        "last_error", "created_at", "claimed_at", "sent_at",
+        "last_error", "created_at", "claimed_at", "sent_at", "message_id",
     ]
 
     def has_add_permission(self, request):
@@ -171,6 +172,23 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # The row is the proof of a send: deleting it would let the email go out again.
+        return False
+
+
+@admin.register(ReminderPass)
+class ReminderPassAdmin(admin.ModelAdmin):
+    """The record of the daily passes: read only (the pass writes it)."""
+
+    list_display = ["day", "covered_from", "started_at", "completed_at", "sent", "late", "missed"]
+    date_hierarchy = "started_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -449,6 +449,7 @@ class Reminder(models.Model):
         STALE = "stale", "Stale digest"
         OVERDUE = "overdue", "Overdue digest"
         REPORT = "report", "Report ahead of renewal"
+        MISSED = "missed", "Missed reminders (to the secretariat)"
 
     class State(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -472,6 +473,9 @@ class Reminder(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Fixed at the first claim and kept: a row resent after its worker died mid-send goes out
+    # with the same Message-ID, so a receiver that got the first copy can tell.
+    message_id = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -485,6 +489,31 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} to {self.email} ({self.period})"
+
+
+class ReminderPass(models.Model):
+    """One run of the daily reminder pass: the day it ran as (``day``), the first day it
+    covered (``covered_from``: the day after the last completed pass, or ``day``), when it
+    started and when it completed. A pass that died has no ``completed_at``, so the next
+    one covers its days again."""
+
+    day = models.DateField()
+    covered_from = models.DateField()
+    started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    sent = models.PositiveIntegerField(default=0, help_text="Reminder rows this pass made.")
+    late = models.PositiveIntegerField(default=0, help_text="Of those, sent late (a missed pass).")
+    missed = models.PositiveIntegerField(default=0, help_text="Reminders too late to send, reported to the secretariat.")
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [
+            # The pass: the latest day a completed pass covered; /healthz: the last completion.
+            models.Index(fields=["completed_at", "day"], name="reminder_pass_completed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder pass for {self.day:%Y-%m-%d}"
 
 
 def report_upload_to(instance: ProgressReport, filename: str) -> str:
@@ -514,6 +543,11 @@ class ProgressReport(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # When the state or progress last moved: a running version that stops moving for
+    # WPS_REPORT_STALLED_AFTER seconds is a dead job (reports.services.recover_stalled_reports).
+    progressed_at = models.DateTimeField(null=True, blank=True)
+    # Renders started: a stalled version is retried once automatically.
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

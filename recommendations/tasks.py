@@ -38,6 +38,17 @@ def send_reminder_task(self, reminder_id: int) -> bool:
         raise self.retry(exc=exc, countdown=2**tries) from exc
 
 
+@shared_task
+def recover_stuck_work_task() -> None:
+    """Celery beat, every few minutes: resend reminders whose worker died mid-send (same
+    Message-ID), and fail, then retry once, progress reports that stopped moving."""
+    from recommendations.reminders.services import requeue_stuck_reminders
+    from recommendations.reports.services import recover_stalled_reports
+
+    requeue_stuck_reminders()
+    recover_stalled_reports()
+
+
 # Reports
 
 

@@ -10,6 +10,7 @@ from recommendations.web.account import (
     revoke_token,
     situation_export,
 )
+from recommendations.web.auth_views import PasswordResetView
 from recommendations.web.renewal_views import council_calendar, mandate_changes, uptake_review
 from recommendations.web.report_views import (
     mandate_report,
@@ -43,7 +44,7 @@ urlpatterns = [
     # again here so the LoginRequiredMiddleware exemption does not depend on that.
     path(
         "accounts/password-reset/",
-        login_not_required(auth_views.PasswordResetView.as_view()),
+        login_not_required(PasswordResetView.as_view()),
         name="password_reset",
     ),
     path(

@@ -16,6 +16,14 @@ from tests import factories
 PASSWORD = "demo-password"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate limits count in the cache, which outlives a test: each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
     """PBKDF2 took most of the suite's setup (five demo users hashed in every test that

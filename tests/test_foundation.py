@@ -325,7 +325,7 @@ def test_a_later_note_repeating_a_recommendation_points_to_it_and_keeps_its_owne
 def test_healthz_checks_database_and_broker_without_login(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok", "last_reminder_pass": None}
 
 
 @pytest.mark.django_db

@@ -25,8 +25,17 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEBUG = env_bool("DEBUG", False)
 
 
+# The placeholder of .env.example: a deployment that copied it as is would sign sessions and
+# password-reset links with a key anyone can read.
+EXAMPLE_SECRET_KEY = "change-me-to-a-long-random-string"
+# A deployment names its database; the embedded default does not.
+PRODUCTION = not DEBUG and "DATABASE_URL" in os.environ
+
+
 def _secret_key() -> str:
     key = env_str("SECRET_KEY", "")
+    if key == EXAMPLE_SECRET_KEY or key.startswith("change-me"):
+        raise ImproperlyConfigured("SECRET_KEY is the placeholder of .env.example: set a long random value of your own")
     if key:
         return key
     if not DEBUG and "DATABASE_URL" in os.environ:
@@ -75,6 +84,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "recommendations.web.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "wpsfollowup.urls"
@@ -233,6 +243,16 @@ if WPS_DEMO_AS_OF:
         _dt.date.fromisoformat(WPS_DEMO_AS_OF)
     except ValueError:
         raise ImproperlyConfigured(f"WPS_DEMO_AS_OF must be a date, YYYY-MM-DD; got {WPS_DEMO_AS_OF!r}") from None
+# A reminder whose day no pass ran on is sent late by the next pass, up to this many days
+# late; older ones are listed to the secretariat instead (reminders.services).
+WPS_REMINDER_LATE_LIMIT_DAYS = env_int("WPS_REMINDER_LATE_LIMIT_DAYS", 7)
+# A row "sending" for longer than this (seconds) belonged to a worker that died mid-send: it
+# is sent again, with the same Message-ID. Far above EMAIL_TIMEOUT, so a live send is never
+# taken over.
+WPS_REMINDER_STUCK_AFTER = env_int("WPS_REMINDER_STUCK_AFTER", 900, minimum=1)
+# A report "queued" or "generating" that has not moved for this long (seconds) is a dead
+# job: marked failed, and retried once automatically. Above the longest render's step.
+WPS_REPORT_STALLED_AFTER = env_int("WPS_REPORT_STALLED_AFTER", 600, minimum=1)
 # Weekly digests go out on this weekday (0 = Monday).
 WPS_WEEKLY_DIGEST_WEEKDAY = env_int("WPS_WEEKLY_DIGEST_WEEKDAY", 0, maximum=6)
 # One static daily pass (reminders and the Council report ahead of renewal), in TIME_ZONE.
@@ -240,7 +260,12 @@ CELERY_BEAT_SCHEDULE = {
     "daily-pass": {
         "task": "recommendations.tasks.run_daily_pass_task",
         "schedule": crontab(hour=WPS_DAILY_PASS_HOUR, minute=0),
-    }
+    },
+    # Resend reminders whose worker died mid-send; fail (and retry once) stalled reports.
+    "recover-stuck-work": {
+        "task": "recommendations.tasks.recover_stuck_work_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 WPS_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -289,10 +314,31 @@ SPECTACULAR_SETTINGS = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG and SITE_URL.startswith("https://"))
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", PRODUCTION or (not DEBUG and SITE_URL.startswith("https://")))
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# HTTPS. On by default in a deployment (PRODUCTION), off on the embedded default, which
+# serves plain http on 127.0.0.1. Behind a proxy that ends TLS, set SECURE_PROXY_SSL_HEADER
+# to the header and value it sets, e.g. "HTTP_X_FORWARDED_PROTO,https", and make sure the
+# proxy overwrites that header from clients.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+# /healthz answers load balancers that probe over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+_proxy_header = env_list("SECURE_PROXY_SSL_HEADER", [])
+if _proxy_header and len(_proxy_header) != 2:
+    raise ImproperlyConfigured(f"SECURE_PROXY_SSL_HEADER must be HEADER,VALUE such as HTTP_X_FORWARDED_PROTO,https; got {_proxy_header!r}")
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_header) if _proxy_header else None
+# Preloading HSTS is a commitment made to browser vendors by the domain's owner, not by this
+# app; SECURE_HSTS_PRELOAD=1 once it is made.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Rate limits (README, "Security settings"): per client address and per account, counted in
+# the cache (per process with the default cache; set a shared cache for several processes).
+WPS_PASSWORD_RESET_LIMIT = env_int("WPS_PASSWORD_RESET_LIMIT", 5, minimum=1)  # per hour
+WPS_REPORT_GENERATE_LIMIT = env_int("WPS_REPORT_GENERATE_LIMIT", 10, minimum=1)  # per 10 minutes
 
 LOGGING = {
     "version": 1,

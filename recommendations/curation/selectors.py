@@ -360,6 +360,9 @@ class RecommendationDetail:
     # Who changed owners, links, due date, uptake, and withdrew or corrected an update: for
     # those who read internal updates (curation/history.py).
     history: list = field(default_factory=list)
+    # Why this person reads the internal updates, when it is not as secretariat staff: "You
+    # see internal updates here as a focal point of UN Women." (README, "Who sees what").
+    internal_because: str = ""
 
 
 def recommendation_detail(*, user, recommendation: Recommendation) -> RecommendationDetail:
@@ -411,6 +414,11 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
             recommendation=rec, updates=updates,
             owner_ids={o.entity_id for o in detail.ownerships}, paragraph_ids={link.paragraph_id for link in detail.links},
         )
+    if can_update and not can_curate:
+        groups = set(user.groups.values_list("pk", flat=True))
+        mine = [o.entity.name for o in detail.ownerships if o.entity.group_id in groups]
+        if mine:
+            detail.internal_because = f"You see internal updates here as a focal point of {' and '.join(mine)}."
     return detail
 
 

@@ -6,6 +6,12 @@ from dataclasses import dataclass
 from datetime import date
 
 MAX_NOTE_BYTES = 5 * 1024 * 1024
+# What one note may hold (save.validate_parsed_note): far above any real note (the sample has
+# 12 recommendations and 19 annex paragraphs), low enough that an import stays in seconds.
+MAX_RECOMMENDATIONS = 500
+MAX_ANNEX_PARAGRAPHS = 2000
+# Dates a note may give (issued, expiry): the UN's lifetime, with room ahead.
+MIN_YEAR, MAX_YEAR = 1945, 2100
 
 ADDRESSEES = ("security_council", "host_authorities", "mission", "un_partners", "council_members")
 

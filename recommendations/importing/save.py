@@ -17,7 +17,14 @@ from recommendations.curation.services import assign_owner
 from recommendations.importing.decode import decode_note
 from recommendations.importing.links import AnnexIndex, suggest_links
 from recommendations.importing.note import parse_note
-from recommendations.importing.parsed import NoteError, ParsedNote
+from recommendations.importing.parsed import (
+    MAX_ANNEX_PARAGRAPHS,
+    MAX_RECOMMENDATIONS,
+    MAX_YEAR,
+    MIN_YEAR,
+    NoteError,
+    ParsedNote,
+)
 from recommendations.importing.suggest import THEMES, suggest_themes, theme_names
 from recommendations.models import (
     Briefing,
@@ -356,6 +363,50 @@ def describe_import(outcome: ImportOutcome) -> list[str]:
     return lines
 
 
+def _too_long(what: str, value: str, model, field_name: str, line: int | None) -> None:
+    limit = model._meta.get_field(field_name).max_length
+    if len(value) > limit:
+        raise NoteError(f"{what} is {len(value)} characters long; at most {limit} are allowed: {value[:60]!r}...", line)
+
+
+def _check_date(what: str, value: dt.date, line: int | None) -> None:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise NoteError(f"{what} {value.isoformat()} is not a date between {MIN_YEAR} and {MAX_YEAR}", line)
+
+
+def validate_parsed_note(parsed: ParsedNote, *, situation_name: str | None = None) -> None:
+    """Refuse, with a one-line NoteError, a parsed note that saving would choke on: a value
+    longer than its column (situation name, the situation code derived from it, title,
+    resolution symbol, mission, paragraph numbers and labels), a date outside MIN_YEAR to
+    MAX_YEAR, more than MAX_RECOMMENDATIONS recommendations or MAX_ANNEX_PARAGRAPHS annex
+    paragraphs. Called before anything is written; reads only (the code's uniqueness)."""
+    mandate = parsed.mandate
+    if len(parsed.recommendations) > MAX_RECOMMENDATIONS:
+        raise NoteError(
+            f"the note has {len(parsed.recommendations)} recommendations; at most {MAX_RECOMMENDATIONS} are allowed",
+            parsed.recommendations[MAX_RECOMMENDATIONS].line,
+        )
+    if len(mandate.paragraphs) > MAX_ANNEX_PARAGRAPHS:
+        raise NoteError(
+            f"the annex quotes {len(mandate.paragraphs)} paragraphs; at most {MAX_ANNEX_PARAGRAPHS} are allowed",
+            mandate.paragraphs[MAX_ANNEX_PARAGRAPHS].line,
+        )
+    name = situation_name or parsed.situation
+    _too_long("The situation name", name, Situation, "name", None)
+    if not Situation.objects.filter(name__iexact=name).exists():
+        _too_long(f"The code made from the situation name {name[:40]!r}", _situation_code(name), Situation, "code", None)
+    _too_long("The title", parsed.title, Briefing, "title", 1)
+    _check_date("The note's date", parsed.issued_on, 1)
+    _too_long("The resolution symbol", mandate.symbol, Mandate, "symbol", mandate.line or None)
+    _too_long("The mission's name", mandate.mission, Mandate, "mission", mandate.line or None)
+    _check_date("The mandate's expiry", mandate.expires_on, mandate.line or None)
+    for p in mandate.paragraphs:
+        _too_long("A paragraph number", p.number, MandateParagraph, "number", p.line)
+        _too_long("A paragraph's sub-item", p.sub_item, MandateParagraph, "sub_item", p.line)
+        label = MandateParagraph.label_of(kind=p.kind, number=p.number, sub_item=p.sub_item)
+        _too_long("A paragraph's label", label, MandateParagraph, "label", p.line)
+
+
 def import_ieg_update(*, data: bytes, situation_name: str | None = None, user=None, dry_run: bool = False) -> ImportOutcome:
     """Import one IEG update note: its Briefing, Recommendations (with suggested themes and
     paragraph links, due some days before renewal) and Mandate with paragraphs, in one
@@ -367,6 +418,7 @@ def import_ieg_update(*, data: bytes, situation_name: str | None = None, user=No
     Side effects: grants owners of a repeated recommendation the same rights on the new one."""
     text = decode_note(data)
     parsed = parse_note(text)
+    validate_parsed_note(parsed, situation_name=situation_name)
     sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
     existing = Briefing.objects.filter(sha256=sha256).select_related("situation", "mandate").first()
     if existing is not None:

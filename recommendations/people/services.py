@@ -36,6 +36,7 @@ _SECRETARIAT_MODEL_PERMS = {
     "paragraphlink": ("add", "change", "delete", "view"),
     "statusupdate": ("add", "view"),
     "reminder": ("view",),
+    "reminderpass": ("view",),
     "progressreport": ("add", "view"),
 }
 

@@ -78,6 +78,21 @@ def digest_subject(*, kind: str, situation: Situation, mandate: Mandate | None, 
     return _one_line(f"{situation.name}: " + " — ".join(parts))
 
 
+def missed_subject(*, count: int, today: dt.date) -> str:
+    """"Reminders not sent: 2 fell due while no reminder pass ran (pass of 9 June 2023)"."""
+    return f"Reminders not sent: {_plural(count, 'reminder', 'reminders')} fell due while no reminder pass ran " \
+           f"(pass of {today.day} {today:%B %Y})"
+
+
+def late_words(payload: dict) -> str:
+    """"This reminder is 2 days late: no reminder pass ran on 30 May 2023." or ""."""
+    late = payload.get("late_days")
+    if not late:
+        return ""
+    day = dt.date.fromisoformat(payload["missed_day"])
+    return f"This reminder is {_plural(late, 'day', 'days')} late: no reminder pass ran on {day.day} {day:%B %Y}."
+
+
 def _digest_rows(rec_ids: list[int]) -> list[dict]:
     """The recommendations a digest lists, in the site's order. One query."""
     recs = Recommendation.objects.filter(pk__in=rec_ids).only(
@@ -113,11 +128,19 @@ def reminder_context(reminder: Reminder) -> dict:
         "stale_after_days": payload.get("stale_after_days", settings.WPS_STALE_AFTER_DAYS),
         "secretariat_email": settings.WPS_SECRETARIAT_EMAIL,
         "site_url": settings.SITE_URL,
+        "late_words": late_words(payload),
     }
     if mandate is not None and payload.get("days_left") is not None:
         context["renewal_words"] = format_days_left(payload["days_left"], mandate.expires_on)
     if payload.get("report_on"):
         context["report_on"] = dt.date.fromisoformat(payload["report_on"])
+    if reminder.kind == Kind.MISSED:
+        context["late_limit"] = settings.WPS_REMINDER_LATE_LIMIT_DAYS
+        context["pass_hour"] = settings.WPS_DAILY_PASS_HOUR
+        context["missed"] = [
+            {"day": dt.date.fromisoformat(item["day"]), "what": item["what"]} for item in payload.get("missed", [])
+        ]
+        return context
     if reminder.kind == Kind.REPORT:
         context["report_url"] = mandate_report_url(payload["mandate"])
         report = ProgressReport.objects.filter(pk=payload.get("report")).first() if payload.get("report") else None
@@ -132,13 +155,15 @@ def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     """The email of one Reminder row: its subject, to its address, a plain-text body and an
     HTML alternative; overdue digests copied to the secretariat."""
     context = reminder_context(reminder)
-    name = "report" if reminder.kind == Kind.REPORT else "digest"
+    name = {Kind.REPORT: "report", Kind.MISSED: "missed"}.get(reminder.kind, "digest")
     text = render_to_string(f"emails/{name}.txt", context)
     html = render_to_string(f"emails/{name}.html", context)
     cc = [settings.WPS_SECRETARIAT_EMAIL] if reminder.kind == Kind.OVERDUE else []
     message = EmailMultiAlternatives(
         subject=reminder.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.email], cc=cc,
-        headers={"Auto-Submitted": "auto-generated"},
+        # The row's Message-ID (fixed at its first claim): a resend after a dead worker is
+        # the same message, and receivers can tell.
+        headers={"Auto-Submitted": "auto-generated", **({"Message-ID": reminder.message_id} if reminder.message_id else {})},
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -16,13 +16,20 @@ Never sent twice (DESIGN.md, "Reminders"):
    week.
 
 A row left in "sending" (the worker died between the claim and the end of the SMTP dialogue)
-is never claimed again automatically: the email may or may not have left, and DESIGN.md says
-"never sent twice", so we choose at-most-once. The pass logs such rows once they are older
-than ``STUCK_AFTER``; the secretariat can set one back to "failed" in the admin to have the
-next pass send it.
+may or may not have gone out. Once it has been "sending" for WPS_REMINDER_STUCK_AFTER seconds
+(far longer than any live SMTP dialogue) it may be claimed again and is resent with the SAME
+``Message-ID``, fixed on the row at its first claim: at least once, and a duplicate is
+recognisable as one by the receiving server or client (README, "Reminders").
 
-Period keys: renewal ``mandate-<id>:T-<days>``; stale and overdue
-``situation-<id>:<ISO year>-W<week>``; report ``mandate-<id>:report``.
+Catching up: every pass is recorded (``ReminderPass``) and covers the days since the last
+completed one, not only ``today``. A threshold crossed on a day no pass ran (a renewal digest,
+the T-21 report, the weekly digests) is sent by the next pass, once, saying how late it is;
+one more than WPS_REMINDER_LATE_LIMIT_DAYS late, or superseded by a later threshold of the
+same mandate, is listed instead in one "missed" email to each member of the secretariat.
+
+Period keys: renewal ``mandate-<id>:T-<days>`` (the threshold, whatever day it goes out);
+stale and overdue ``situation-<id>:<ISO year>-W<week>`` (the week of the digest day); report
+``mandate-<id>:report``; missed ``pass:<day>``.
 
 Every function takes ``today`` (a date in settings.TIME_ZONE): there is no hidden clock, so
 the management command's ``--today`` and tests replay any day.
@@ -35,11 +42,12 @@ import logging
 import smtplib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from email.utils import make_msgid
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Max, Q, Value, When
 from django.utils import timezone
 
 from recommendations import access, rules
@@ -50,14 +58,13 @@ from recommendations.models import (
     Ownership,
     ProgressReport,
     Reminder,
+    ReminderPass,
     Situation,
 )
-from recommendations.reminders.emails import build_reminder_email, digest_subject
+from recommendations.reminders.emails import build_reminder_email, digest_subject, missed_subject
 
 log = logging.getLogger(__name__)
 
-# A claimed row older than this is reported as stuck (see the module docstring).
-STUCK_AFTER = dt.timedelta(hours=1)
 # Pending and failed rows are re-queued by later passes for this long after they were made:
 # the length of the weekly digests' period, after which a newer digest replaces them.
 REQUEUE_WITHIN = dt.timedelta(days=7)
@@ -99,6 +106,67 @@ class PassResult:
     reports_requested: list[str] = field(default_factory=list)
     report_plans: list[str] = field(default_factory=list)
     stuck: list[int] = field(default_factory=list)
+    covered_from: dt.date | None = None
+    missed: list[Missed] = field(default_factory=list)
+
+
+@dataclass
+class Missed:
+    """A reminder due on a day no pass ran, too late (or superseded) to send: listed to the
+    secretariat."""
+
+    day: dt.date
+    what: str
+
+
+def stuck_before() -> dt.datetime:
+    """A row claimed before this moment and still "sending" belonged to a dead worker."""
+    return timezone.now() - dt.timedelta(seconds=settings.WPS_REMINDER_STUCK_AFTER)
+
+
+def _late(day: dt.date, today: dt.date) -> dict:
+    """The payload keys of a reminder due on ``day`` and sent ``today``."""
+    late = (today - day).days
+    return {"late_days": late, "missed_day": day.isoformat()} if late > 0 else {}
+
+
+def _too_late(day: dt.date, today: dt.date) -> bool:
+    return (today - day).days > settings.WPS_REMINDER_LATE_LIMIT_DAYS
+
+
+def _crossed(day: dt.date, since: dt.date, today: dt.date) -> bool:
+    return since <= day <= today
+
+
+def renewal_thresholds(mandate: Mandate, *, since: dt.date, today: dt.date) -> tuple[int | None, list[int]]:
+    """(the threshold to send, the thresholds missed) of the renewal digests crossed from
+    ``since`` to ``today``: the latest one crossed is sent unless it is too late; the others
+    were superseded by it."""
+    crossed = sorted(
+        (d for d in settings.WPS_RENEWAL_REMINDER_DAYS
+         if _crossed(mandate.expires_on - dt.timedelta(days=d), since, today)),
+    )
+    if not crossed:
+        return None, []
+    latest, older = crossed[0], crossed[1:]
+    if _too_late(mandate.expires_on - dt.timedelta(days=latest), today):
+        return None, crossed
+    return latest, older
+
+
+def weekly_digest_days(*, since: dt.date, today: dt.date) -> tuple[dt.date | None, list[dt.date]]:
+    """(the digest day to send, the digest days missed) from ``since`` to ``today``: the
+    latest weekly digest day is sent (it is never more than six days old once passes have
+    been missed for a week); earlier ones were superseded by it."""
+    offset = (today.weekday() - settings.WPS_WEEKLY_DIGEST_WEEKDAY) % 7
+    latest = today - dt.timedelta(days=offset)
+    if latest < since:
+        return None, []
+    older, day = [], latest - dt.timedelta(days=7)
+    while day >= since:
+        older.append(day)
+        day -= dt.timedelta(days=7)
+    return latest, older
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -148,13 +216,18 @@ def week_period(situation_id: int, today: dt.date) -> str:
 # --- deciding who gets what ------------------------------------------------------------------
 
 
-def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) -> list[Digest]:
-    """The digests due on ``today``: renewal-cycle digests on the configured days before a
-    current mandate expires, and on the weekly digest weekday the stale and overdue ones.
-    ``mandates``: ``clock_mandates()``, when the caller has it already.
+def plan_digests(
+    *, today: dt.date, mandates: dict[int, Mandate] | None = None, since: dt.date | None = None
+) -> list[Digest]:
+    """The digests due from ``since`` (default: ``today``) to ``today``: renewal-cycle
+    digests on the configured days before a current mandate expires, and on the weekly
+    digest weekday the stale and overdue ones; one crossed before ``today`` says how late it
+    is (``renewal_thresholds``, ``weekly_digest_days``). What they list is decided as of
+    ``today``. ``mandates``: ``clock_mandates()``, when the caller has it already.
     Writes nothing. A query per reason, none per recommendation or recipient."""
     if mandates is None:
         mandates = clock_mandates()
+    since = min(since or today, today)
     digests: list[Digest] = []
     users: dict[int, str] = {}
 
@@ -164,9 +237,8 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
             users.update(User.objects.filter(pk__in=wanted).values_list("pk", "email"))
 
     # Renewal cycle.
-    due = {
-        sid: m for sid, m in mandates.items() if (m.expires_on - today).days in settings.WPS_RENEWAL_REMINDER_DAYS
-    }
+    thresholds = {sid: renewal_thresholds(m, since=since, today=today)[0] for sid, m in mandates.items()}
+    due = {sid: m for sid, m in mandates.items() if thresholds[sid] is not None}
     if due:
         condition = rules.needs_update_q(mandates=due, prefix="recommendation__") & Q(
             recommendation__situation_id__in=list(due)
@@ -174,12 +246,12 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
         grouped = _group_by_recipient(_open_owned(condition))
         emails_of(grouped)
         for (user_id, sid), (rec_ids, entities) in sorted(grouped.items()):
-            mandate = due[sid]
+            mandate, threshold = due[sid], thresholds[sid]
             days = (mandate.expires_on - today).days
             report_on = mandate.expires_on - dt.timedelta(days=settings.WPS_REPORT_DAYS_BEFORE_RENEWAL)
             digests.append(Digest(
                 recipient_id=user_id, email=users[user_id], kind=Kind.RENEWAL,
-                period=f"mandate-{mandate.pk}:T-{days}", situation_id=sid,
+                period=f"mandate-{mandate.pk}:T-{threshold}", situation_id=sid,
                 subject=digest_subject(
                     kind=Kind.RENEWAL, situation=mandate.situation, mandate=mandate, count=len(rec_ids), today=today
                 ),
@@ -187,11 +259,13 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
                     "recommendations": rec_ids, "entities": entities, "mandate": mandate.pk,
                     "days_left": days, "report_on": report_on.isoformat(),
                     "cycle_start": start.isoformat() if (start := rules.cycle_start(mandate)) else None,
+                    **_late(mandate.expires_on - dt.timedelta(days=threshold), today),
                 },
             ))
 
     # Weekly digests: stale and overdue.
-    if today.weekday() == settings.WPS_WEEKLY_DIGEST_WEEKDAY:
+    digest_day, _ = weekly_digest_days(since=since, today=today)
+    if digest_day is not None:
         situations = {s.pk: s for s in Situation.objects.filter(is_active=True)}
         reasons = {
             Kind.STALE: _open_owned(rules.stale_q(today=today, prefix="recommendation__")),
@@ -205,7 +279,7 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
                 if mandate is not None and mandate.expires_on < today:
                     mandate = None  # no renewal ahead to speak of
                 digests.append(Digest(
-                    recipient_id=user_id, email=users[user_id], kind=kind, period=week_period(sid, today),
+                    recipient_id=user_id, email=users[user_id], kind=kind, period=week_period(sid, digest_day),
                     situation_id=sid,
                     subject=digest_subject(
                         kind=kind, situation=situation, mandate=mandate, count=len(rec_ids), today=today
@@ -215,15 +289,61 @@ def plan_digests(*, today: dt.date, mandates: dict[int, Mandate] | None = None) 
                         "mandate": mandate.pk if mandate else None,
                         "days_left": (mandate.expires_on - today).days if mandate else None,
                         "stale_after_days": settings.WPS_STALE_AFTER_DAYS,
+                        **_late(digest_day, today),
                     },
                 ))
     return digests
 
 
-def _report_mandates(*, today: dt.date, mandates: dict[int, Mandate]) -> list[Mandate]:
-    """Of the current mandates, those whose Council report is due on ``today``."""
-    days = settings.WPS_REPORT_DAYS_BEFORE_RENEWAL
-    return [m for m in mandates.values() if (m.expires_on - today).days == days]
+def report_day(mandate: Mandate) -> dt.date:
+    return mandate.expires_on - dt.timedelta(days=settings.WPS_REPORT_DAYS_BEFORE_RENEWAL)
+
+
+def _report_mandates(*, today: dt.date, since: dt.date, mandates: dict[int, Mandate]) -> list[Mandate]:
+    """Of the current mandates, those whose Council report fell due from ``since`` to
+    ``today`` and is not too late to send."""
+    return [
+        m for m in mandates.values()
+        if _crossed(report_day(m), since, today) and not _too_late(report_day(m), today)
+    ]
+
+
+def plan_missed(*, today: dt.date, since: dt.date, mandates: dict[int, Mandate]) -> list[Missed]:
+    """What fell due from ``since`` to ``today`` and will not be sent: too late, or
+    superseded by a later renewal digest of the same mandate. Writes nothing, reads nothing."""
+    missed: list[Missed] = []
+    for mandate in sorted(mandates.values(), key=lambda m: (m.situation.name, m.pk)):
+        where = f"{mandate.situation.name} ({mandate.mission}, {mandate.symbol})"
+        sent, skipped = renewal_thresholds(mandate, since=since, today=today)
+        for d in skipped:
+            why = f"superseded by the {sent}-day digest" if sent is not None else "too late to send"
+            missed.append(Missed(
+                day=mandate.expires_on - dt.timedelta(days=d),
+                what=f"{where}: the {d}-day renewal digests to focal points ({why})",
+            ))
+        if _crossed(report_day(mandate), since, today) and _too_late(report_day(mandate), today):
+            missed.append(Missed(
+                day=report_day(mandate),
+                what=f"{where}: the Council report and its email to Council experts (too late; "
+                     f"generate it from the mandate page)",
+            ))
+    # Missed weekly digests are not listed: the one sent now lists the same recommendations
+    # as of now, so nothing they would have said is lost.
+    return sorted(missed, key=lambda m: m.day)
+
+
+def _missed_digests(*, today: dt.date, missed: list[Missed]) -> list[Digest]:
+    """One "missed" email to each member of the secretariat with an address."""
+    if not missed:
+        return []
+    lines = [{"day": m.day.isoformat(), "what": m.what} for m in missed]
+    return [
+        Digest(
+            recipient_id=user.pk, email=user.email, kind=Kind.MISSED, period=f"pass:{today.isoformat()}",
+            situation_id=None, subject=missed_subject(count=len(missed), today=today), payload={"missed": lines},
+        )
+        for user in access.secretariat_members()
+    ]
 
 
 def _request_council_report(*, mandate: Mandate, today: dt.date) -> ProgressReport:
@@ -259,7 +379,10 @@ def _report_digests(*, mandate: Mandate, report: ProgressReport | None, today: d
             subject=digest_subject(
                 kind=Kind.REPORT, situation=mandate.situation, mandate=mandate, count=0, today=today
             ),
-            payload={"mandate": mandate.pk, "report": report.pk if report else None, "days_left": days},
+            payload={
+                "mandate": mandate.pk, "report": report.pk if report else None, "days_left": days,
+                **_late(report_day(mandate), today),
+            },
         )
         for expert in access.experts_following(mandate.situation)
     ]
@@ -268,22 +391,34 @@ def _report_digests(*, mandate: Mandate, report: ProgressReport | None, today: d
 # --- the pass --------------------------------------------------------------------------------
 
 
+def last_completed_day(*, before: dt.date) -> dt.date | None:
+    """The latest day before ``before`` that a completed pass covered."""
+    return ReminderPass.objects.filter(completed_at__isnull=False, day__lt=before).aggregate(day=Max("day"))["day"]
+
+
 def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> PassResult:
-    """Decide what ``today`` sends, make its Reminder rows, and hand the rows to send on.
+    """Decide what fell due since the last completed pass (or ``today`` alone, when none
+    has run before it), make its Reminder rows, and hand the rows to send on.
 
     - ``queue``: after commit, queue ``send_reminder_task`` for each row to send (the Celery
       beat path); otherwise the caller sends ``result.to_send`` itself with
       ``send_reminder`` (the management command).
     - ``dry_run``: decide and report only; writes nothing, requests no report, queues nothing.
 
-    Side effects (not dry run): Reminder rows created (never duplicated); on the report day
-    of a current mandate, the Council report requested once (see
-    ``_request_council_report``); sends queued on commit when ``queue``."""
-    result = PassResult(today=today)
+    Side effects (not dry run): a ReminderPass row, completed once the rows are made and
+    their sends queued (a pass that dies is covered again by the next); Reminder rows created
+    (never duplicated), late ones saying so, and a "missed" email to the secretariat for
+    what is too late; for a Council report due in the covered days, the report requested
+    once (see ``_request_council_report``); sends queued on commit when ``queue``; rows
+    "sending" past WPS_REMINDER_STUCK_AFTER are handed on again (same Message-ID)."""
+    previous = last_completed_day(before=today)
+    since = previous + dt.timedelta(days=1) if previous is not None else today
+    result = PassResult(today=today, covered_from=since)
+    run = None if dry_run else ReminderPass.objects.create(day=today, covered_from=since)
     with transaction.atomic():
         mandates = clock_mandates()
-        digests = plan_digests(today=today, mandates=mandates)
-        for mandate in _report_mandates(today=today, mandates=mandates):
+        digests = plan_digests(today=today, mandates=mandates, since=since)
+        for mandate in _report_mandates(today=today, since=since, mandates=mandates):
             if dry_run:
                 result.report_plans.append(f"would request the Council report of {mandate.symbol}")
                 digests += _report_digests(mandate=mandate, report=None, today=today)
@@ -291,6 +426,8 @@ def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> Pas
             report = _request_council_report(mandate=mandate, today=today)
             result.reports_requested.append(mandate.symbol)
             digests += _report_digests(mandate=mandate, report=report, today=today)
+        result.missed = plan_missed(today=today, since=since, mandates=mandates)
+        digests += _missed_digests(today=today, missed=result.missed)
         result.digests = digests
 
         if digests:
@@ -314,35 +451,70 @@ def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> Pas
             ],
             ignore_conflicts=True,
         )
-        since = timezone.now() - REQUEUE_WITHIN
-        result.to_send = list(
-            Reminder.objects.filter(state__in=[State.PENDING, State.FAILED], created_at__gte=since)
+        since_made = timezone.now() - REQUEUE_WITHIN
+        rows = list(
+            Reminder.objects.filter(
+                Q(state__in=[State.PENDING, State.FAILED]) | Q(state=State.SENDING, claimed_at__lt=stuck_before()),
+                created_at__gte=since_made,
+            )
             .order_by("created_at", "pk")
-            .values_list("pk", flat=True)
+            .values_list("pk", "state")
         )
-        result.stuck = list(
-            Reminder.objects.filter(state=State.SENDING, claimed_at__lt=timezone.now() - STUCK_AFTER)
-            .values_list("pk", flat=True)
-        )
+        result.to_send = [pk for pk, _ in rows]
+        result.stuck = [pk for pk, state in rows if state == State.SENDING]
         for pk in result.stuck:
-            log.warning("Reminder %s has been in 'sending' since before %s: not resent (at most once); "
-                        "set it to 'failed' in the admin to resend it", pk, timezone.now() - STUCK_AFTER)
+            log.warning("Reminder %s has been 'sending' for over %s s: its worker died; sending it again "
+                        "with the same Message-ID", pk, settings.WPS_REMINDER_STUCK_AFTER)
         if queue:
             from recommendations.tasks import send_reminder_task
 
             for pk in result.to_send:
                 transaction.on_commit(lambda pk=pk: send_reminder_task.delay(pk))
+    # Reached only when the rows are committed and their sends queued: a broker that refuses
+    # a send leaves the pass incomplete, and the next one covers these days again.
+    late = sum(1 for d in digests if d.payload.get("late_days"))
+    ReminderPass.objects.filter(pk=run.pk).update(
+        completed_at=timezone.now(), sent=len(digests), late=late, missed=len(result.missed)
+    )
     return result
+
+
+def requeue_stuck_reminders() -> list[int]:
+    """Hand the rows whose worker died mid-send (see the module docstring) to
+    ``send_reminder_task`` again, between daily passes (Celery beat, every few minutes).
+
+    Side effects: one ``send_reminder_task`` queued per stuck row."""
+    from recommendations.tasks import send_reminder_task
+
+    stuck = list(
+        Reminder.objects.filter(
+            state=State.SENDING, claimed_at__lt=stuck_before(), created_at__gte=timezone.now() - REQUEUE_WITHIN
+        ).values_list("pk", flat=True)
+    )
+    for pk in stuck:
+        send_reminder_task.delay(pk)
+    return stuck
 
 
 # --- claim and send --------------------------------------------------------------------------
 
 
+def _message_id() -> str:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "wps-followup.invalid"
+    return make_msgid(idstring="wps-reminder", domain=domain)
+
+
 def claim_reminder(*, reminder_id: int) -> bool:
     """Take the row for sending: True for exactly one caller, whatever the number of workers,
-    passes or redeliveries; False when it is sent, being sent, or gone."""
-    claimed = Reminder.objects.filter(pk=reminder_id, state__in=[State.PENDING, State.FAILED]).update(
-        state=State.SENDING, claimed_at=timezone.now(), tries=F("tries") + 1
+    passes or redeliveries; False when it is sent, being sent by a live worker, or gone. A
+    row "sending" since before ``stuck_before()`` is taken over. The first claim fixes the
+    row's Message-ID; later claims keep it."""
+    claimed = Reminder.objects.filter(
+        Q(state__in=[State.PENDING, State.FAILED]) | Q(state=State.SENDING, claimed_at__lt=stuck_before()),
+        pk=reminder_id,
+    ).update(
+        state=State.SENDING, claimed_at=timezone.now(), tries=F("tries") + 1,
+        message_id=Case(When(message_id="", then=Value(_message_id())), default=F("message_id")),
     )
     return claimed == 1
 

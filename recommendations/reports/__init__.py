@@ -8,16 +8,22 @@
 
 from recommendations.reports.content import build_report_context
 from recommendations.reports.services import (
+    OWN_ERRORS,
     create_progress_report,
     generate_progress_report,
+    is_stalled,
+    recover_stalled_reports,
     report_filename,
     request_progress_report,
 )
 
 __all__ = [
+    "OWN_ERRORS",
     "build_report_context",
     "create_progress_report",
     "generate_progress_report",
+    "is_stalled",
+    "recover_stalled_reports",
     "report_filename",
     "request_progress_report",
 ]

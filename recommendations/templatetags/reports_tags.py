@@ -8,6 +8,7 @@ from django import template
 
 from recommendations import access
 from recommendations.models import Mandate, ProgressReport
+from recommendations.reports.services import OWN_ERRORS, is_stalled
 
 register = template.Library()
 
@@ -25,6 +26,11 @@ def report_panel(context, mandate: Mandate) -> dict:
         for value, label in ProgressReport.Audience.choices
         if access.may_generate_report(user, mandate=mandate, audience=value)
     ]
+    show_errors = access.is_secretariat(user)
+    for v in versions:
+        # A dead job is never shown as being generated (the beat task fails or retries it).
+        v.stalled = is_stalled(v)
+        v.shown_error = v.error if (show_errors or v.error.startswith(OWN_ERRORS)) else ""
     read = [
         (value, label)
         for value, label in ProgressReport.Audience.choices
@@ -33,9 +39,11 @@ def report_panel(context, mandate: Mandate) -> dict:
     return {
         "mandate": mandate,
         "versions": versions,
-        "pending": any(v.state in (ProgressReport.State.QUEUED, ProgressReport.State.RUNNING) for v in versions),
+        "pending": any(
+            v.state in (ProgressReport.State.QUEUED, ProgressReport.State.RUNNING) and not v.stalled for v in versions
+        ),
         "generate_audiences": generate,
         "read_audiences": read,
-        "show_errors": access.is_secretariat(user),
+        "show_errors": show_errors,
         "next": request.get_full_path(),
     }

@@ -4,8 +4,9 @@ and the report rules of recommendations.reports, then calls one service or selec
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseBadRequest, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from recommendations import access, reports
 from recommendations.models import ProgressReport
+from recommendations.web.ratelimit import over_limit
 
 
 class _BadAudience(Exception):
@@ -65,6 +67,12 @@ def report_generate(request, pk):
         return _bad_audience_response(audience)
     if not access.may_generate_report(request.user, mandate=mandate, audience=audience):
         raise PermissionDenied("You may not generate this report.")
+    if over_limit("report-generate", str(request.user.pk), limit=settings.WPS_REPORT_GENERATE_LIMIT, window=600):
+        return HttpResponse(
+            f"You have asked for more than {settings.WPS_REPORT_GENERATE_LIMIT} reports in ten minutes: "
+            "wait a few minutes, then ask again.",
+            status=429, content_type="text/plain; charset=utf-8", headers={"Retry-After": "600"},
+        )
     report = reports.request_progress_report(mandate=mandate, audience=audience, requested_by=request.user)
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -85,9 +93,13 @@ def report_status(request, pk):
         "download_url": reverse("report_download", args=[report.pk]) if report.state == ProgressReport.State.DONE else None,
         "sha256": report.sha256 or None,
     }
+    if reports.is_stalled(report):
+        data["state_label"] = "Stopped (it will be retried)"
     if report.state == ProgressReport.State.FAILED:
-        # The error text may name server paths: the secretariat sees it, others a plain word.
-        data["error"] = report.error if access.is_secretariat(request.user) else "Generation failed."
+        # A render's error may name server paths: the secretariat sees it, others a plain
+        # word; this app's own messages (not queued, stalled) are for everyone.
+        shown = access.is_secretariat(request.user) or report.error.startswith(reports.OWN_ERRORS)
+        data["error"] = report.error if shown else "Generation failed."
     return JsonResponse(data)
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Max
 from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,7 +28,7 @@ from recommendations.dates import local_today
 from recommendations.importing.decode import decode_note
 from recommendations.importing.parsed import NoteError
 from recommendations.importing.save import import_ieg_update
-from recommendations.models import Addressee, Briefing
+from recommendations.models import Addressee, Briefing, ReminderPass
 from recommendations.templatetags.wps import long_date
 from recommendations.web import forms, renewal_views
 from wpsfollowup.celery import app as celery_app
@@ -38,13 +39,17 @@ from wpsfollowup.celery import app as celery_app
 @require_GET
 def healthz(request):
     """200 when the database answers and the Celery broker accepts a connection; 503 and
-    which one failed otherwise. Says nothing else about the deployment."""
+    which one failed otherwise. Also says when the last reminder pass completed (ISO time,
+    or null), without changing the status: a missed pass is caught up by the next one.
+    Says nothing else about the deployment."""
     checks = {}
+    last_pass = None
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
         checks["database"] = "ok"
+        last_pass = ReminderPass.objects.filter(completed_at__isnull=False).aggregate(at=Max("completed_at"))["at"]
     except Exception:
         checks["database"] = "unavailable"
     try:
@@ -54,7 +59,13 @@ def healthz(request):
     except Exception:
         checks["broker"] = "unavailable"
     healthy = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable", **checks,
+            "last_reminder_pass": last_pass.isoformat() if last_pass else None,
+        },
+        status=200 if healthy else 503,
+    )
 
 
 # --- pages -----------------------------------------------------------------------------------

@@ -134,22 +134,33 @@ def test_claim_is_taken_once(demo):
     assert (row.state, row.tries) == (Reminder.State.SENDING, 1)
 
 
-def test_row_stuck_in_sending_is_not_sent_again(demo, smtp_server):
-    """At most once: a worker that died after claiming may have sent the email; the pass
-    leaves the row alone and says so; the admin's "failed" resends it."""
+def test_row_stuck_in_sending_is_resent_with_the_same_message_id(demo, smtp_server, settings):
+    """At least once, recognisably: a worker that died after claiming may have sent the
+    email; once the row has been "sending" for WPS_REMINDER_STUCK_AFTER, the next pass sends
+    it again with the Message-ID fixed at the first claim. A live send is never taken over."""
     result = run_daily_pass(today=T30, queue=False)
     pk = result.to_send[0]
-    claim_reminder(reminder_id=pk)
-    Reminder.objects.filter(pk=pk).update(claimed_at=timezone.now() - dt.timedelta(hours=2))
+    assert claim_reminder(reminder_id=pk)
+    first_id = Reminder.objects.get(pk=pk).message_id
+    assert first_id.startswith("<") and first_id.endswith("@example.org>")
+    # Claimed a minute ago: a live worker may still be talking to the SMTP server.
+    Reminder.objects.filter(pk=pk).update(claimed_at=timezone.now() - dt.timedelta(minutes=1))
     out, err = _command(T30)
     assert out.splitlines()[-1] == "1 email(s) sent, 0 failed (the next pass retries them)."
+    assert Reminder.objects.get(pk=pk).state == Reminder.State.SENDING
+    # Past the limit: its worker is dead.
+    Reminder.objects.filter(pk=pk).update(
+        claimed_at=timezone.now() - dt.timedelta(seconds=settings.WPS_REMINDER_STUCK_AFTER + 1)
+    )
+    out, err = _command(T30)
     row = Reminder.objects.get(pk=pk)
-    assert row.state == Reminder.State.SENDING
-    assert f"left alone (claimed over an hour ago, may have gone out): {row.kind} to {row.email}" in err
-    Reminder.objects.filter(pk=pk).update(state=Reminder.State.FAILED)  # what the admin does
-    out, _ = _command(T30)
+    assert f"resent with its first Message-ID (its worker died mid-send): {row.kind} to {row.email}" in err
     assert out.splitlines()[-1] == "1 email(s) sent, 0 failed (the next pass retries them)."
+    assert (row.state, row.tries, row.message_id) == (Reminder.State.SENT, 2, first_id)
+    [resent] = [m for rcpts, m in smtp_server.handler.messages if rcpts == [row.email]]
+    assert resent["Message-ID"] == first_id
     assert len(smtp_server.handler.messages) == 2
+    assert _command(T30)[0].splitlines()[-1] == "0 email(s) sent, 0 failed (the next pass retries them)."
 
 
 def test_beat_schedule_runs_the_daily_pass_once_a_day_at_the_configured_hour(settings):

@@ -17,11 +17,12 @@ from tests import factories
 
 MONDAY = dt.date(2024, 1, 8)
 
-# The pass's savepoint and its release; deciding: current mandates, the renewal rows, the
-# users' addresses, the situations, the stale rows, the overdue rows, the already-sent check;
-# writing: the Reminder rows, then reading the rows to send and the stuck ones. Sending one
+# The last completed pass's day and this pass's row; the pass's savepoint and its release;
+# deciding: current mandates, the renewal rows, the users' addresses, the situations, the
+# stale rows, the overdue rows, the already-sent check; writing: the Reminder rows, then
+# reading the rows to send (stuck ones included); the pass marked completed. Sending one
 # digest: claim, the row, its mandate, its recommendations, the sent mark.
-PASS_QUERIES = 12
+PASS_QUERIES = 14
 QUERIES_PER_DIGEST = 5
 
 

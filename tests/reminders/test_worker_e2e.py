@@ -62,7 +62,7 @@ def test_worker_sends_digests_through_redis_and_smtp(transactional_db, demo, smt
         # the solo worker runs them in order, so once the marker's emails are in, the repeat
         # has been handled.
         run_daily_pass_task.delay("2023-05-31")
-        run_daily_pass_task.delay("2023-06-16")
+        run_daily_pass_task.delay("2023-06-05")  # a Monday: the overdue digests
         _wait_for(lambda: len(inbox.messages) >= 4)
         _wait_for(lambda: not Reminder.objects.exclude(state=Reminder.State.SENT).exists())
     finally:
@@ -70,9 +70,9 @@ def test_worker_sends_digests_through_redis_and_smtp(transactional_db, demo, smt
 
     subjects = sorted((rcpts[0], str(m["Subject"]).strip()) for rcpts, m in inbox.messages)
     assert subjects == [
-        ("focalpoint@example.org", "Mali: 14 days to the renewal of MINUSMA's mandate — 11 recommendations need your update"),
+        ("focalpoint@example.org", "Mali: 25 days to the renewal of MINUSMA's mandate — 11 recommendations are past due"),
         ("focalpoint@example.org", "Mali: 30 days to the renewal of MINUSMA's mandate — 11 recommendations need your update"),
-        ("mission@example.org", "Mali: 14 days to the renewal of MINUSMA's mandate — 1 recommendation needs your update"),
+        ("mission@example.org", "Mali: 25 days to the renewal of MINUSMA's mandate — 1 recommendation is past due"),
         ("mission@example.org", "Mali: 30 days to the renewal of MINUSMA's mandate — 1 recommendation needs your update"),
     ]
     _, message = next(

@@ -42,6 +42,11 @@ class Command(BaseCommand):
                 raise CommandError(f"--today must be a date written YYYY-MM-DD, such as 2023-05-01; got {today!r}.") from None
         result = run_daily_pass(today=day, queue=False, dry_run=dry_run)
         self.stdout.write(f"Reminder pass for {day:%A} {day.day} {day:%B %Y}{' (dry run)' if dry_run else ''}:")
+        if result.covered_from is not None and result.covered_from < day:
+            start = result.covered_from
+            self.stdout.write(f"  catching up: no pass completed since before {start.day} {start:%B %Y}")
+        for item in result.missed:
+            self.stdout.write(f"  too late to send, told to the secretariat: {item.day.isoformat()} {item.what}")
         for line in result.report_plans:
             self.stdout.write(f"  {line}")
         for symbol in result.reports_requested:
@@ -65,5 +70,5 @@ class Command(BaseCommand):
                 failed += 1
                 self.stderr.write(f"  failed: {describe(pk)}: {exc}")
         for pk in result.stuck:
-            self.stderr.write(f"  left alone (claimed over an hour ago, may have gone out): {describe(pk)}")
+            self.stderr.write(f"  resent with its first Message-ID (its worker died mid-send): {describe(pk)}")
         self.stdout.write(f"{sent} email(s) sent, {failed} failed (the next pass retries them).")
