@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
+from recommendations.web.reminder_views import reminder_preferences, reminder_preview
 from recommendations.web.renewal_views import council_calendar, mandate_changes, uptake_review
 from recommendations.web.report_views import (
     mandate_report,
@@ -73,4 +74,7 @@ urlpatterns = [
     path("mandates/<int:pk>/report/generate/", report_generate, name="report_generate"),
     path("reports/<int:pk>/status.json", report_status, name="report_status"),
     path("reports/<int:pk>/download/", report_download, name="report_download"),
+    # Reminders
+    path("account/reminders/", reminder_preferences, name="reminder_preferences"),
+    path("reminders/preview/", reminder_preview, name="reminder_preview"),
 ]

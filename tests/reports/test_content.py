@@ -124,7 +124,7 @@ def test_council_report_never_holds_an_internal_note(with_updates, client):
     secretariat = pdf_text(_pdf(demo.mandate, "secretariat")[0])
     assert SHARED_NOTE in secretariat
     assert INTERNAL_NOTE in secretariat
-    assert "Partially implemented — Secretariat (Secretariat; internal note)" in secretariat
+    assert "Partially implemented — Secretariat (Sara Lindqvist; internal note)" in secretariat
     assert "2 updates this cycle, on 2 of 12 recommendations; 10 with none." in secretariat
     assert "(10 not started, 1 in progress, 1 partially implemented)" in secretariat
     assert "MLI-2023-03-R02 Partially implemented" in secretariat
