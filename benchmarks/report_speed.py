@@ -48,7 +48,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from recommendations import services  # noqa: E402
+from recommendations.curation import services  # noqa: E402
 from recommendations.demo import load_demo  # noqa: E402
 from recommendations.models import (  # noqa: E402
     Addressee,

@@ -40,9 +40,20 @@ def asks_mission(rec: Recommendation) -> bool:
     return rec.addressee == Addressee.MISSION or bool(_ASKS_MISSION.search(rec.text))
 
 
+# The demo people's names, as emails greet them ("Dear Aminata Traoré").
+DEMO_NAMES = {
+    "secretariat": ("Sara", "Lindqvist"),
+    "focalpoint": ("Aminata", "Traoré"),
+    "mission": ("Jean-Marc", "Dembélé"),
+    "expert": ("Helen", "Moreau"),
+    "outsider": ("Tomás", "Ruiz"),
+}
+
+
 def _user(username: str, password: str | None) -> tuple[User, bool]:
+    first, last = DEMO_NAMES.get(username, (username.title(), ""))
     user, created = User.objects.get_or_create(
-        username=username, defaults={"email": f"{username}@example.org", "first_name": username.title()}
+        username=username, defaults={"email": f"{username}@example.org", "first_name": first, "last_name": last}
     )
     if created or password:
         user.set_password(password or secrets.token_urlsafe(12))

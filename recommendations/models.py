@@ -516,6 +516,24 @@ class ReminderPass(models.Model):
         return f"Reminder pass for {self.day:%Y-%m-%d}"
 
 
+class ReminderPreference(models.Model):
+    """Which reminders a person gets, chosen on /account/reminders/. Without a row, every
+    reminder is on. Renewal digests and the report email cannot be turned off: the renewal
+    is the point of the product."""
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Weekly"
+        OFF = "off", "Off"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
+    stale = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    overdue = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Reminders of {self.user}: stale {self.stale}, overdue {self.overdue}"
+
+
 def report_upload_to(instance: ProgressReport, filename: str) -> str:
     return f"reports/{instance.mandate_id}/{filename}"
 

@@ -11,6 +11,7 @@ from recommendations.web.account import (
     situation_export,
 )
 from recommendations.web.auth_views import PasswordResetView
+from recommendations.web.reminder_views import reminder_preferences, reminder_preview
 from recommendations.web.renewal_views import council_calendar, mandate_changes, uptake_review
 from recommendations.web.report_views import (
     mandate_report,
@@ -97,4 +98,7 @@ urlpatterns = [
     path("mandates/<int:pk>/report/generate/", report_generate, name="report_generate"),
     path("reports/<int:pk>/status.json", report_status, name="report_status"),
     path("reports/<int:pk>/download/", report_download, name="report_download"),
+    # Reminders
+    path("account/reminders/", reminder_preferences, name="reminder_preferences"),
+    path("reminders/preview/", reminder_preview, name="reminder_preview"),
 ]

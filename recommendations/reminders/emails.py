@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.text import Truncator
 
 from recommendations.dates import format_days_left
+from recommendations.excerpts import excerpt
 from recommendations.models import (
     Mandate,
     ProgressReport,
@@ -28,8 +29,10 @@ from recommendations.models import (
 
 Kind = Reminder.Kind
 
-# How much of a recommendation's text a digest shows on its one line.
-EXCERPT_CHARS = 120
+# A recommendation's text up to this length is shown whole; a longer one is cut at a word.
+EXCERPT_CHARS = 240
+# Where a recipient chooses which reminders they get (and the List-Unsubscribe target).
+PREFERENCES_PATH = "/account/reminders/"
 
 
 def _absolute(name: str, pk: int) -> str:
@@ -39,6 +42,21 @@ def _absolute(name: str, pk: int) -> str:
 
 def recommendation_url(pk: int) -> str:
     return _absolute("recommendation_detail", pk)
+
+
+def update_form_url(pk: int) -> str:
+    """The recommendation page at its update form (``id="update"``)."""
+    return recommendation_url(pk) + "#update"
+
+
+def preferences_url() -> str:
+    return settings.SITE_URL + reverse("reminder_preferences")
+
+
+def person_name(user) -> str:
+    """How an email greets a person: first and last name; the username only when both are empty."""
+    name = " ".join(part.strip() for part in (user.first_name, user.last_name) if part and part.strip())
+    return name or user.username
 
 
 def mandate_report_url(pk: int) -> str:
@@ -93,22 +111,39 @@ def late_words(payload: dict) -> str:
     return f"This reminder is {_plural(late, 'day', 'days')} late: no reminder pass ran on {day.day} {day:%B %Y}."
 
 
-def _digest_rows(rec_ids: list[int]) -> list[dict]:
-    """The recommendations a digest lists, in the site's order. One query."""
+def _digest_rows(rec_ids: list[int], told: set[int] = frozenset()) -> list[dict]:
+    """The recommendations a digest lists, in the site's order, those not in ``told`` (the
+    person's previous email) marked new. One query."""
     recs = Recommendation.objects.filter(pk__in=rec_ids).only(
         "reference", "text", "status", "last_update_at", "due_on", "situation", "briefing", "position"
     ).order_by("reference")
     return [
         {
             "reference": rec.reference,
-            "excerpt": Truncator(_one_line(rec.text)).chars(EXCERPT_CHARS),
+            "excerpt": excerpt(rec.text, EXCERPT_CHARS),
             "status": rec.get_status_display(),
             "last_update": rec.last_update_at,
             "due_on": rec.due_on,
             "url": recommendation_url(rec.pk),
+            "update_url": update_form_url(rec.pk),
+            "new": rec.pk not in told,
         }
         for rec in recs
     ]
+
+
+def previous_reminder(reminder: Reminder) -> Reminder | None:
+    """The last email of any kind sent to the same person about the same situation before
+    this one was made: what they were already told. One query."""
+    if reminder.recipient_id is None or reminder.situation_id is None:
+        return None
+    earlier = Reminder.objects.filter(
+        recipient_id=reminder.recipient_id, situation_id=reminder.situation_id, state=Reminder.State.SENT,
+        sent_at__isnull=False,
+    )
+    if reminder.pk is not None:
+        earlier = earlier.exclude(pk=reminder.pk).filter(created_at__lte=reminder.created_at)
+    return earlier.order_by("-sent_at", "-pk").only("kind", "payload", "sent_at").first()
 
 
 def reminder_context(reminder: Reminder) -> dict:
@@ -121,6 +156,8 @@ def reminder_context(reminder: Reminder) -> dict:
         "reminder": reminder,
         "kind": reminder.kind,
         "recipient": reminder.recipient,
+        "recipient_name": person_name(reminder.recipient),
+        "preferences_url": preferences_url(),
         "situation": reminder.situation,
         "mandate": mandate,
         "entities": payload.get("entities", []),
@@ -146,8 +183,13 @@ def reminder_context(reminder: Reminder) -> dict:
         report = ProgressReport.objects.filter(pk=payload.get("report")).first() if payload.get("report") else None
         context["download_url"] = report_download_url(report.pk) if report else None
     else:
-        context["rows"] = rows = _digest_rows(payload.get("recommendations", []))
+        previous = previous_reminder(reminder)
+        told = set((previous.payload or {}).get("recommendations", [])) if previous else set()
+        context["rows"] = rows = _digest_rows(payload.get("recommendations", []), told)
         context["these"] = "This" if len(rows) == 1 else f"These {len(rows)}"
+        context["previous"] = previous
+        context["new_rows"] = [row for row in rows if row["new"]]
+        context["told_rows"] = [row for row in rows if not row["new"]]
     return context
 
 
@@ -157,13 +199,17 @@ def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
     context = reminder_context(reminder)
     name = {Kind.REPORT: "report", Kind.MISSED: "missed"}.get(reminder.kind, "digest")
     text = render_to_string(f"emails/{name}.txt", context)
-    html = render_to_string(f"emails/{name}.html", context)
+    # Mail clients drop <style> blocks or ignore them: every rule goes into style attributes.
+    html = css_inline.inline(render_to_string(f"emails/{name}.html", context))
     cc = [settings.WPS_SECRETARIAT_EMAIL] if reminder.kind == Kind.OVERDUE else []
     message = EmailMultiAlternatives(
         subject=reminder.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.email], cc=cc,
         # The row's Message-ID (fixed at its first claim): a resend after a dead worker is
         # the same message, and receivers can tell.
-        headers={"Auto-Submitted": "auto-generated", **({"Message-ID": reminder.message_id} if reminder.message_id else {})},
+        headers={
+            "Auto-Submitted": "auto-generated", "List-Unsubscribe": f"<{context['preferences_url']}>",
+            **({"Message-ID": reminder.message_id} if reminder.message_id else {}),
+        },
     )
     message.attach_alternative(html, "text/html")
     return message

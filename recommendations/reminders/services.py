@@ -59,6 +59,7 @@ from recommendations.models import (
     ProgressReport,
     Reminder,
     ReminderPass,
+    ReminderPreference,
     Situation,
 )
 from recommendations.reminders.emails import build_reminder_email, digest_subject, missed_subject
@@ -208,6 +209,21 @@ def _group_by_recipient(rows) -> dict[tuple[int, int], tuple[list[int], list[str
     return {key: (sorted(recs), sorted(entities)) for key, (recs, entities) in grouped.items()}
 
 
+def weekly_digests_turned_off() -> dict[str, set[int]]:
+    """{kind: ids of the people who turned that weekly digest off} (ReminderPreference, chosen
+    on /account/reminders/). Renewal digests cannot be turned off. One query."""
+    off: dict[str, set[int]] = {Kind.STALE: set(), Kind.OVERDUE: set()}
+    rows = ReminderPreference.objects.filter(
+        Q(stale=ReminderPreference.Frequency.OFF) | Q(overdue=ReminderPreference.Frequency.OFF)
+    ).values_list("user_id", "stale", "overdue")
+    for user_id, stale, overdue in rows:
+        if stale == ReminderPreference.Frequency.OFF:
+            off[Kind.STALE].add(user_id)
+        if overdue == ReminderPreference.Frequency.OFF:
+            off[Kind.OVERDUE].add(user_id)
+    return off
+
+
 def week_period(situation_id: int, today: dt.date) -> str:
     year, week, _ = today.isocalendar()
     return f"situation-{situation_id}:{year}-W{week:02d}"
@@ -223,7 +239,8 @@ def plan_digests(
     digests on the configured days before a current mandate expires, and on the weekly
     digest weekday the stale and overdue ones; one crossed before ``today`` says how late it
     is (``renewal_thresholds``, ``weekly_digest_days``). What they list is decided as of
-    ``today``. ``mandates``: ``clock_mandates()``, when the caller has it already.
+    ``today``; not to those who turned that kind off (weekly_digests_turned_off).
+    ``mandates``: ``clock_mandates()``, when the caller has it already.
     Writes nothing. A query per reason, none per recommendation or recipient."""
     if mandates is None:
         mandates = clock_mandates()
@@ -271,8 +288,10 @@ def plan_digests(
             Kind.STALE: _open_owned(rules.stale_q(today=today, prefix="recommendation__")),
             Kind.OVERDUE: _open_owned(rules.overdue_q(today=today, prefix="recommendation__")),
         }
+        turned_off = weekly_digests_turned_off()
         for kind, rows in reasons.items():
             grouped = _group_by_recipient(rows)
+            grouped = {key: value for key, value in grouped.items() if key[0] not in turned_off[kind]}
             emails_of(grouped)
             for (user_id, sid), (rec_ids, entities) in sorted(grouped.items()):
                 situation, mandate = situations[sid], mandates.get(sid)

@@ -3,20 +3,29 @@ the same context through the same template, so they cannot disagree.
 
 Reads here are permission-free (the caller has decided the user may see the mandate and the
 audience) but audience-filtered: a Council report never holds a secretariat-internal note.
+
+The report is written for a Council expert three weeks before a renewal: a first page that
+works alone (the renewal, a few key figures, what to ask for in the renewal), the progress of
+the cycle as two charts, the recommendations grouped (by theme or by mandate paragraph), and
+the paragraphs' texts once, in an annex, cited from each recommendation by label.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
 
 from recommendations import access
 from recommendations.curation import renewal_selectors
+from recommendations.curation.changes import is_wps
 from recommendations.dates import format_days_left, local_today, start_of_day
+from recommendations.excerpts import excerpt
 from recommendations.models import (
+    Addressee,
     ImplementationStatus,
     Mandate,
     MandateParagraph,
@@ -25,11 +34,12 @@ from recommendations.models import (
     ProgressReport,
     Recommendation,
     StatusUpdate,
+    Theme,
     Uptake,
 )
-from recommendations.rules import cycle_start
+from recommendations.rules import cycle_start, is_open
 
-# One colour per status, the same as the tags on screen; each bar of the chart sits beside the
+# One colour per status, the same as the tags on screen; each bar of a chart sits beside the
 # word and the number, so nothing depends on colour alone.
 STATUS_COLOURS = {
     ImplementationStatus.NOT_STARTED: "#505a5f",
@@ -46,6 +56,19 @@ UPTAKE_COLOURS = {
     Uptake.NOT_REFLECTED: "#d4351c",
 }
 
+# The ways the recommendations can be grouped; the PDF uses the first.
+GROUPINGS = {"theme": "By theme", "paragraph": "By mandate paragraph"}
+DEFAULT_GROUPING = "theme"
+# "For the renewal" lines the first page holds; the rest are counted and marked below.
+FIRST_PAGE_LINES = 10
+# One line of the first page: the reference, this much of the text, the paragraphs.
+FIRST_PAGE_EXCERPT = 110
+# The weekly chart covers at most this many weeks (the last ones of the cycle).
+MAX_WEEKS = 53
+CHART_BAR_WIDTH = 230
+WEEK_CHART_WIDTH = 460
+WEEK_CHART_HEIGHT = 90
+
 
 @dataclass
 class CountRow:
@@ -53,11 +76,8 @@ class CountRow:
     label: str
     count: int
     colour: str
-    # The row's bar in the summary chart, in px: the largest count gets CHART_BAR_WIDTH.
+    # The row's bar in a chart, in px: the largest count gets CHART_BAR_WIDTH.
     bar_width: int = 0
-
-
-CHART_BAR_WIDTH = 230
 
 
 def _count_rows(choices: list[tuple[str, str]], counts: dict[str, int], colours: dict[str, str]) -> list[CountRow]:
@@ -72,6 +92,8 @@ def _count_rows(choices: list[tuple[str, str]], counts: dict[str, int], colours:
 
 @dataclass
 class LinkedParagraph:
+    """A paragraph as a recommendation cites it: by label, its text being in the annex."""
+
     label: str
     text: str
     suggested: bool
@@ -79,6 +101,7 @@ class LinkedParagraph:
     mandate_symbol: str = ""
     # The text is the resolution's own, imported from the UN's XML (credit the UN).
     official: bool = False
+    anchor: str = ""
 
 
 @dataclass
@@ -94,18 +117,201 @@ class ReportItem:
     flagged: bool = field(default=False)
     # Updated this cycle, but by updates this audience does not read ("details not shared").
     updated_unshared: bool = False
+    themes: list[str] = field(default_factory=list)
+    # An open proposal of language for the coming renewal (see _for_renewal).
+    for_renewal: bool = False
+    # The group (theme or paragraph) under which it is printed in full.
+    home: str = ""
+
+    @property
+    def latest_update(self) -> StatusUpdate | None:
+        return self.updates[-1] if self.updates else None
 
 
-def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | None = None) -> dict:
-    """Everything the report template needs, in a fixed number of queries (eight) whatever
+@dataclass
+class ReportGroup:
+    key: str
+    title: str
+    anchor: str
+    # Printed here in full.
+    items: list[ReportItem] = field(default_factory=list)
+    # Printed under another group, and cited here by reference.
+    also: list[ReportItem] = field(default_factory=list)
+    # Grouped by paragraph: where the annex prints the paragraph's text.
+    annex_anchor: str = ""
+
+
+@dataclass
+class AnnexParagraph:
+    paragraph: MandateParagraph
+    label: str
+    anchor: str
+    mandate_symbol: str = ""
+    cited_by: list[str] = field(default_factory=list)
+    wps: bool = False
+
+
+@dataclass
+class RenewalLine:
+    item: ReportItem
+    text: str
+
+
+@dataclass
+class OwnerRow:
+    name: str
+    total: int
+    # (x, width, colour, status label, count) of each segment of its stacked bar.
+    segments: list[tuple[int, int, str, str, int]]
+    breakdown: str
+
+
+@dataclass
+class WeekColumn:
+    monday: dt.date
+    total: int
+    # (y, height, colour) of each stacked segment, bottom up.
+    segments: list[tuple[int, int, str]]
+    breakdown: str
+    x: int = 0
+
+
+def _breakdown(counts: Counter) -> str:
+    """"10 not started, 1 in progress": the statuses in their order, the zeros left out."""
+    return ", ".join(
+        f"{counts[value]} {label[0].lower() + label[1:]}"
+        for value, label in ImplementationStatus.choices if counts.get(value)
+    )
+
+
+def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
+    """Status by owner: one stacked bar per owning entity (most recommendations first), the
+    bars on one scale so owners compare by length as well as by colour."""
+    by_owner: dict[str, Counter] = defaultdict(Counter)
+    for item in items:
+        for name in item.owners or ["No owner assigned"]:
+            by_owner[name][item.status] += 1
+    top = max((sum(c.values()) for c in by_owner.values()), default=0) or 1
+    rows = []
+    for name, counts in sorted(by_owner.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        x, segments = 0, []
+        for value, label in ImplementationStatus.choices:
+            if counts.get(value):
+                width = round(CHART_BAR_WIDTH * counts[value] / top)
+                segments.append((x, width, STATUS_COLOURS[value], label, counts[value]))
+                x += width
+        rows.append(OwnerRow(name=name, total=sum(counts.values()), segments=segments, breakdown=_breakdown(counts)))
+    return rows
+
+
+def _week_columns(items: list[ReportItem], *, since: dt.date | None, today: dt.date) -> list[WeekColumn]:
+    """Updates per week of the cycle, each week's bar stacked by the status the updates set.
+    Weeks run Monday to Sunday, from the cycle's first week (or the first update's) to today's;
+    at most MAX_WEEKS, the last ones."""
+    days = [timezone.localdate(u.created_at) for item in items for u in item.updates]
+    statuses = [u.status for item in items for u in item.updates]
+    first = since or (min(days) if days else None)
+    if first is None or first > today:
+        return []
+    start = first - dt.timedelta(days=first.weekday())
+    end = today - dt.timedelta(days=today.weekday())
+    weeks = (end - start).days // 7 + 1
+    if weeks > MAX_WEEKS:
+        start += dt.timedelta(weeks=weeks - MAX_WEEKS)
+        weeks = MAX_WEEKS
+    counts = [Counter() for _ in range(weeks)]
+    for day, status in zip(days, statuses):
+        index = (day - start).days // 7
+        if 0 <= index < weeks:
+            counts[index][status] += 1
+    top = max((sum(c.values()) for c in counts), default=0) or 1
+    step = WEEK_CHART_WIDTH // weeks
+    columns = []
+    for index, week in enumerate(counts):
+        y, segments = WEEK_CHART_HEIGHT, []
+        for value, _label in ImplementationStatus.choices:
+            if week.get(value):
+                height = max(round(WEEK_CHART_HEIGHT * week[value] / top), 1)
+                y -= height
+                segments.append((y, height, STATUS_COLOURS[value]))
+        columns.append(WeekColumn(
+            monday=start + dt.timedelta(weeks=index), total=sum(week.values()), segments=segments,
+            breakdown=_breakdown(week), x=index * step,
+        ))
+    return columns
+
+
+def _main_key(keys: list[str], sizes: Counter) -> str:
+    """Of a recommendation's groups, the one it is printed under: the largest group (so the
+    report has few, full groups), ties broken by the given order."""
+    return min(keys, key=lambda k: (-sizes[k], keys.index(k)))
+
+
+def _group_by_theme(items: list[ReportItem], themes: dict[int, Theme]) -> list[ReportGroup]:
+    sizes = Counter(t.slug for item in items for t in item.recommendation.report_themes)
+    groups = {t.slug: ReportGroup(key=t.slug, title=t.name, anchor=f"theme-{t.slug}") for t in themes.values()}
+    none = ReportGroup(key="", title="No theme recorded", anchor="theme-none")
+    for item in items:
+        slugs = [t.slug for t in item.recommendation.report_themes]
+        if not slugs:
+            none.items.append(item)
+            item.home = none.title
+            continue
+        main = _main_key(slugs, sizes)
+        groups[main].items.append(item)
+        item.home = groups[main].title
+        for slug in slugs:
+            if slug != main:
+                groups[slug].also.append(item)
+    ordered = [g for g in sorted(groups.values(), key=lambda g: g.title) if g.items or g.also]
+    return ordered + ([none] if none.items else [])
+
+
+def _group_by_paragraph(items: list[ReportItem], *, mandate: Mandate, paragraphs: list[MandateParagraph]) -> list[ReportGroup]:
+    """In the resolution's order: under each paragraph of this mandate, the recommendations
+    citing it; each printed once, under the first paragraph it cites (in that order)."""
+    groups = {
+        p.label: ReportGroup(key=p.label, title=p.label, anchor=f"group-para-{p.pk}", annex_anchor=f"para-{p.pk}")
+        for p in paragraphs
+    }
+    none = ReportGroup(key="", title=f"Not linked to a paragraph of {mandate.symbol}", anchor="group-para-none")
+    for item in items:
+        labels = [p.label for p in item.paragraphs if not p.mandate_symbol and p.label in groups]
+        if not labels:
+            none.items.append(item)
+            item.home = none.title
+            continue
+        groups[labels[0]].items.append(item)
+        item.home = labels[0]
+        for label in labels[1:]:
+            groups[label].also.append(item)
+    return [g for g in groups.values() if g.items or g.also] + ([none] if none.items else [])
+
+
+def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool:
+    """The Python twin of uptake.proposals_q for the renewal still to come: language proposed
+    to the Council (any addressee but Council members asked individually) in a note issued
+    since this mandate was adopted, on the same situation."""
+    if rec.situation_id != mandate.situation_id or rec.addressee == Addressee.COUNCIL_MEMBERS:
+        return False
+    return not (mandate.adopted_on and rec.briefing.issued_on < mandate.adopted_on)
+
+
+def build_report_context(
+    *, mandate: Mandate, audience: str, today: dt.date | None = None, group: str = DEFAULT_GROUPING,
+) -> dict:
+    """Everything the report template needs, in a fixed number of queries (nine) whatever
     the number of recommendations, paragraphs and updates.
 
     ``audience`` is a ProgressReport.Audience value; for the Council only updates shared with
     Council experts are read, and a recommendation's status is that of its latest shared
     update ("not started" without one), so an internal update's status does not show either
-    (access.Reader, as on the pages). Raises ValueError for an unknown audience."""
+    (access.Reader, as on the pages); only confirmed paragraph links are the Council's, the
+    secretariat also sees suggested ones, marked. ``group``: a key of GROUPINGS (another value
+    falls back to the default). Raises ValueError for an unknown audience."""
     reader = access.Reader.for_audience(audience)
     today = today or local_today()
+    group = group if group in GROUPINGS else DEFAULT_GROUPING
     mandate = Mandate.objects.select_related("situation", "terminated_by").get(pk=mandate.pk)
     since = cycle_start(mandate)
 
@@ -141,53 +347,108 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
                 to_attr="report_links",
             ),
             Prefetch("status_updates", queryset=updates, to_attr="report_updates"),
+            # The ninth query: themes, to group by them.
+            Prefetch("themes", queryset=Theme.objects.order_by("name"), to_attr="report_themes"),
         )
         .order_by("briefing__issued_on", "briefing_id", "position")
     )
-
-    items = []
-    for rec in recommendations:
-        items.append(
-            ReportItem(
-                recommendation=rec,
-                status=rec.shown_status,
-                status_label=ImplementationStatus(rec.shown_status).label,
-                owners=[o.entity.name for o in rec.report_ownerships],
-                paragraphs=[
-                    LinkedParagraph(
-                        label=link.paragraph.label, text=link.paragraph.text, suggested=not link.confirmed,
-                        mandate_symbol="" if link.paragraph.mandate_id == mandate.pk else link.paragraph.mandate.symbol,
-                        official=link.paragraph.official,
-                    )
-                    for link in rec.report_links
-                ],
-                updates=rec.report_updates,
-                uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
-                flagged=not rec.report_updates and not rec.updated_this_cycle,
-                updated_unshared=not rec.report_updates and rec.updated_this_cycle,
-            )
-        )
 
     paragraphs = list(
         MandateParagraph.objects.filter(mandate=mandate)
         .annotate(covered=Exists(links.filter(paragraph=OuterRef("pk"))))
         .order_by("position")
     )
-    uncovered = [p for p in paragraphs if not p.covered]
 
-    status_rows = _count_rows(
-        ImplementationStatus.choices, Counter(r.shown_status for r in recommendations), STATUS_COLOURS
+    items = []
+    cited: dict[int, AnnexParagraph] = {}
+    themes: dict[int, Theme] = {}
+    for rec in recommendations:
+        linked = []
+        for link in rec.report_links:
+            p = link.paragraph
+            other = "" if p.mandate_id == mandate.pk else p.mandate.symbol
+            entry = cited.get(p.pk)
+            if entry is None:
+                entry = cited[p.pk] = AnnexParagraph(
+                    paragraph=p, label=p.label, anchor=f"para-{p.pk}", mandate_symbol=other, wps=is_wps(p.text)
+                )
+            entry.cited_by.append(rec.reference)
+            linked.append(LinkedParagraph(
+                label=p.label, text=p.text, suggested=not link.confirmed, mandate_symbol=other,
+                official=p.official, anchor=entry.anchor,
+            ))
+        for theme in rec.report_themes:
+            themes[theme.pk] = theme
+        items.append(ReportItem(
+            recommendation=rec,
+            status=rec.shown_status,
+            status_label=ImplementationStatus(rec.shown_status).label,
+            owners=[o.entity.name for o in rec.report_ownerships],
+            paragraphs=linked,
+            updates=rec.report_updates,
+            uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
+            flagged=not rec.report_updates and not rec.updated_this_cycle,
+            updated_unshared=not rec.report_updates and rec.updated_this_cycle,
+            themes=[t.name for t in rec.report_themes],
+            for_renewal=(
+                is_open(rec.shown_status) and rec.uptake == Uptake.PENDING
+                and _is_proposal_for_next_renewal(rec, mandate)
+            ),
+        ))
+
+    if group == "paragraph":
+        groups = _group_by_paragraph(items, mandate=mandate, paragraphs=paragraphs)
+    else:
+        groups = _group_by_theme(items, themes)
+
+    # The annex: every paragraph of this mandate that a recommendation cites or that speaks of
+    # WPS (an uncovered one is a question for the renewal), then the older mandates' cited ones.
+    annex = []
+    for p in paragraphs:
+        entry = cited.get(p.pk)
+        if entry is None and is_wps(p.text):
+            entry = AnnexParagraph(paragraph=p, label=p.label, anchor=f"para-{p.pk}", wps=True)
+        if entry is not None:
+            annex.append(entry)
+    annex += sorted(
+        (e for e in cited.values() if e.mandate_symbol), key=lambda e: (e.mandate_symbol, e.paragraph.position)
     )
+    uncovered = [p for p in paragraphs if not p.covered]
+    wps_paragraphs = [p for p in paragraphs if is_wps(p.text)]
+    uncovered_wps = [p for p in uncovered if is_wps(p.text)]
+
+    status_counts = Counter(r.shown_status for r in recommendations)
+    status_rows = _count_rows(ImplementationStatus.choices, status_counts, STATUS_COLOURS)
     uptake_rows = _count_rows(Uptake.choices, Counter(r.uptake for r in recommendations), UPTAKE_COLOURS)
     # Uptake per renewal cycle of the situation: one query for the renewals, counted here.
     cycle_rates = renewal_selectors.cycle_rates(
         renewals=renewal_selectors.renewals(situation_ids=[mandate.situation_id]), recommendations=recommendations
     )
+    last_rate = next(
+        (r for r in reversed(cycle_rates)
+         if r.renewal.pk == mandate.pk or (r.renewal.adopted_on and mandate.adopted_on
+                                           and r.renewal.adopted_on <= mandate.adopted_on)),
+        None,
+    )
+
+    renewal_items = [item for item in items if item.for_renewal]
+    asks = [
+        item for item in items
+        if item.recommendation.addressee == Addressee.COUNCIL_MEMBERS and is_open(item.status)
+    ]
+
+    def line(item: ReportItem) -> RenewalLine:
+        return RenewalLine(item=item, text=excerpt(item.recommendation.text, FIRST_PAGE_EXCERPT))
+
+    renewal_lines = [line(i) for i in renewal_items[:FIRST_PAGE_LINES]]
+    ask_lines = [line(i) for i in asks[: max(FIRST_PAGE_LINES - len(renewal_lines), 2)]]
+
     # The UN's terms: credit it for every resolution whose official text the report prints.
-    official_symbols = [
-        link.paragraph.mandate.symbol for rec in recommendations for link in rec.report_links if link.paragraph.official
-    ] + [mandate.symbol for p in paragraphs if p.official]
+    official_symbols = [e.mandate_symbol or mandate.symbol for e in annex if e.paragraph.official]
     days_left = mandate.days_to_renewal(today)
+    open_count = sum(1 for r in recommendations if is_open(r.shown_status))
+    updated = [item for item in items if not item.flagged]
+    weeks = _week_columns(items, since=since, today=today)
     return {
         "mandate": mandate,
         "situation": mandate.situation,
@@ -200,14 +461,40 @@ def build_report_context(*, mandate: Mandate, audience: str, today: dt.date | No
         "cycle_start": since,
         "items": items,
         "recommendation_count": len(items),
+        "open_count": open_count,
+        "open_breakdown": _breakdown(Counter(r.shown_status for r in recommendations if is_open(r.shown_status))),
+        "closed_breakdown": _breakdown(Counter(r.shown_status for r in recommendations if not is_open(r.shown_status))),
         "briefing_count": len({r.briefing_id for r in recommendations}),
         "status_rows": status_rows,
+        "status_breakdown": _breakdown(status_counts),
         "uptake_rows": uptake_rows,
         "chart_bar_width": CHART_BAR_WIDTH,
         "paragraph_count": len(paragraphs),
         "uncovered_paragraphs": uncovered,
+        "wps_paragraph_count": len(wps_paragraphs),
+        "uncovered_wps_paragraphs": uncovered_wps,
         "flagged_items": [item for item in items if item.flagged],
+        "updated_count": len(updated),
         "update_count": sum(len(item.updates) for item in items),
         "cycle_rates": cycle_rates,
+        "last_rate": last_rate,
+        "renewal_lines": renewal_lines,
+        "renewal_count": len(renewal_items),
+        "renewal_more": len(renewal_items) - len(renewal_lines),
+        "ask_lines": ask_lines,
+        "ask_more": len(asks) - len(ask_lines),
+        "group": group,
+        "group_label": GROUPINGS[group],
+        "groupings": GROUPINGS,
+        "groups": groups,
+        "annex": annex,
+        "owner_rows": _owner_rows(items),
+        "week_columns": weeks,
+        "week_bar_width": (WEEK_CHART_WIDTH // len(weeks) - 2) if weeks else 0,
+        "week_chart_width": WEEK_CHART_WIDTH,
+        "week_chart_height": WEEK_CHART_HEIGHT,
+        "busy_weeks": [w for w in weeks if w.total],
+        "quiet_week_count": sum(1 for w in weeks if not w.total),
+        "status_legend": [(label, STATUS_COLOURS[value]) for value, label in ImplementationStatus.choices],
         "sources": [renewal_selectors.un_source(symbol) for symbol in sorted(set(official_symbols))],
     }

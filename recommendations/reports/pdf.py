@@ -19,6 +19,12 @@ from recommendations.reports.fetcher import (
 )
 
 PDF_TEMPLATE = "reports/report_pdf.html"
+# The standard report is PDF/UA-1: tagged (a structure tree a screen reader follows), with its
+# title shown as the window title and its language declared. The archive version is PDF/A-3a:
+# the same tags, fonts embedded and nothing that depends on outside resources, for keeping.
+STANDARD_VARIANT = "pdf/ua-1"
+ARCHIVE_VARIANT = "pdf/a-3a"
+VARIANTS = {"standard": STANDARD_VARIANT, "archive": ARCHIVE_VARIANT}
 # The report's stylesheets, in cascade order (the same two the HTML page links to).
 PDF_STYLESHEETS = ("css/report.css", "css/print.css")
 
@@ -70,11 +76,15 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def render_report_pdf(context: dict, *, on_progress: Callable[[int], None] = lambda percent: None) -> tuple[bytes, int]:
+def render_report_pdf(
+    context: dict, *, on_progress: Callable[[int], None] = lambda percent: None, variant: str = "standard",
+) -> tuple[bytes, int]:
     """The PDF bytes and page count for a context of ``build_report_context``.
 
-    ``on_progress`` is called with a percentage after each stage (the layout is the long one)."""
-    html = render_to_string(PDF_TEMPLATE, context)
+    ``variant``: "standard" (PDF/UA-1) or "archive" (PDF/A-3a); see VARIANTS. ``on_progress``
+    is called with a percentage after each stage (the layout is the long one)."""
+    pdf_variant = VARIANTS[variant]
+    html = render_to_string(PDF_TEMPLATE, {**context, "is_pdf": True})
     stylesheets = [_kit.stylesheet(relative) for relative in PDF_STYLESHEETS]
     on_progress(30)
     with _no_cyclic_gc():
@@ -82,6 +92,6 @@ def render_report_pdf(context: dict, *, on_progress: Callable[[int], None] = lam
             font_config=_kit.font_config, stylesheets=stylesheets,
         )
         on_progress(80)
-        pdf = document.write_pdf()
+        pdf = document.write_pdf(pdf_variant=pdf_variant)
     on_progress(95)
     return pdf, len(document.pages)

@@ -121,8 +121,10 @@ def report_filename(report: ProgressReport) -> str:
     return f"{slugify(report.mandate.symbol.replace('/', ' '))}-{report.audience}-v{report.pk}.pdf"
 
 
-def generate_progress_report(*, report_id: int, today: dt.date | None = None) -> ProgressReport:
+def generate_progress_report(*, report_id: int, today: dt.date | None = None, variant: str = "standard") -> ProgressReport:
     """Render a queued version to PDF and store it under MEDIA_ROOT with its SHA-256.
+    ``variant``: "standard" (PDF/UA, tagged for screen readers) or "archive" (PDF/A-3a), see
+    reports.pdf.VARIANTS.
 
     Progress (0 to 100) and state are committed as it goes. A version already done or failed
     is returned untouched (a redelivered task does nothing); one left running by a worker that
@@ -140,7 +142,9 @@ def generate_progress_report(*, report_id: int, today: dt.date | None = None) ->
     try:
         context = build_report_context(mandate=report.mandate, audience=report.audience, today=today)
         _set_progress(report_id, 20)
-        pdf, _pages = render_report_pdf(context, on_progress=lambda percent: _set_progress(report_id, percent))
+        pdf, _pages = render_report_pdf(
+            context, on_progress=lambda percent: _set_progress(report_id, percent), variant=variant
+        )
         digest = hashlib.sha256(pdf).hexdigest()
         with transaction.atomic():
             report.file.save(report_filename(report), ContentFile(pdf), save=False)

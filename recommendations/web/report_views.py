@@ -47,7 +47,8 @@ def mandate_report(request, pk):
         audience = _audience(request, request.GET)
     except _BadAudience as exc:
         return _bad_audience_response(str(exc))
-    context = reports.build_report_context(mandate=mandate, audience=audience)
+    # The grouping is the reader's choice (an unknown value gets the default).
+    context = reports.build_report_context(mandate=mandate, audience=audience, group=request.GET.get("group", ""))
     context["other_audience"] = (
         ProgressReport.Audience.SECRETARIAT if audience == ProgressReport.Audience.COUNCIL
         else ProgressReport.Audience.COUNCIL

@@ -86,11 +86,14 @@ def test_renewal_digest_content(demo):
     [(html, mimetype)] = fp_mail.alternatives
     assert mimetype == "text/html"
     r02 = fp_recs[1]
-    assert f'<a href="http://testserver/recommendations/{r02.pk}/" style="color: #1d70b8;">MLI-2023-03-R02</a>' in html
+    assert f'<a class="ref" href="http://testserver/recommendations/{r02.pk}/" style="color: #1d70b8;font-weight: bold;">MLI-2023-03-R02</a>' in html
     assert "mailto:secretariat@example.org" in html
-    # One-line excerpts, cut with an ellipsis.
+    # Whole texts up to 240 characters, longer ones cut at a word with "...".
     line = next(li for li in text.splitlines() if li.startswith("  Urge Malian transitional authorities"))
-    assert line.endswith("…") and len(line.strip()) <= 120
+    assert line.endswith(" regretting that women are still significantly...")
+    assert len(line.strip()) <= 240
+    assert "  Urge the transitional authorities to redouble efforts to achieve the effective implementation of the " \
+        "National Action Plan on Women, Peace and Security.\n" in text
 
     assert mission_mail.to == [MISSION]
     assert "MLI-2023-03-R03 — Not started" in mission_mail.body
@@ -104,7 +107,7 @@ def test_text_is_escaped_in_html_and_plain_in_text(demo):
     [message] = [m for m in run_day(dt.date(2023, 5, 1)) if m.to == [MISSION]]
     html = message.alternatives[0][0]
     assert "<script>" not in html
-    assert "Ask &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; report" in html
+    assert 'Ask &lt;script&gt;alert("x")&lt;/script&gt; &amp; report' in html
     assert 'Ask <script>alert("x")</script> & report' in message.body
 
 

@@ -18,12 +18,13 @@ from tests import factories
 MONDAY = dt.date(2024, 1, 8)
 
 # The last completed pass's day and this pass's row; the pass's savepoint and its release;
-# deciding: current mandates, the renewal rows, the users' addresses, the situations, the
-# stale rows, the overdue rows, the already-sent check; writing: the Reminder rows, then
-# reading the rows to send (stuck ones included); the pass marked completed. Sending one
-# digest: claim, the row, its mandate, its recommendations, the sent mark.
-PASS_QUERIES = 14
-QUERIES_PER_DIGEST = 5
+# deciding: current mandates, the renewal rows, the users' addresses, the situations, who
+# turned weekly digests off, the stale rows, the overdue rows, the already-sent check;
+# writing: the Reminder rows, then reading the rows to send (stuck ones included); the pass
+# marked completed. Sending one digest: claim, the row, its mandate, the person's previous
+# email (what they were already told), its recommendations, the sent mark.
+PASS_QUERIES = 15
+QUERIES_PER_DIGEST = 6
 
 
 def build(size: int) -> None:

@@ -38,7 +38,7 @@ def test_report_day_requests_the_council_report_and_mails_its_link_to_followers(
     url = f"http://testserver/mandates/{personas.mandate.pk}/report/"
     assert f"Read it here:\n{url}\n" in message.body
     assert f"http://testserver/reports/{report.pk}/download/" in message.body
-    assert f'<a href="{url}" style="color: #1d70b8;">Read the report</a>' in message.alternatives[0][0]
+    assert f'<a class="button" href="{url}" style="color: #ffffff;display: inline-block;background: #00703c;font-weight: bold;text-decoration: none;padding: 8px 14px;border-bottom: 2px solid #002d18;">Read the report</a>' in message.alternatives[0][0]
     assert "You get this email because you are a Council expert who follows Mali." in message.body
     assert "write to the secretariat: secretariat@example.org" in message.body
     row = Reminder.objects.get(recipient=personas.expert)

@@ -46,39 +46,64 @@ def test_demo_pdf_sections_and_counts(demo, audience, marking):
         assert f"Generated 27 May 2023 · {marking}" in page
         assert f"Page {number} of {page_count}" in page
 
-    # Summary, with the numbers beside the chart.
+    # The first page works alone: key figures and what to ask for in the renewal.
     # The demo's links are all suggested, none confirmed: the Council's report shows none of
     # them, the secretariat's shows them marked.
     linked = set(ParagraphLink.objects.values_list("paragraph__label", flat=True))
     all_labels = list(demo.mandate.paragraphs.order_by("position").values_list("label", flat=True))
     uncovered_labels = all_labels if audience == "council" else [label for label in all_labels if label not in linked]
-    assert (
-        "12 recommendations on Mali from 1 briefing; 0 updates this cycle; 12 with no update this cycle. "
-        f"{len(uncovered_labels)} of 22 mandate paragraphs not covered by any recommendation." in text
-    )
-    summary = pages[1]
-    assert "By implementation status Status Recommendations Not started 12 In progress 0 Partially implemented 0 " \
-        "Implemented 0 Not implemented 0 Superseded 0" in summary
-    assert "By Council uptake Uptake Recommendations Pending 12 Reflected 0 Partly reflected 0 Not reflected 0" in summary
+    first = pages[0]
+    assert "Key figures 12 of 12 recommendations still open (12 not started)." in first
+    assert "No renewal yet: uptake is counted once the resolution that renews S/RES/2640 (2022) is on record." in first
+    shared = " shared with Council experts" if audience == "council" else ""
+    assert f"0 updates this cycle{shared}, on 0 of 12 recommendations; 12 with none." in first
+    # PP 1 .. OP 57 of the demo all speak of women, peace and security but OP 26 and OP 41
+    # (their lead-ins).
+    wps_uncovered = [label for label in uncovered_labels if label not in ("OP 26", "OP 41")]
+    assert f"{len(wps_uncovered)} of 20 WPS paragraphs of S/RES/2640 (2022) no recommendation covers ({', '.join(wps_uncovered)})." in first
+    assert "For the renewal 11 open recommendations propose language for the resolution that renews S/RES/2640 (2022)" in first
+    renewal = first.split("For the renewal", 1)[1]
+    assert re.findall(r"MLI-2023-03-R\d\d", renewal) == [f"MLI-2023-03-R{n:02d}" for n in range(1, 11)] + ["MLI-2023-03-R12"]
+    assert "And 1 more, marked “For the renewal” below. Council members could also ask: MLI-2023-03-R12 In addition" in renewal
+    # Cut at a word, never inside one.
+    assert "MLI-2023-03-R02 Urge Malian transitional authorities to respect a strict application of the law no. 052 of 18th December... →" in renewal
+    if audience == "council":
+        assert renewal.count("→ no paragraph linked: new language") == 10
+        assert "(suggested)" not in text
+    else:
+        assert "→ OP 3 (suggested), OP 14 (suggested)" in renewal
 
-    # Each recommendation, in document order, with its facts.
-    references = re.findall(r"MLI-2023-03-R\d\d Not started", text)
-    assert references == [f"MLI-2023-03-R{n:02d} Not started" for n in range(1, 13)]
-    assert "Addressee: Security Council · Owners: UN Women · Due: 31 May 2023 · Status: Not started · Uptake: Pending · Briefing: 28 March 2023" in text
-    op14 = "OP 14 (suggested): Calls on the Malian Transition Government to make tangible progress"
-    assert (op14 in text) == (audience == "secretariat") and ("OP 14" in linked)
+    # Progress this cycle: the charts with their numbers beside them.
+    assert "Updates per week One bar a week, 27 March 2023 to 27 May 2023" in pages[1]
+    assert "No update in any week of this cycle." in pages[1]
+    assert "Status by owner Owner Recommendations By status UN Women 11 11 not started MINUSMA 1 1 not started" in pages[1]
+
+    # Each recommendation once, grouped by theme, with a short status line.
+    assert "Recommendations, by theme" in text
+    assert sorted(re.findall(r"MLI-2023-03-R\d\d Not started", text)) == [f"MLI-2023-03-R{n:02d} Not started" for n in range(1, 13)]
+    assert "Participation and leadership MLI-2023-03-R02 Not started For the renewal No update this cycle" in text
+    assert "Also on this theme: MLI-2023-03-R03 (under Elections and political transition)" in text
+    cites = "OP 3 (suggested), OP 14 (suggested)" if audience == "secretariat" else "no linked paragraph"
+    assert f"UN Women · to the Host authorities · due 31 May 2023 · uptake pending · {cites} No update this cycle." in text
     if audience == "council":
         assert "(suggested)" not in text
     assert text.count("No update this cycle.") == 12
 
-    # The paragraphs no recommendation covers, then the flagged recommendations.
-    uncovered = text.split("Mandate paragraphs no recommendation covers", 1)[1]
-    assert f"{len(uncovered_labels)} of 22 paragraphs of S/RES/2640 (2022) are not linked to any recommendation." in uncovered
-    labels = re.findall(r"((?:OP|PP) \d+(?: \([a-z]\))?):", uncovered.split("Recommendations with no update")[0])
-    assert labels == uncovered_labels
-    flagged = text.split("Recommendations with no update this cycle", 1)[1]
+    # Each paragraph's text once, in the annex, cited from the recommendations by label.
+    annex = text.split("Annex: the paragraphs", 1)[1]
+    assert f"{len(uncovered_labels)} of 22 paragraphs of S/RES/2640 (2022) are not linked to any recommendation." in annex
+    op3 = "Calls upon the Malian authorities and all parties in Mali to ensure full, equal and meaningful participation"
+    assert text.count(op3) == 1
+    if audience == "secretariat":
+        assert "OP 3 (cited by MLI-2023-03-R02, MLI-2023-03-R03, MLI-2023-03-R05, MLI-2023-03-R06): Calls upon" in annex
+    else:
+        assert "OP 3 (no recommendation covers it): Calls upon" in annex
+    labels = re.findall(r"((?:OP|PP) \d+(?: \([a-z]\))?) \((?:cited|no rec)", annex)
+    assert labels == [label for label in all_labels if label not in ("OP 26", "OP 41")]
+
+    flagged = text.split("No update this cycle 12 of 12", 1)[1]
     shared = "shared with Council experts " if audience == "council" else ""
-    assert f"12 of 12 recommendations had no update {shared}since 28 March 2023." in flagged
+    assert f"recommendations had no update {shared}since 28 March 2023: MLI-2023-03-R01," in flagged
 
 
 def test_council_report_never_holds_an_internal_note(with_updates, client):
@@ -88,19 +113,20 @@ def test_council_report_never_holds_an_internal_note(with_updates, client):
     assert "Evidence: S/2023/236" in council
     assert INTERNAL_NOTE not in council
     assert "Internal note Kidal" not in council
-    assert "1 update this cycle; 11 with no update this cycle" in council
+    assert "1 update this cycle shared with Council experts, on 1 of 12 recommendations; 11 with none." in council
     # R02's status came from an internal update: the Council sees the latest shared status
     # ("not started" without one), as on the pages.
-    assert "Not started 11 In progress 1 Partially implemented 0" in council
-    assert "MLI-2023-03-R02 Not started No update this cycle" in council
-    assert "Status: Partially implemented" not in council
+    assert "12 of 12 recommendations still open (11 not started, 1 in progress)." in council
+    assert "UN Women 11 10 not started, 1 in progress" in council
+    assert "MLI-2023-03-R02 Not started For the renewal No update this cycle" in council
+    assert "Partially implemented —" not in council
 
     secretariat = pdf_text(_pdf(demo.mandate, "secretariat")[0])
     assert SHARED_NOTE in secretariat
     assert INTERNAL_NOTE in secretariat
-    assert "Partially implemented — Secretariat (Secretariat; internal note)" in secretariat
-    assert "2 updates this cycle; 10 with no update this cycle" in secretariat
-    assert "Not started 10 In progress 1 Partially implemented 1" in secretariat
+    assert "Partially implemented — Secretariat (Sara Lindqvist; internal note)" in secretariat
+    assert "2 updates this cycle, on 2 of 12 recommendations; 10 with none." in secretariat
+    assert "(10 not started, 1 in progress, 1 partially implemented)" in secretariat
     assert "MLI-2023-03-R02 Partially implemented" in secretariat
 
     client.force_login(demo.expert)
@@ -123,15 +149,45 @@ def test_html_page_shows_the_same_content(demo, client):
     assert "<h1 id=\"report-title\">Progress report on women, peace and security recommendations: Mali</h1>" in html
     assert html.count('class="report-rec-title"') == 12
     # An expert reads the Council version: the demo's links are only suggested, so none covers a paragraph.
-    assert "22 of 22 mandate paragraphs not covered by any recommendation." in html
-    # Two charts: the counts as tables, a bar drawn as SVG in each row, the longest full width.
-    assert html.count('<table class="report-chart">') == 2
-    assert html.count('<td class="report-chart-bar"><svg ') == 10
-    assert html.count('<rect width="230" height="12" fill="#505a5f"/>') == 2  # 12 not started, 12 pending
-    assert html.count('<rect width="0" ') == 8
+    assert "22 of 22 paragraphs of S/RES/2640 (2022) are not linked to any recommendation." in html
+    # A table of contents, and the grouping the reader chooses (a plain GET form).
+    assert '<nav class="report-toc report-screen-only" aria-labelledby="toc-title">' in html
+    assert '<a href="#theme-participation">Participation and leadership</a>' in html
+    assert '<input type="radio" name="group" id="group-theme" value="theme" checked>' in html
+    # The status by owner: a stacked bar per owner, its numbers beside it.
+    assert '<th scope="row">UN Women</th><td class="num">11</td>' in html
+    assert '<rect x="0" width="230" height="12" fill="#505a5f"/>' in html
+    assert '<td>11 not started</td>' in html
     assert 'href="/static/css/print.css" media="print"' in html
     # The Council expert is not offered the secretariat version.
     assert "?audience=secretariat" not in html
+
+
+def test_page_groups_by_paragraph_in_the_resolutions_order(demo, client):
+    from recommendations.curation.services import link_paragraph, record_status_update
+
+    for rec in demo.recommendations:
+        for link in rec.paragraphlink_set.all():
+            link_paragraph(recommendation=rec, paragraph=link.paragraph, user=demo.secretariat)
+    record_status_update(
+        recommendation=demo.recommendations[1], author=demo.focalpoint, status="in_progress", note=SHARED_NOTE,
+        visibility="shared",
+    )
+    client.force_login(demo.expert)
+    html = client.get(f"/mandates/{demo.mandate.pk}/report/?group=paragraph").content.decode()
+    assert '<input type="radio" name="group" id="group-paragraph" value="paragraph" checked>' in html
+    titles = re.findall(r'<h3 class="report-group-title" id="[^"]+">([^<]+?)(?: <a|</h3>)', html)
+    assert titles == ["OP 3", "OP 14", "OP 26 (c)", "OP 44", "OP 45", "OP 48", "OP 57",
+                      "Not linked to a paragraph of S/RES/2640 (2022)"]
+    # R02 cites OP 3 and OP 14: printed once, under OP 3, and cited under OP 14.
+    assert html.count(f'id="rec-{demo.recommendations[1].pk}"') == 1
+    assert f'Also citing this paragraph: <a href="#rec-{demo.recommendations[1].pk}">MLI-2023-03-R02</a> (under OP 3)' in html
+    # Its update folded under one line, opened on demand.
+    assert '<details class="report-updates"><summary>1 update this cycle (latest' in html
+    assert SHARED_NOTE in html
+    # An unknown grouping is the default one.
+    html = client.get(f"/mandates/{demo.mandate.pk}/report/?group=nonsense").content.decode()
+    assert "Recommendations, by theme" in html
 
 
 def test_updates_before_the_cycle_are_left_out(demo):

@@ -31,14 +31,14 @@ def test_removing_an_owner_asks_first_then_is_in_the_history_and_can_be_undone(w
     assert snapshot(world.rec).owners == []
     body = client.get(f"{url}/").content.decode()
     entries = history_of(body)
-    assert entries[0].endswith("Secretariat: Owner removed: MINUSMA Undo: Owner removed: MINUSMA")
+    assert entries[0].endswith(f"{world.secretariat.get_full_name()}: Owner removed: MINUSMA Undo: Owner removed: MINUSMA")
     # Undo re-adds it, through the same control as "Assign owner".
     undo = re.search(r'<form method="post" class="inline-form" action="([^"]+)">.*?name="([^"]+)" value="(\d+)"', body.split('id="history-heading"')[1], re.S)
     assert undo.groups() == (f"{url}/owners/add/", "assign-entity", str(world.minusma.pk))
     assert client.post(undo.group(1), {undo.group(2): undo.group(3)}).status_code == 302
     assert snapshot(world.rec).owners == [world.minusma.pk]
     entries = history_of(client.get(f"{url}/").content.decode())
-    assert entries[0].endswith("Secretariat: Owner added: MINUSMA")
+    assert entries[0].endswith(f"{world.secretariat.get_full_name()}: Owner added: MINUSMA")
     assert "Undo" not in entries[1]  # back already: nothing to undo
 
 

@@ -31,6 +31,6 @@ def test_the_council_report_counts_an_internal_update_as_activity(world, as_user
     item = next(i for i in context["items"] if i.recommendation.pk == rec.pk)
     assert (item.flagged, item.updated_unshared, item.updates, item.status) == (False, True, [], "not_started")
     body = as_user("expert").get(f"/mandates/{world.mandate.pk}/report/").content.decode()
-    title = re.search(rf'id="rec-{rec.pk}">(.*?)</h3>', body, re.S).group(1)
+    title = re.search(rf'id="rec-{rec.pk}">(.*?)</h4>', body, re.S).group(1)
     assert "Updated this cycle, details not shared" in title and "No update this cycle" not in title
     assert "Internal only" not in body

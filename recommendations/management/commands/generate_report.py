@@ -19,8 +19,12 @@ class Command(BaseCommand):
             help="council (only updates shared with Council experts) or secretariat (internal notes included).",
         )
         parser.add_argument("--output", required=True, help="Where to write the PDF; its folder must exist.")
+        parser.add_argument(
+            "--archive", action="store_true",
+            help="Write the archive version, PDF/A-3a (tagged, fonts embedded), instead of the standard PDF/UA-1.",
+        )
 
-    def handle(self, *args, mandate, audience, output, **options):
+    def handle(self, *args, mandate, audience, output, archive=False, **options):
         if audience not in ProgressReport.Audience.values:
             raise CommandError(f"Unknown audience {audience!r}: use council or secretariat.")
         found = Mandate.objects.filter(symbol=mandate.strip()).first()
@@ -31,12 +35,12 @@ class Command(BaseCommand):
         if not target.parent.is_dir():
             raise CommandError(f"Cannot write {output}: the folder {target.parent} does not exist.")
         report = create_progress_report(mandate=found, audience=audience, requested_by=None)
-        report = generate_progress_report(report_id=report.pk)
+        report = generate_progress_report(report_id=report.pk, variant="archive" if archive else "standard")
         if report.state != ProgressReport.State.DONE:
             raise CommandError(f"The report failed: {report.error}")
         with report.file.open("rb") as stored:
             target.write_bytes(stored.read())
         self.stdout.write(
             f"Wrote {target} ({report.get_audience_display()}, {found.symbol}); "
-            f"version {report.pk}, SHA-256 {report.sha256}."
+            f"version {report.pk}, SHA-256 {report.sha256}; {'PDF/A-3a' if archive else 'PDF/UA-1'}."
         )
