@@ -135,16 +135,8 @@ class RecommendationAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(StatusUpdate)
-class StatusUpdateAdmin(admin.ModelAdmin):
-    """Read-only: status updates are append-only. A correction is a new update, recorded on
-    the recommendation's page."""
-
-    list_display = ["recommendation", "status", "visibility", "author", "created_at"]
-    list_filter = ["status", "visibility"]
-    list_select_related = ["recommendation", "author"]
-    search_fields = ["recommendation__reference", "note"]
-    date_hierarchy = "created_at"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows the app writes and nobody edits: listed and opened, never added, changed or deleted."""
 
     def has_add_permission(self, request):
         return False
@@ -154,6 +146,19 @@ class StatusUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(StatusUpdate)
+class StatusUpdateAdmin(ReadOnlyAdmin):
+    """Read-only: status updates are append-only. A correction is a new update, recorded on
+    the recommendation's page."""
+
+    list_display = ["recommendation", "status", "visibility", "author", "created_at"]
+    list_filter = ["status", "visibility"]
+    list_select_related = ["recommendation", "author"]
+    search_fields = ["recommendation__reference", "note"]
+    date_hierarchy = "created_at"
+
 
 
 @admin.register(Reminder)
@@ -176,20 +181,12 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReminderPass)
-class ReminderPassAdmin(admin.ModelAdmin):
+class ReminderPassAdmin(ReadOnlyAdmin):
     """The record of the daily passes: read only (the pass writes it)."""
 
     list_display = ["day", "covered_from", "started_at", "completed_at", "sent", "late", "missed"]
     date_hierarchy = "started_at"
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgressReport)
