@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass, field
 
 import css_inline
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -111,12 +114,18 @@ def late_words(payload: dict) -> str:
     return f"This reminder is {_plural(late, 'day', 'days')} late: no reminder pass ran on {day.day} {day:%B %Y}."
 
 
-def _digest_rows(rec_ids: list[int], told: set[int] = frozenset()) -> list[dict]:
+_ROW_FIELDS = ("reference", "text", "status", "last_update_at", "due_on", "situation", "briefing", "position")
+
+
+def _digest_rows(rec_ids: list[int], told: set[int] = frozenset(), *, read: list | None = None) -> list[dict]:
     """The recommendations a digest lists, in the site's order, those not in ``told`` (the
-    person's previous email) marked new. One query."""
-    recs = Recommendation.objects.filter(pk__in=rec_ids).only(
-        "reference", "text", "status", "last_update_at", "due_on", "situation", "briefing", "position"
-    ).order_by("reference")
+    person's previous email) marked new. One query; none when ``read`` holds them already
+    (every digest's recommendations in that order, from ``EmailReads``)."""
+    if read is None:
+        recs = Recommendation.objects.filter(pk__in=rec_ids).only(*_ROW_FIELDS).order_by("reference")
+    else:
+        wanted = set(rec_ids)
+        recs = [rec for rec in read if rec.pk in wanted]
     return [
         {
             "reference": rec.reference,
@@ -146,12 +155,67 @@ def previous_reminder(reminder: Reminder) -> Reminder | None:
     return earlier.order_by("-sent_at", "-pk").only("kind", "payload", "sent_at").first()
 
 
-def reminder_context(reminder: Reminder) -> dict:
-    """What the templates get. The payload was fixed when the row was made."""
+@dataclass
+class EmailReads:
+    """What the emails of many unsaved rows read, read once for all of them (the preview of a
+    pass, reminders.preview): their recipients and situations (set on the rows), the mandates
+    and reports their payloads name, each person's previous email about each situation, and
+    every recommendation the digests list. A fixed number of queries however many emails."""
+
+    mandates: dict[int, Mandate] = field(default_factory=dict)
+    reports: dict[int, ProgressReport] = field(default_factory=dict)
+    previous: dict[tuple[int, int], Reminder] = field(default_factory=dict)
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, reminders: list[Reminder]) -> EmailReads:
+        """Reads for ``reminders`` (unsaved rows, as the dry pass plans them): six queries at
+        most, each skipped when no row needs it. Sets each row's recipient and situation."""
+        assert all(r.pk is None for r in reminders), "previous emails are read as of now: unsaved rows only"
+        users = get_user_model().objects.in_bulk({r.recipient_id for r in reminders if r.recipient_id})
+        situations = Situation.objects.in_bulk({r.situation_id for r in reminders if r.situation_id})
+        for r in reminders:
+            r.recipient = users.get(r.recipient_id)
+            r.situation = situations.get(r.situation_id)
+        payloads = [r.payload or {} for r in reminders]
+        reads = cls(
+            mandates=Mandate.objects.in_bulk({p["mandate"] for p in payloads if p.get("mandate")}),
+            reports=ProgressReport.objects.in_bulk({p["report"] for p in payloads if p.get("report")}),
+        )
+        digests = [r for r in reminders if r.kind not in (Kind.REPORT, Kind.MISSED)]
+        pairs = {(r.recipient_id, r.situation_id) for r in digests if r.recipient_id and r.situation_id}
+        if pairs:
+            sent = Reminder.objects.filter(state=Reminder.State.SENT, sent_at__isnull=False)
+            latest = sent.filter(
+                recipient_id=OuterRef("recipient_id"), situation_id=OuterRef("situation_id"),
+            ).order_by("-sent_at", "-pk").values("pk")[:1]
+            # Each pair's latest email (previous_reminder's rule, for all pairs in one query).
+            candidates = sent.filter(
+                recipient_id__in={p[0] for p in pairs}, situation_id__in={p[1] for p in pairs},
+                pk=Subquery(latest),
+            ).only("kind", "payload", "sent_at", "recipient_id", "situation_id")
+            reads.previous = {
+                (row.recipient_id, row.situation_id): row for row in candidates
+                if (row.recipient_id, row.situation_id) in pairs
+            }
+        rec_ids = {pk for r in digests for pk in (r.payload or {}).get("recommendations", [])}
+        if rec_ids:
+            reads.recommendations = list(
+                Recommendation.objects.filter(pk__in=rec_ids).only(*_ROW_FIELDS).order_by("reference")
+            )
+        return reads
+
+
+def reminder_context(reminder: Reminder, reads: EmailReads | None = None) -> dict:
+    """What the templates get. The payload was fixed when the row was made. With ``reads``
+    (EmailReads.of the rows), nothing more is read from the database."""
     payload = reminder.payload or {}
     mandate = None
     if payload.get("mandate"):
-        mandate = Mandate.objects.filter(pk=payload["mandate"]).first()
+        if reads is not None:
+            mandate = reads.mandates.get(payload["mandate"])
+        else:
+            mandate = Mandate.objects.filter(pk=payload["mandate"]).first()
     context = {
         "reminder": reminder,
         "kind": reminder.kind,
@@ -180,12 +244,22 @@ def reminder_context(reminder: Reminder) -> dict:
         return context
     if reminder.kind == Kind.REPORT:
         context["report_url"] = mandate_report_url(payload["mandate"])
-        report = ProgressReport.objects.filter(pk=payload.get("report")).first() if payload.get("report") else None
+        report = None
+        if payload.get("report"):
+            if reads is not None:
+                report = reads.reports.get(payload["report"])
+            else:
+                report = ProgressReport.objects.filter(pk=payload["report"]).first()
         context["download_url"] = report_download_url(report.pk) if report else None
     else:
-        previous = previous_reminder(reminder)
+        if reads is not None:
+            previous = reads.previous.get((reminder.recipient_id, reminder.situation_id))
+        else:
+            previous = previous_reminder(reminder)
         told = set((previous.payload or {}).get("recommendations", [])) if previous else set()
-        context["rows"] = rows = _digest_rows(payload.get("recommendations", []), told)
+        context["rows"] = rows = _digest_rows(
+            payload.get("recommendations", []), told, read=reads.recommendations if reads is not None else None,
+        )
         context["these"] = "This" if len(rows) == 1 else f"These {len(rows)}"
         context["previous"] = previous
         context["new_rows"] = [row for row in rows if row["new"]]
@@ -193,10 +267,10 @@ def reminder_context(reminder: Reminder) -> dict:
     return context
 
 
-def build_reminder_email(reminder: Reminder) -> EmailMultiAlternatives:
+def build_reminder_email(reminder: Reminder, reads: EmailReads | None = None) -> EmailMultiAlternatives:
     """The email of one Reminder row: its subject, to its address, a plain-text body and an
-    HTML alternative; overdue digests copied to the secretariat."""
-    context = reminder_context(reminder)
+    HTML alternative; overdue digests copied to the secretariat. ``reads``: see reminder_context."""
+    context = reminder_context(reminder, reads)
     name = {Kind.REPORT: "report", Kind.MISSED: "missed"}.get(reminder.kind, "digest")
     text = render_to_string(f"emails/{name}.txt", context)
     # Mail clients drop <style> blocks or ignore them: every rule goes into style attributes.

@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from recommendations.models import Reminder
-from recommendations.reminders.emails import build_reminder_email
+from recommendations.reminders.emails import EmailReads, build_reminder_email
 from recommendations.reminders.services import run_daily_pass
 
 
@@ -40,17 +40,22 @@ class PassPreview:
 def preview_pass(*, today: dt.date) -> PassPreview:
     """What ``run_daily_pass(today=today, dry_run=True)`` decides, each email built by the same
     code that sends it (reminders.emails.build_reminder_email), from an unsaved Reminder.
-    Queries: the dry pass's, then a few per email (its recipient, its rows, their previous
-    email); none per recommendation."""
+    Queries: the dry pass's, then the same few for all the emails at once (EmailReads: their
+    recipients, situations, mandates, reports, previous emails and rows); none per email nor
+    per recommendation."""
     result = run_daily_pass(today=today, queue=False, dry_run=True)
-    emails = []
-    for digest in result.digests:
-        reminder = Reminder(
+    reminders = [
+        Reminder(
             recipient_id=digest.recipient_id, kind=digest.kind, period=digest.period,
             situation_id=digest.situation_id, email=digest.email, subject=digest.subject[:250],
             payload=digest.payload,
         )
-        message = build_reminder_email(reminder)
+        for digest in result.digests
+    ]
+    reads = EmailReads.of(reminders)
+    emails = []
+    for digest, reminder in zip(result.digests, reminders):
+        message = build_reminder_email(reminder, reads)
         emails.append(PreviewEmail(
             kind=digest.kind, kind_label=Reminder.Kind(digest.kind).label, to=", ".join(message.to),
             cc=list(message.cc), subject=message.subject, period=digest.period,

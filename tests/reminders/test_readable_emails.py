@@ -152,7 +152,50 @@ def test_preview_queries_do_not_grow_with_recommendations(demo, client, django_a
     assert [int(n) for n in counts] == [299, 299]  # the HTML part (srcdoc), then the plain text
 
 
+def test_preview_queries_are_the_same_for_one_and_ten_emails(demo, client, django_assert_num_queries):
+    """The emails' reads are batched (reminders.emails.EmailReads): one query each for all the
+    recipients, situations, mandates, previous emails and rows, however many emails there are."""
+    from tests.factories import make_user
+
+    ReminderPreference.objects.create(user=demo.mission, overdue="off")
+    client.force_login(demo.secretariat)
+    url = "/reminders/preview/?date=2023-06-05"
+    client.get(url)
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        html = client.get(url).content.decode()
+    assert html.count('<iframe class="preview-frame"') == 1
+    assert "To focalpoint@example.org: Mali:" in html
+    for i in range(9):
+        person = make_user(f"colleague{i}")
+        person.email, person.first_name, person.last_name = f"colleague{i}@example.org", "Colleague", f"N{i}"
+        person.save()
+        person.groups.add(demo.un_women.group)
+    with django_assert_num_queries(PREVIEW_QUERIES):
+        html = client.get(url).content.decode()
+    assert html.count('<iframe class="preview-frame"') == 10
+    assert "Dear Colleague N8,\n\nThese 11 recommendations on Mali are past their due date" in html
+
+
+def test_the_preview_reads_as_the_email_the_pass_then_sends(demo):
+    """Batched reads, same email: what is new since the previous email included."""
+    from recommendations.reminders.preview import preview_pass
+
+    _on_the_day(dt.date(2023, 5, 1))
+    record_status_update(
+        recommendation=demo.recommendations[1], author=demo.focalpoint, status="in_progress",
+        note="Working on it.", visibility="shared",
+    )
+    _on_the_day(dt.date(2023, 5, 31))
+    previews = {e.to: e for e in preview_pass(today=dt.date(2023, 6, 5)).emails}
+    sent = _on_the_day(dt.date(2023, 6, 5))
+    assert sorted(previews) == sorted(m.to[0] for m in sent) == [FP, "mission@example.org"]
+    for message in sent:
+        preview = previews[message.to[0]]
+        assert (preview.subject, preview.text, preview.html) == (message.subject, message.body, message.alternatives[0][0])
+    assert "NEW SINCE YOUR EMAIL OF 31 MAY 2023 (1)\n\nMLI-2023-03-R02 — In progress — NEW\n" in previews[FP].text
+
+
 # Session and user, the dry pass (the last completed pass, its savepoint, decisions, already-sent check, rollback) and,
-# per email, the recipient, the situation, the mandate, the previous email and the rows: two
-# emails that day at both sizes.
-PREVIEW_QUERIES = 25
+# for all the emails at once, their recipients, situations, mandates, previous emails and rows
+# (reminders.emails.EmailReads): the same at one, two and ten emails, and at 12 or 300 recommendations.
+PREVIEW_QUERIES = 20
