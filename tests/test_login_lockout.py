@@ -108,3 +108,12 @@ def test_client_login_in_tests_goes_through_the_lockout_too(client, demo):
     assert _sign_in(client, "focalpoint", "wrong-password").status_code == 429
     # The conftest gives Client.login() a request from 127.0.0.1: another address, not locked.
     assert client.login(username="focalpoint", password=PASSWORD)
+
+
+def test_the_admin_login_is_locked_the_same_way(client, demo):
+    for _ in range(4):
+        response = client.post("/admin/login/", {"username": "secretariat", "password": "wrong"})
+        assert response.status_code == 200
+    response = client.post("/admin/login/", {"username": "secretariat", "password": "wrong"})
+    assert response.status_code == 429
+    assert "Sign-in locked for 15 minutes" in response.content.decode()
