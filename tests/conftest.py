@@ -24,6 +24,22 @@ def _fresh_rate_limits():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _client_login_passes_a_request(monkeypatch):
+    """django-axes (the sign-in lockout) checks every authenticate() against the request's
+    username and address, and refuses one without a request; Django's Client.login() passes
+    none. Give it one, as a browser's sign-in would have, so the lockout stays on in every test."""
+    from django.test import Client, RequestFactory
+
+    original = Client.login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/accounts/login/"))
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing():
     """PBKDF2 took most of the suite's setup (five demo users hashed in every test that

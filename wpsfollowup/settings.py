@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import secrets
 import zoneinfo
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 import dj_email_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from wpsfollowup.env import env_bool, env_int, env_int_list, env_list, env_str
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "auditlog",
+    "axes",
+    "csp",
     "recommendations",
 ]
 
@@ -85,6 +89,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "recommendations.web.middleware.SecurityHeadersMiddleware",
+    # Content-Security-Policy with a fresh nonce per response (CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "wpsfollowup.urls"
@@ -127,6 +135,8 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -339,6 +349,41 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # the cache (per process with the default cache; set a shared cache for several processes).
 WPS_PASSWORD_RESET_LIMIT = env_int("WPS_PASSWORD_RESET_LIMIT", 5, minimum=1)  # per hour
 WPS_REPORT_GENERATE_LIMIT = env_int("WPS_REPORT_GENERATE_LIMIT", 10, minimum=1)  # per 10 minutes
+
+# Sign-in lockout (django-axes; README, "Operating it"): after WPS_LOGIN_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused for
+# WPS_LOGIN_COOLOFF_MINUTES (each refused try starts the wait again); a right password
+# before then clears the count. Another username from the same address, or the same
+# username from elsewhere, is not locked. Failures are kept in the database (Axes in the
+# admin); `manage.py axes_reset_username NAME` unlocks earlier.
+WPS_LOGIN_FAILURE_LIMIT = env_int("WPS_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+WPS_LOGIN_COOLOFF_MINUTES = env_int("WPS_LOGIN_COOLOFF_MINUTES", 15, minimum=1)
+AXES_ENABLED = env_bool("AXES_ENABLED", True)
+AXES_FAILURE_LIMIT = WPS_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=WPS_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is REMOTE_ADDR: behind a proxy, every sign-in comes from the proxy's address,
+# so the lock is per username there (still per username+address as far as axes knows).
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files, or
+# inline ones only with this response's nonce (`nonce="{{ request.csp_nonce }}"`); no style
+# attributes (classes in static/css/app.css instead), except on the reminder preview, whose
+# emails are styled by attributes (recommendations/web/reminder_views.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,8 @@ preview of a day's pass (/reminders/preview/)."""
 
 from __future__ import annotations
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -31,6 +33,11 @@ def reminder_preferences(request):
     })
 
 
+# The emails are shown in sandboxed srcdoc frames, which take this page's
+# Content-Security-Policy; their styles are style attributes (inlined, as mail clients need),
+# which the policy refuses everywhere else. Allowed here, on this page only: no script
+# (the frames' sandbox has no allow-scripts) and no <style> element.
+@csp_update({"style-src-attr": [UNSAFE_INLINE]})
 @require_GET
 def reminder_preview(request):
     """Every email the daily pass would send on a date, as it will be received. Secretariat only."""
