@@ -62,7 +62,10 @@ def is_council_expert(user: AnyUser) -> bool:
         return False
     cache = getattr(user, "_wps_groups", None)
     if cache is None:
-        cache = user._wps_groups = set(user.groups.values_list("name", flat=True))
+        # The same one query also says which groups are entities' (Reader._may_own).
+        rows = list(user.groups.values_list("name", "entity__pk"))
+        cache = user._wps_groups = {name for name, _ in rows}
+        user._wps_entity_groups = {name for name, entity in rows if entity is not None}
     return COUNCIL_EXPERTS_GROUP in cache
 
 
@@ -143,14 +146,30 @@ def is_standing(update: StatusUpdate) -> bool:
     return not StatusUpdate.objects.filter(corrects=update).exists()
 
 
+def latest_shared_updates() -> QuerySet[StatusUpdate]:
+    """Standing shared updates, newest first: the rule of what a reader who may not read a
+    recommendation's internal updates is shown (the first of its own)."""
+    return StatusUpdate.objects.filter(standing_q(), visibility=StatusUpdate.Visibility.SHARED).order_by(
+        "-created_at", "-id"
+    )
+
+
+def shared_reading(recommendation_id: int) -> tuple[str, object]:
+    """The status and time shown to a reader who may not read a recommendation's internal
+    updates: those of its latest standing shared update, else "not started" and none. What
+    curation.services stores in Recommendation.shared_status / shared_update_at, under the
+    recommendation's lock, after every update, correction and withdrawal. One query."""
+    latest = latest_shared_updates().filter(recommendation_id=recommendation_id).values_list(
+        "status", "created_at"
+    ).first()
+    return latest if latest is not None else (ImplementationStatus.NOT_STARTED, None)
+
+
 def shared_status() -> Coalesce:
-    """The status shown to a reader who may not read a recommendation's internal updates:
-    that of its latest shared update, else "not started". An expression over Recommendation
-    rows (one short index scan each, on the timeline index: two updates of a recommendation
-    never share a microsecond, record_status_update serialises them)."""
-    latest = StatusUpdate.objects.filter(
-        standing_q(), recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
-    ).order_by("-created_at")
+    """:func:`shared_reading`'s status computed in SQL over Recommendation rows (a subquery
+    per row): what the stored ``shared_status`` must always equal (tests/access check it).
+    Pages read the stored column (Reader.with_shown_status)."""
+    latest = latest_shared_updates().filter(recommendation=OuterRef("pk"))
     return Coalesce(
         Subquery(latest.values("status")[:1]), Value(ImplementationStatus.NOT_STARTED), output_field=CharField()
     )
@@ -276,18 +295,24 @@ class Reader:
         inside = self.internal_q()
         if inside is None:
             return recs.annotate(shown_status=F("status")).alias(shown_update_at=F("last_update_at"))
-        latest_shared = StatusUpdate.objects.filter(
-            standing_q(), recommendation=OuterRef("pk"), visibility=StatusUpdate.Visibility.SHARED
-        ).order_by("-created_at")
+        if not self._is_person or not self._may_own():
+            # Reads no internal update anywhere (a Council expert, the Council audience):
+            # the stored shared reading, plain columns an index serves.
+            return recs.annotate(shown_status=F("shared_status")).alias(shown_update_at=F("shared_update_at"))
         return recs.annotate(
-            shown_status=Case(When(inside, then=F("status")), default=shared_status(), output_field=CharField()),
+            shown_status=Case(When(inside, then=F("status")), default=F("shared_status"), output_field=CharField()),
         ).alias(
             shown_update_at=Case(
-                When(inside, then=F("last_update_at")),
-                default=Subquery(latest_shared.values("created_at")[:1]),
-                output_field=DateTimeField(),
+                When(inside, then=F("last_update_at")), default=F("shared_update_at"), output_field=DateTimeField()
             ),
         )
+
+    def _may_own(self) -> bool:
+        """False only when the user's groups, already read by is_council_expert (no query
+        here), include no entity's group: they own nothing, so read no internal update.
+        True when unknown."""
+        groups = getattr(self.user, "_wps_entity_groups", None)
+        return groups is None or bool(groups)
 
 
 # --- writes ------------------------------------------------------------------------------------

@@ -254,6 +254,14 @@ class Recommendation(models.Model):
         max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
     )
     last_update_at = models.DateTimeField(null=True, blank=True)
+    # What those who may not read its internal updates are shown: the status and time of its
+    # latest standing shared update, else "not started" and none (access.shared_reading, the
+    # rule). Kept by the same services, under the same lock, as status and last_update_at, so
+    # Reader.with_shown_status reads two columns instead of a subquery per row.
+    shared_status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
+    )
+    shared_update_at = models.DateTimeField(null=True, blank=True)
     uptake = models.CharField(max_length=20, choices=Uptake.choices, default=Uptake.PENDING)
     uptake_paragraph = models.ForeignKey(
         MandateParagraph, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -287,6 +295,13 @@ class Recommendation(models.Model):
             models.Index(fields=["status", "last_update_at"], name="rec_status_last_update"),
             # Reminder pass and dashboard: overdue = open and due_on before today.
             models.Index(fields=["status", "due_on"], name="rec_status_due"),
+            # A Council expert's list filtered by status and sorted by last update
+            # (curation/selectors.recommendation_list: shown_status = shared_status for
+            # readers who read no internal update), and their dashboard's counts.
+            models.Index(fields=["shared_status", "shared_update_at"], name="rec_shared_status_update"),
+            # The lists sorted by last update, unfiltered ("updated" and "-updated" sorts).
+            models.Index(fields=["last_update_at"], name="rec_last_update"),
+            models.Index(fields=["shared_update_at"], name="rec_shared_update"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ import re
 import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -112,11 +113,11 @@ def late_words(payload: dict) -> str:
 
 
 def _digest_rows(rec_ids: list[int], told: set[int] = frozenset()) -> list[dict]:
-    """The recommendations a digest lists, in the site's order, those not in ``told`` (the
-    person's previous email) marked new. One query."""
+    """The recommendations a digest lists, due soonest first (the order plan_digests chose
+    them in), those not in ``told`` (the person's previous email) marked new. One query."""
     recs = Recommendation.objects.filter(pk__in=rec_ids).only(
         "reference", "text", "status", "last_update_at", "due_on", "situation", "briefing", "position"
-    ).order_by("reference")
+    ).order_by(F("due_on").asc(nulls_last=True), "reference")
     return [
         {
             "reference": rec.reference,
@@ -186,10 +187,15 @@ def reminder_context(reminder: Reminder) -> dict:
         previous = previous_reminder(reminder)
         told = set((previous.payload or {}).get("recommendations", [])) if previous else set()
         context["rows"] = rows = _digest_rows(payload.get("recommendations", []), told)
-        context["these"] = "This" if len(rows) == 1 else f"These {len(rows)}"
+        total = max(payload.get("total", len(rows)), len(rows))
+        context["these"] = "This" if total == 1 else f"These {total}"
         context["previous"] = previous
         context["new_rows"] = [row for row in rows if row["new"]]
         context["told_rows"] = [row for row in rows if not row["new"]]
+        # At most DIGEST_MAX_ITEMS rows; the rest is counted and linked (plan_digests).
+        context["more"] = total - len(rows)
+        if context["more"]:
+            context["more_url"] = settings.SITE_URL + reverse("recommendation_list") + "?" + payload.get("list_query", "")
     return context
 
 
