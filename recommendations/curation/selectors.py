@@ -266,26 +266,57 @@ def with_list_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation
     )
 
 
-def csv_rows(*, user, recs: QuerySet[Recommendation]):
+# Rows the CSV and XLSX exports read at a time: their memory stays that of one chunk,
+# whatever the number of rows (issue 14: the whole list took +183 MB and 1.9 s before the
+# first byte at 100,000 recommendations).
+EXPORT_CHUNK = 2000
+
+
+def csv_rows(*, user, recs: QuerySet[Recommendation], chunk_size: int = EXPORT_CHUNK):
     """Rows of the CSV export of ``recs`` (already permission-filtered and annotated by
     access.Reader.with_shown_status), header first. The latest note is the latest one the
     user may read (access.Reader.updates), the same update whose status the row shows.
 
-    Plain values, not model instances: ten thousand rows with their themes, owners and
-    links in four queries and well under a second."""
+    A generator: plain values read ``chunk_size`` rows at a time (a server-side cursor on
+    PostgreSQL), each chunk's themes, owners and links in three queries of their own. So
+    1 + 3 queries per chunk, and the memory of one chunk, whatever the number of rows."""
     latest = access.Reader.of(user).updates(StatusUpdate.objects.filter(recommendation=OuterRef("pk")))
     latest = latest.order_by("-created_at", "-id")
-    rows = list(
-        recs.annotate(
-            shown_update=F("shown_update_at"),
-            latest_note=Subquery(latest.values("note")[:1]),
-            latest_note_at=Subquery(latest.values("created_at")[:1]),
-        ).values_list(
-            "pk", "reference", "situation__name", "briefing__issued_on", "text", "addressee", "due_on", "shown_status",
-            "shown_update", "created_at", "uptake", "latest_note", "latest_note_at",
-        )
-    )
-    ids = recs.values("pk")
+    rows = recs.annotate(
+        shown_update=F("shown_update_at"),
+        latest_note=Subquery(latest.values("note")[:1]),
+        latest_note_at=Subquery(latest.values("created_at")[:1]),
+    ).values_list(
+        "pk", "reference", "situation__name", "briefing__issued_on", "text", "addressee", "due_on", "shown_status",
+        "shown_update", "created_at", "uptake", "latest_note", "latest_note_at",
+    ).iterator(chunk_size=chunk_size)
+    yield from _csv_header()
+    for chunk in _chunks(rows, chunk_size):
+        yield from _csv_chunk(chunk)
+
+
+def _chunks(rows, size: int):
+    chunk: list = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _csv_header():
+    yield [
+        "reference", "situation", "briefing date", "text", "addressee", "themes", "owners",
+        "mandate paragraphs", "due date", "status", "last update", "uptake", "stale", "overdue",
+        "latest note", "latest note date",
+    ]
+
+
+def _csv_chunk(rows: list[tuple]):
+    """The CSV rows of one chunk of values: its themes, owners and links in three queries."""
+    ids = [row[0] for row in rows]
     themes: dict[int, list[str]] = {}
     for rec_id, name in (
         Recommendation.themes.through.objects.filter(recommendation__in=ids)
@@ -310,11 +341,6 @@ def csv_rows(*, user, recs: QuerySet[Recommendation]):
     addressees, statuses, uptakes = dict(Addressee.choices), dict(ImplementationStatus.choices), dict(Uptake.choices)
     today = local_today()
     tz = timezone.get_current_timezone()
-    yield [
-        "reference", "situation", "briefing date", "text", "addressee", "themes", "owners",
-        "mandate paragraphs", "due date", "status", "last update", "uptake", "stale", "overdue",
-        "latest note", "latest note date",
-    ]
     for (pk, reference, situation, issued_on, text, addressee, due_on, status, last_update_at, created_at,
          uptake, latest_note, latest_note_at) in rows:
         yield [
