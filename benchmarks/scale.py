@@ -9,7 +9,8 @@ and 2,000,000), runs ANALYZE, prints the real row counts, and with DEBUG off tim
 page as every persona interleaved with the Django admin's changelist in the same rounds
 (median and spread), each page against its own SQL time (measured in a separate run with a
 debug cursor), the CSV's and XLSX's peak Python memory, the reminder pass, and the report's
-render time and the worker's peak RSS (a subprocess).
+render time and the worker's peak RSS (a subprocess); then a load test (benchmarks/load.py:
+50 users, locust headless for 45 s, gunicorn on 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep the data a previous run built")
     parser.add_argument("--build-only", action="store_true")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-load", action="store_true", help="skip the load test")
+    parser.add_argument("--load-only", action="store_true", help="only the load test (with --reuse)")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers in the load test")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker in the load test")
     parser.add_argument("--report-worker", nargs=2, metavar=("MANDATE", "AUDIENCE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.report_worker:
@@ -78,9 +83,12 @@ def main() -> None:
     print_counts()
     if args.build_only:
         return
-    from benchmarks import scale_timing
+    from benchmarks import load, scale_timing
 
-    scale_timing.run(world=world, rounds=args.rounds)
+    if not args.load_only:
+        scale_timing.run(world=world, rounds=args.rounds)
+    if not args.no_load:
+        load.run(world=world, workers=args.workers, threads=args.threads)
 
 
 def print_counts() -> None:

@@ -295,13 +295,6 @@ class Recommendation(models.Model):
             models.Index(fields=["status", "last_update_at"], name="rec_status_last_update"),
             # Reminder pass and dashboard: overdue = open and due_on before today.
             models.Index(fields=["status", "due_on"], name="rec_status_due"),
-            # A Council expert's list filtered by status and sorted by last update
-            # (curation/selectors.recommendation_list: shown_status = shared_status for
-            # readers who read no internal update), and their dashboard's counts.
-            models.Index(fields=["shared_status", "shared_update_at"], name="rec_shared_status_update"),
-            # The lists sorted by last update, unfiltered ("updated" and "-updated" sorts).
-            models.Index(fields=["last_update_at"], name="rec_last_update"),
-            models.Index(fields=["shared_update_at"], name="rec_shared_update"),
         ]
 
     def __str__(self) -> str:

@@ -38,17 +38,5 @@ class Migration(migrations.Migration):
             name='shared_update_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
-        migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['shared_status', 'shared_update_at'], name='rec_shared_status_update'),
-        ),
-        migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['last_update_at'], name='rec_last_update'),
-        ),
-        migrations.AddIndex(
-            model_name='recommendation',
-            index=models.Index(fields=['shared_update_at'], name='rec_shared_update'),
-        ),
         migrations.RunPython(fill_shared_readings, migrations.RunPython.noop),
     ]
