@@ -6,7 +6,7 @@ DEMO_PASSWORD ?= demo-password
 # The day the demo shows (51 days before the sample mandate's renewal); empty for today.
 DEMO_AS_OF ?= 2023-05-10
 
-.PHONY: run test venv venv-dev system-deps migrate demo clean
+.PHONY: run test bench venv venv-dev system-deps migrate demo clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
@@ -38,6 +38,12 @@ test: venv-dev
 	./scripts/ensure-system-deps --browser
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The scale benchmark (issue 14), not part of `make test`: it DROPS and recreates the
+# database DATABASE_URL names. BENCH_ARGS=--big for 100,000 recommendations / 2,000,000 updates.
+bench: venv
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a scratch PostgreSQL database (it is dropped and rebuilt)"; exit 1; }
+	$(PY) -m benchmarks.scale $(BENCH_ARGS)
 
 clean:
 	rm -rf var/test .pytest_cache

@@ -4,9 +4,8 @@ recommendations, 200,000 status updates, 30 situations), in the same run.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/wps_issue17 .venv/bin/python benchmarks/api_speed.py [--rounds 9]
 
 Without DATABASE_URL it uses a temporary SQLite file. It migrates, fills the database unless
-it holds the data already (tests/web/bench_pages.fill: bulk inserts, then every
-recommendation's last_update_at set from its updates, as record_status_update keeps it),
-runs ANALYZE, turns DEBUG off, and then, round after round, times each pair one right after
+it holds the data already (benchmarks/build_data.build: the builder of benchmarks/scale.py,
+through the services, denormalised fields consistent), runs ANALYZE, turns DEBUG off, and then, round after round, times each pair one right after
 the other, in-process: the list page (50 rows, HTML) and the API's first page of 50 (JSON,
 with a token), for the secretariat, a focal point and a Council expert, and the same with a
 filter. Prints the median of each and the median of the per-round ratios (API / page), and
@@ -48,34 +47,32 @@ def main() -> None:
     from django.contrib.auth.models import User
     from django.core.management import call_command
     from django.db import connection
-    from django.db.models import Max, OuterRef, Subquery
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
 
+    from benchmarks import build_data
     from recommendations.api.services import create_api_token
     from recommendations.models import Recommendation, StatusUpdate
-    from tests.web.bench_pages import fill
 
     settings.ALLOWED_HOSTS = ["testserver"]
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    world = fill(args.recommendations, args.updates)
-    latest = StatusUpdate.objects.filter(recommendation=OuterRef("pk")).values("recommendation").annotate(
-        at=Max("created_at")
-    ).values("at")
-    Recommendation.objects.filter(last_update_at__isnull=True).update(last_update_at=Subquery(latest))
+    if User.objects.filter(username="bench-secretariat").exists():
+        world = build_data.world()
+    else:
+        world = build_data.build(n_recs=args.recommendations, n_updates=args.updates)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     assert not settings.DEBUG
 
-    people = {"secretariat": "bench-secretariat", "focal point": "bench-focal", "expert": "bench-expert"}
+    people = {"secretariat": "bench-secretariat", "focal point": "bench-focal-00", "expert": "bench-expert"}
     pages, apis = {}, {}
     for label, username in people.items():
         user = User.objects.get(username=username)
         pages[label] = Client()
         pages[label].force_login(user)
         apis[label] = Client(HTTP_AUTHORIZATION=f"Bearer {create_api_token(user=user, name='bench')[1]}")
-    filtered = f"situation={world['situation']}&status=in_progress&q=item"
+    filtered = f"situation={world['situation']}&status=in_progress&q=women"
     pairs = {
         f"{label}{' filtered' if query else ''}": (label, f"/recommendations/?{query}", f"/api/v1/recommendations/?{query}")
         for label in people for query in ("", filtered)

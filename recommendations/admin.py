@@ -108,8 +108,8 @@ class RecommendationAdmin(admin.ModelAdmin):
     list_select_related = ["situation"]
     search_fields = ["reference", "text"]
     raw_id_fields = ["briefing", "previous", "uptake_paragraph"]
-    # status and last_update_at follow the latest status update; record one to change them.
-    readonly_fields = ["status", "last_update_at", "created_at", "change_history"]
+    # status and last_update_at (and the shared ones) follow the status updates; record one to change them.
+    readonly_fields = ["status", "last_update_at", "shared_status", "shared_update_at", "created_at", "change_history"]
     filter_horizontal = ["themes"]
     inlines = [OwnershipInline, ParagraphLinkInline, StatusUpdateInline]
 

@@ -254,6 +254,14 @@ class Recommendation(models.Model):
         max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
     )
     last_update_at = models.DateTimeField(null=True, blank=True)
+    # What those who may not read its internal updates are shown: the status and time of its
+    # latest standing shared update, else "not started" and none (access.shared_reading, the
+    # rule). Kept by the same services, under the same lock, as status and last_update_at, so
+    # Reader.with_shown_status reads two columns instead of a subquery per row.
+    shared_status = models.CharField(
+        max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
+    )
+    shared_update_at = models.DateTimeField(null=True, blank=True)
     uptake = models.CharField(max_length=20, choices=Uptake.choices, default=Uptake.PENDING)
     uptake_paragraph = models.ForeignKey(
         MandateParagraph, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
@@ -18,7 +17,7 @@ from rest_framework.views import APIView
 from recommendations import access
 from recommendations.api import selectors
 from recommendations.api import serializers as api
-from recommendations.curation.filters import RecommendationFilterSet
+from recommendations.curation.filters import ID_SCHEMA, MAX_ID, RecommendationFilterSet
 from recommendations.models import StatusUpdate
 
 
@@ -123,9 +122,16 @@ class RecommendationViewSet(ReaderMixin, viewsets.ReadOnlyModelViewSet):
         return access._get_or_404(self.get_queryset(), self.kwargs["pk"])
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
+    """An id: a whole number in the ids' range (curation.filters.MAX_ID), else a 400."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class UpdateFilterSet(django_filters.FilterSet):

@@ -57,7 +57,32 @@ class FilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "", False)}
 
 
-class ParagraphChoiceField(django_filters.fields.ModelChoiceField):
+# Ids are BigAutoField: anything outside this range names nothing, and SQLite would not even
+# take it as a parameter (OverflowError, a 500). Refused as an invalid choice instead.
+MAX_ID = 2**63 - 1
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+def as_id(value) -> int | None:
+    """``value`` as an id, or None when it cannot be one (not a whole number, out of range)."""
+    text = str(value).strip()
+    if not text.isdigit():
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+class IdChoiceField(django_filters.fields.ModelChoiceField):
+    """A choice of an object by its id; an id out of range is an invalid choice, like any
+    id that names nothing."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and as_id(value) is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ParagraphChoiceField(IdChoiceField):
     def label_from_instance(self, obj: MandateParagraph) -> str:
         excerpt = obj.text if len(obj.text) <= 70 else obj.text[:67].rstrip() + "..."
         return f"{obj.mandate.symbol} {obj.label}: {excerpt}"
@@ -70,9 +95,11 @@ class CheckboxFilter(django_filters.Filter):
     field_class = forms.BooleanField
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field(ID_SCHEMA)
 class IdChoiceFilter(django_filters.ModelChoiceFilter):
     """A choice among objects the reader may see, given by id."""
+
+    field_class = IdChoiceField
 
 
 class ParagraphFilter(IdChoiceFilter):

@@ -168,8 +168,12 @@ def record_status_update(
             visibility=visibility, author=author, on_behalf_of=on_behalf_of, created_at=now,
             kind=StatusUpdate.Kind.CORRECTION if corrects is not None else StatusUpdate.Kind.UPDATE, corrects=corrects,
         )
-        Recommendation.objects.filter(pk=locked.pk).update(status=status, last_update_at=now)
+        shared = _store_readings(locked, status=status, last_update_at=now, shared_changed=(
+            visibility == StatusUpdate.Visibility.SHARED
+            or (corrects is not None and corrects.visibility == StatusUpdate.Visibility.SHARED)
+        ))
     recommendation.status, recommendation.last_update_at = status, now
+    recommendation.shared_status, recommendation.shared_update_at = shared
     return update
 
 
@@ -203,8 +207,26 @@ def withdraw_status_update(
             on_behalf_of=locked.owners.filter(group__user=author).first(), created_at=at or timezone.now(),
             kind=StatusUpdate.Kind.WITHDRAWAL, corrects=update,
         )
-        Recommendation.objects.filter(pk=locked.pk).update(status=status, last_update_at=last_update_at)
+        _store_readings(locked, status=status, last_update_at=last_update_at,
+                        shared_changed=update.visibility == StatusUpdate.Visibility.SHARED)
     return withdrawal
+
+
+def _store_readings(
+    locked: Recommendation, *, status: str, last_update_at: dt.datetime | None, shared_changed: bool
+) -> tuple[str, dt.datetime | None]:
+    """Inside the recommendation's lock: store its status and last update, and the status and
+    time shown to those who may not read its internal updates (access.shared_reading, the
+    rule), recomputed when the update touched a shared one (an internal update leaves the
+    shared reading as it was). Returns the shared reading."""
+    if shared_changed:
+        shared = access.shared_reading(locked.pk)
+    else:
+        shared = (locked.shared_status, locked.shared_update_at)
+    Recommendation.objects.filter(pk=locked.pk).update(
+        status=status, last_update_at=last_update_at, shared_status=shared[0], shared_update_at=shared[1]
+    )
+    return shared
 
 
 def _check_correctable(recommendation: Recommendation, update: StatusUpdate) -> None:

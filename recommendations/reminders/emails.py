@@ -16,7 +16,7 @@ import css_inline
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -118,14 +118,20 @@ _ROW_FIELDS = ("reference", "text", "status", "last_update_at", "due_on", "situa
 
 
 def _digest_rows(rec_ids: list[int], told: set[int] = frozenset(), *, read: list | None = None) -> list[dict]:
-    """The recommendations a digest lists, in the site's order, those not in ``told`` (the
-    person's previous email) marked new. One query; none when ``read`` holds them already
-    (every digest's recommendations in that order, from ``EmailReads``)."""
+    """The recommendations a digest lists, due soonest first (the order plan_digests chose
+    them in), those not in ``told`` (the person's previous email) marked new. One query;
+    none when ``read`` holds them already (every digest's recommendations, from
+    ``EmailReads``)."""
     if read is None:
-        recs = Recommendation.objects.filter(pk__in=rec_ids).only(*_ROW_FIELDS).order_by("reference")
+        recs = Recommendation.objects.filter(pk__in=rec_ids).only(*_ROW_FIELDS).order_by(
+            F("due_on").asc(nulls_last=True), "reference"
+        )
     else:
         wanted = set(rec_ids)
-        recs = [rec for rec in read if rec.pk in wanted]
+        recs = sorted(
+            (rec for rec in read if rec.pk in wanted),
+            key=lambda rec: (rec.due_on is None, rec.due_on or dt.date.min, rec.reference),
+        )
     return [
         {
             "reference": rec.reference,
@@ -260,10 +266,15 @@ def reminder_context(reminder: Reminder, reads: EmailReads | None = None) -> dic
         context["rows"] = rows = _digest_rows(
             payload.get("recommendations", []), told, read=reads.recommendations if reads is not None else None,
         )
-        context["these"] = "This" if len(rows) == 1 else f"These {len(rows)}"
+        total = max(payload.get("total", len(rows)), len(rows))
+        context["these"] = "This" if total == 1 else f"These {total}"
         context["previous"] = previous
         context["new_rows"] = [row for row in rows if row["new"]]
         context["told_rows"] = [row for row in rows if not row["new"]]
+        # At most DIGEST_MAX_ITEMS rows; the rest is counted and linked (plan_digests).
+        context["more"] = total - len(rows)
+        if context["more"]:
+            context["more_url"] = settings.SITE_URL + reverse("recommendation_list") + "?" + payload.get("list_query", "")
     return context
 
 

@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from recommendations import access
-from recommendations.curation.filters import FilterForm, RecommendationFilterSet
+from recommendations.curation.filters import FilterForm, RecommendationFilterSet, as_id
 from recommendations.curation.selectors import renewal_paragraphs, situation_paragraphs
 from recommendations.curation.services import clean_evidence
 from recommendations.models import (
@@ -66,10 +66,10 @@ class ListFilterForm(FilterForm):
         # the select lists only the chosen situation's: all thirty situations' paragraphs
         # would make a list of hundreds that nobody can use.
         field = self.fields["paragraph"]
-        situation = str(self.data.get("situation", "")) if self.is_bound else ""
-        selected = str(self.data.get("paragraph", "")) if self.is_bound else ""
-        shown = field.queryset.filter(mandate__situation_id=situation) if situation.isdigit() else (
-            field.queryset.filter(pk=selected) if selected.isdigit() else field.queryset.none()
+        situation = as_id(self.data.get("situation", "")) if self.is_bound else None
+        selected = as_id(self.data.get("paragraph", "")) if self.is_bound else None
+        shown = field.queryset.filter(mandate__situation_id=situation) if situation else (
+            field.queryset.filter(pk=selected) if selected else field.queryset.none()
         )
         field.widget.choices = lambda: [("", field.empty_label)] + [
             (p.pk, field.label_from_instance(p)) for p in shown

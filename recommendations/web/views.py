@@ -4,7 +4,6 @@ selector, render or redirect."""
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 from urllib.parse import urlsplit
 
@@ -124,7 +123,13 @@ def recommendation_export(request):
 @require_GET
 def recommendation_export_xlsx(request):
     """The same rows and columns as the CSV (selectors.csv_rows), as an Excel workbook
-    written in openpyxl's write-only mode (rows streamed to the file, not kept as cells)."""
+    written in openpyxl's write-only mode (rows streamed to the file, not kept as cells)
+    into a temporary file on disk, then sent from it in blocks: the memory stays that of one
+    chunk of rows, whatever their number (the first byte leaves once the workbook is whole:
+    a zip's central directory comes last)."""
+    import tempfile
+
+    from django.http import FileResponse
     from openpyxl import Workbook
 
     form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
@@ -135,10 +140,11 @@ def recommendation_export_xlsx(request):
     sheet = workbook.create_sheet("Recommendations")
     for row in selectors.csv_rows(user=request.user, recs=recs):
         sheet.append([_csv_cell(cell) for cell in row])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    workbook.save(spool)
+    spool.seek(0)
+    response = FileResponse(
+        spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="recommendations-{local_today():%Y-%m-%d}.xlsx"'
     return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from django.db.models import F
 
 from recommendations import access
 from recommendations.curation.services import assign_owner, record_status_update, withdraw_status_update
@@ -75,6 +76,9 @@ def test_queryset_and_per_object_forms_agree(data):
         assert not any(reader.may_read_update(u) for u in updates if u.kind == "withdrawal"), name
         assert not reader.updates().filter(corrections__isnull=False).exists(), name
 
+        # The stored shared reading (issue 14) equals the rule computed from the updates.
+        assert not Recommendation.objects.annotate(computed=access.shared_status()).exclude(
+            shared_status=F("computed")).exists()
         shown = dict(reader.with_shown_status(Recommendation.objects.all()).values_list("pk", "shown_status"))
         for rec in recs:
             readable = [u for u in sorted(updates, key=lambda u: u.created_at, reverse=True)

@@ -24,7 +24,8 @@ def test_xlsx_has_the_csvs_columns_and_rows(world, as_user):
         assert response.status_code == 200
         assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         assert response["Content-Disposition"].startswith('attachment; filename="recommendations-')
-        sheet = load_workbook(io.BytesIO(response.content), read_only=True)["Recommendations"]
+        assert response.streaming  # sent from a file on disk, not built in memory
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)["Recommendations"]
         from_xlsx = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         assert from_xlsx == from_csv, persona
         assert len(from_xlsx) == 1 + 13  # header, the 12 of the note and one more
@@ -37,3 +38,17 @@ def test_the_list_links_both_exports(world, as_user):
     body = as_user("secretariat").get(f"/recommendations/?situation={world.mali.pk}").content.decode()
     assert f'href="/recommendations/export.csv?situation={world.mali.pk}"' in body
     assert f'href="/recommendations/export.xlsx?situation={world.mali.pk}"' in body
+
+
+def test_export_rows_are_read_in_chunks_with_the_same_result(world, django_assert_num_queries):
+    """csv_rows reads its rows a chunk at a time (issue 14: memory flat): the rows are the same
+    whatever the chunk, and each chunk costs three queries (themes, owners, links)."""
+    from recommendations.curation import selectors
+
+    factories.make_recommendations(world.rec.briefing, 11, owners=[world.un_women])
+    recs = selectors.filtered_recommendations(user=world.secretariat, filters={"sort": "reference"})
+    whole = list(selectors.csv_rows(user=world.secretariat, recs=recs))
+    assert len(whole) == 1 + recs.count() and len(whole) > 20
+    with django_assert_num_queries(1 + 3 * 5):
+        chunked = list(selectors.csv_rows(user=world.secretariat, recs=recs, chunk_size=(len(whole) - 1 + 4) // 5))
+    assert chunked == whole

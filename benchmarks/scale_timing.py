@@ -1,0 +1,167 @@
+"""The timing half of benchmarks/scale.py: pages against the admin in the same rounds, SQL
+time, export memory, the reminder pass, the report worker. Prints one table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import statistics
+import time
+import tracemalloc
+
+PERSONAS = {"secretariat": "bench-secretariat", "focal point": "bench-focal-00", "expert": "bench-expert"}
+ADMIN = "/admin/recommendations/recommendation/"
+
+
+def pages(world: dict) -> dict[str, str]:
+    m, r = world["mandate"], world["rec"]
+    return {
+        "dashboard": "/",
+        "list": "/recommendations/",
+        "list status": "/recommendations/?status=in_progress",
+        "list status, -updated": "/recommendations/?status=in_progress&sort=-updated",
+        "list -updated": "/recommendations/?sort=-updated",
+        "list due": "/recommendations/?sort=due",
+        "list stale": "/recommendations/?stale=on",
+        "list overdue": "/recommendations/?overdue=on",
+        "list search": "/recommendations/?q=women",
+        "detail": f"/recommendations/{r}/",
+        "mandate": f"/mandates/{m}/",
+        "report page": f"/mandates/{m}/report/",
+        "csv": "/recommendations/export.csv",
+        "xlsx": "/recommendations/export.xlsx",
+        "api list": "/api/v1/recommendations/",
+    }
+
+
+def fetch(client, url: str) -> int:
+    response = client.get(url)
+    size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+    assert response.status_code == 200, (url, response.status_code)
+    return size
+
+
+def timed(client, url: str) -> tuple[float, int]:
+    start = time.perf_counter()
+    size = fetch(client, url)
+    return time.perf_counter() - start, size
+
+
+def sql_time(client, url: str) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fetch(client, url)
+    return sum(float(q["time"]) for q in ctx.captured_queries), len(ctx.captured_queries)
+
+
+def spread(values: list[float]) -> str:
+    return f"{min(values) * 1000:.0f}-{max(values) * 1000:.0f}"
+
+
+def run(*, world: dict, rounds: int) -> None:
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    setup_test_environment()
+    clients = {}
+    for name, username in {**PERSONAS, "admin": "bench-admin"}.items():
+        clients[name] = Client()
+        clients[name].force_login(User.objects.get(username=username))
+    urls = pages(world)
+    # Warm up: every page once (template loading, content types).
+    fetch(clients["admin"], ADMIN)
+    for persona in PERSONAS:
+        for url in urls.values():
+            fetch(clients[persona], url)
+    times: dict[tuple[str, str], list[float]] = {}
+    admin: dict[tuple[str, str], list[float]] = {}
+    sizes: dict[tuple[str, str], int] = {}
+    for _ in range(rounds):
+        for persona in PERSONAS:
+            for page, url in urls.items():
+                key = (persona, page)
+                admin.setdefault(key, []).append(timed(clients["admin"], ADMIN)[0])
+                seconds, sizes[key] = timed(clients[persona], url)
+                times.setdefault(key, []).append(seconds)
+    all_admin = [t for values in admin.values() for t in values]
+    print(f"\nPages: median of {rounds} rounds (spread min-max), each right after the admin's changelist of "
+          f"recommendations as superuser in the same round; SQL: the sum of the queries' own durations in "
+          f"a separate run with a debug cursor.")
+    print(f"Admin changelist over all rounds: median {statistics.median(all_admin) * 1000:.0f} ms, "
+          f"spread {spread(all_admin)} ms")
+    print(f"{'persona':12} {'page':24} {'median ms':>9} {'spread':>11} {'admin ms':>8} {'x admin':>7} "
+          f"{'SQL ms':>7} {'x SQL':>6} {'queries':>7} {'KB':>7}")
+    for (persona, page), values in times.items():
+        page_median = statistics.median(values)
+        admin_median = statistics.median(admin[(persona, page)])
+        sql, queries = sql_time(clients[persona], urls[page])
+        print(f"{persona:12} {page:24} {page_median * 1000:9.0f} {spread(values):>11} {admin_median * 1000:8.0f} "
+              f"{page_median / admin_median:7.2f} {sql * 1000:7.0f} {page_median / max(sql, 1e-6):6.1f} "
+              f"{queries:7d} {sizes[(persona, page)] / 1024:7.0f}")
+    exports_memory(clients, urls)
+    reminder_pass()
+    report(world)
+
+
+def exports_memory(clients, urls) -> None:
+    """Peak Python memory (tracemalloc) while the secretariat's CSV and XLSX of every row
+    are produced and consumed, and the time to the CSV's first byte."""
+    print("\nExports of every row, as the secretariat (tracemalloc peak of Python allocations):")
+    for page in ("csv", "xlsx"):
+        gc.collect()
+        tracemalloc.start()
+        start = time.perf_counter()
+        response = clients["secretariat"].get(urls[page])
+        stream = iter(response.streaming_content)
+        first = next(stream)
+        first_at = time.perf_counter() - start
+        size = len(first) + sum(len(chunk) for chunk in stream)
+        total = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(f"  {page}: {size / 1e6:.1f} MB in {total:.2f} s (first byte after {first_at:.2f} s, "
+              f"under tracemalloc), peak {peak / 1e6:.1f} MB")
+
+
+def reminder_pass() -> None:
+    """The daily pass on the next digest weekday, then every email rendered (locmem), in a
+    transaction rolled back afterwards."""
+    from django.conf import settings
+    from django.core import mail
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from recommendations.models import Reminder
+    from recommendations.reminders.services import run_daily_pass, send_reminder
+
+    today = dt.date.today()
+    today += dt.timedelta(days=(settings.WPS_WEEKLY_DIGEST_WEEKDAY - today.weekday()) % 7)
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        mail.outbox = []
+        start = time.perf_counter()
+        result = run_daily_pass(today=today, queue=False)
+        planned = time.perf_counter() - start
+        for pk in result.to_send:
+            send_reminder(reminder_id=pk)
+        total = time.perf_counter() - start
+        largest = max((len(m.body) + sum(len(a[0]) for a in m.alternatives) for m in mail.outbox), default=0)
+        items = max((len(r.payload.get("recommendations", [])) for r in Reminder.objects.all()), default=0)
+        transaction.set_rollback(True)
+    print(f"\nReminder pass of {today}: {len(result.to_send)} emails; deciding {planned:.2f} s, with every email "
+          f"rendered and sent (locmem) {total:.2f} s; largest email {largest / 1024:.0f} KB; most items in one "
+          f"email {items}")
+
+
+def report(world: dict) -> None:
+    from benchmarks.scale import run_report_worker
+
+    print("\nReport PDF of the first situation's current mandate, rendered in a worker subprocess:")
+    for audience in ("council", "secretariat"):
+        built, total, pages_, size, rss = run_report_worker(world["mandate"], audience)
+        print(f"  {audience}: context {built:.2f} s, total {total:.2f} s, {pages_} pages, {size / 1e6:.1f} MB, "
+              f"worker peak RSS {rss:.0f} MB")
