@@ -534,6 +534,24 @@ class ReminderPreference(models.Model):
         return f"Reminders of {self.user}: stale {self.stale}, overdue {self.overdue}"
 
 
+class Language(models.TextChoices):
+    # Each language named in itself, whatever the reader's language (settings.LANGUAGES).
+    ENGLISH = "en", "English"
+    FRENCH = "fr", "Français"
+
+
+class UserProfile(models.Model):
+    """A person's language, chosen on /account/language/ or by the secretariat when inviting.
+    The pages follow it (kept in the session at login), and so do the emails they get.
+    Without a row, English."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
+
+
 def report_upload_to(instance: ProgressReport, filename: str) -> str:
     return f"reports/{instance.mandate_id}/{filename}"
 
@@ -551,6 +569,7 @@ class ProgressReport(models.Model):
 
     mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="reports")
     audience = models.CharField(max_length=12, choices=Audience.choices)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=report_upload_to, blank=True)
