@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from recommendations import access
@@ -18,7 +19,7 @@ from recommendations.people import services
 
 
 class EntityForm(forms.Form):
-    name = forms.CharField(label="Name of the entity", max_length=120, help_text="For example, OHCHR or UNMISS.")
+    name = forms.CharField(label=_("Name of the entity"), max_length=120, help_text=_("For example, OHCHR or UNMISS."))
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -28,10 +29,10 @@ class EntityForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email address", help_text="Also their username. They get a link to set a password.")
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    email = forms.EmailField(label=_("Email address"), help_text=_("Also their username. They get a link to set a password."))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,9 +42,9 @@ class InviteForm(forms.Form):
 
 
 class FollowForm(forms.Form):
-    expert = forms.ModelChoiceField(label="Council expert", queryset=None, empty_label="Choose an expert")
-    situation = forms.ModelChoiceField(label="Situation", queryset=Situation.objects.order_by("name"),
-                                       empty_label="Choose a situation")
+    expert = forms.ModelChoiceField(label=_("Council expert"), queryset=None, empty_label=_("Choose an expert"))
+    situation = forms.ModelChoiceField(label=_("Situation"), queryset=Situation.objects.order_by("name"),
+                                       empty_label=_("Choose a situation"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
