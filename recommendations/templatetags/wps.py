@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.utils import dateformat
+from django.utils import dateformat, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -130,3 +130,24 @@ def demo_banner():
         '<div class="demo-banner" role="note"><div class="width-container">'
         "<strong>{}</strong> {}</div></div>", gettext("Demo:"), gettext("the app shows %(day)s") % {"day": format_long_date(day)}
     )
+
+
+@register.filter
+def paragraph_text(paragraph) -> str:
+    """A mandate paragraph's text in the reader's language: the resolution's French text for a
+    French reader where the UN publishes one; otherwise the English text, marked as English
+    when the reader reads French."""
+    if translation.get_language() == "fr":
+        if getattr(paragraph, "text_fr", ""):
+            return format_html('<span lang="fr">{}</span>', paragraph.text_fr)
+        return format_html('<span lang="en">{}</span> <span class="hint-inline">{}</span>', paragraph.text, gettext("(in English)"))
+    return paragraph.text
+
+
+@register.simple_tag
+def written_in_english():
+    """After a text that stays in the language it was written in (recommendations, notes):
+    "(in English)" for a reader who reads another language; nothing for an English reader."""
+    if translation.get_language() in (None, "en") or translation.get_language().startswith("en"):
+        return ""
+    return format_html(' <span class="hint-inline">{}</span>', gettext("(in English)"))

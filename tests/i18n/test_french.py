@@ -136,3 +136,25 @@ def test_a_french_pdf_reads_french(demo, tmp_path):
     text = " ".join(page.extract_text() for page in PdfReader(str(out)).pages)
     assert "Rapport d" in text and "Chiffres clés" in text and "juin 2023" in text
     assert ProgressReport.objects.get().language == "fr"
+
+
+def test_mandate_paragraphs_show_in_french_where_the_resolution_has_a_french_text(client, french_mission):
+    from recommendations.models import MandateParagraph
+
+    mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
+    first, second = MandateParagraph.objects.filter(mandate=mandate).order_by("position")[:2]
+    MandateParagraph.objects.filter(pk=first.pk).update(text_fr="Rappelant ses résolutions sur les femmes et la paix et la sécurité")
+    assert client.login(username="mission", password=PASSWORD)
+    page = client.get(f"/mandates/{mandate.pk}/").content.decode()
+    assert '<span lang="fr">Rappelant ses résolutions sur les femmes et la paix et la sécurité</span>' in page
+    assert f'<span lang="en">{second.text[:30]}' in page and "(en anglais)" in page
+    client.post("/i18n/setlang/", {"language": "en"})
+    page = client.get(f"/mandates/{mandate.pk}/").content.decode()
+    assert "Rappelant ses résolutions" not in page and "(in English)" not in page
+
+
+def test_a_recommendation_stays_in_its_language_labelled_for_a_french_reader(client, french_mission):
+    rec = Recommendation.objects.filter(owners__name="MINUSMA").first()
+    assert client.login(username="mission", password=PASSWORD)
+    page = client.get(f"/recommendations/{rec.pk}/").content.decode()
+    assert "(en anglais)" in page and rec.text[:40] in page
