@@ -10,12 +10,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from recommendations import access
-from recommendations.models import Entity, Situation, SituationUserObjectPermission
+from recommendations.models import Entity, Language, Situation, SituationUserObjectPermission
 from recommendations.people import services
+from recommendations.people.language import set_user_language
 
 
 class EntityForm(forms.Form):
@@ -33,11 +35,15 @@ class InviteForm(forms.Form):
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=Language.choices, initial=Language.ENGLISH, widget=forms.RadioSelect, required=False,
+        help_text=_("The language of their pages and emails; they can change it on their own page."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("expert", "Council expert")] + [
-            (str(e.pk), f"Focal point of {e.name}") for e in Entity.objects.order_by("name")
+        self.fields["role"].choices = [("expert", _("Council expert"))] + [
+            (str(e.pk), gettext("Focal point of %(entity)s") % {"entity": e.name}) for e in Entity.objects.order_by("name")
         ]
 
 
@@ -105,7 +111,8 @@ def invite(request):
     except ValidationError as exc:
         form.add_error("email", exc)
         return _page(request, status=400, invite_form=form)
-    messages.success(request, f"Invitation sent to {user.email}.")
+    set_user_language(user=user, language=data["language"] or Language.ENGLISH)
+    messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": user.email})
     return redirect("people")
 
 

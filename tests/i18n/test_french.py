@@ -158,3 +158,12 @@ def test_a_recommendation_stays_in_its_language_labelled_for_a_french_reader(cli
     assert client.login(username="mission", password=PASSWORD)
     page = client.get(f"/recommendations/{rec.pk}/").content.decode()
     assert "(en anglais)" in page and rec.text[:40] in page
+
+
+def test_the_secretariat_invites_someone_in_french(client, demo):
+    assert client.login(username="secretariat", password=PASSWORD)
+    response = client.post("/people/invite/", {
+        "invite-email": "awa@example.org", "invite-first_name": "Awa", "invite-role": "expert", "invite-language": "fr",
+    })
+    assert response.status_code == 302
+    assert User.objects.get(email="awa@example.org").profile.language == "fr"
