@@ -11,6 +11,7 @@ class RecommendationsConfig(AppConfig):
 
         from recommendations.append_only import ensure_triggers
         from recommendations.curation.history import register
+        from recommendations.people import language  # noqa: F401  (connects the login receiver)
 
         register()
         post_migrate.connect(ensure_triggers, sender=self, dispatch_uid="status_update_append_only")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, ngettext
 
 
 def demo_as_of() -> dt.date | None:
@@ -30,20 +31,17 @@ def start_of_day(day: dt.date) -> dt.datetime:
 def format_days_left(days: int, on: dt.date) -> str:
     """"34 days, 30 June 2023" — the way pages and emails show time to a deadline."""
     if days == 0:
-        words = "today"
-    elif days == 1:
-        words = "1 day"
-    elif days == -1:
-        words = "1 day ago"
+        words = gettext("today")
     elif days < 0:
-        words = f"{-days} days ago"
+        words = ngettext("%(count)d day ago", "%(count)d days ago", -days) % {"count": -days}
     else:
-        words = f"{days} days"
-    return f"{words}, {on.day} {on:%B %Y}"
+        words = ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+    return f"{words}, {format_long_date(on)}"
 
 
 def format_long_date(value: dt.date | dt.datetime) -> str:
     """30 June 2023 (no leading zero); a datetime as its day in the configured zone."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
-    return f"{value.day} {value:%B %Y}"
+    # Django's format, not strftime: the month in the active language ("30 juin 2023").
+    return dateformat.format(value, "j F Y")

@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 
@@ -82,8 +83,8 @@ class MandateParagraph(models.Model):
     note (ParagraphQuotation), never as another paragraph."""
 
     class Kind(models.TextChoices):
-        PREAMBULAR = "preambular", "Preambular"
-        OPERATIVE = "operative", "Operative"
+        PREAMBULAR = "preambular", _("Preambular")
+        OPERATIVE = "operative", _("Operative")
 
     mandate = models.ForeignKey(Mandate, on_delete=models.CASCADE, related_name="paragraphs")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -198,12 +199,12 @@ class Theme(models.Model):
 
 
 class ImplementationStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    IN_PROGRESS = "in_progress", "In progress"
-    PARTIAL = "partial", "Partially implemented"
-    IMPLEMENTED = "implemented", "Implemented"
-    NOT_IMPLEMENTED = "not_implemented", "Not implemented"
-    SUPERSEDED = "superseded", "Superseded"
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PARTIAL = "partial", _("Partially implemented")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NOT_IMPLEMENTED = "not_implemented", _("Not implemented")
+    SUPERSEDED = "superseded", _("Superseded")
 
 
 # A recommendation is open while someone can still act on it.
@@ -215,24 +216,24 @@ OPEN_STATUSES = (
 
 
 class Uptake(models.TextChoices):
-    PENDING = "pending", "Pending"
-    REFLECTED = "reflected", "Reflected"
-    PARTLY_REFLECTED = "partly_reflected", "Partly reflected"
-    NOT_REFLECTED = "not_reflected", "Not reflected"
+    PENDING = "pending", _("Pending")
+    REFLECTED = "reflected", _("Reflected")
+    PARTLY_REFLECTED = "partly_reflected", _("Partly reflected")
+    NOT_REFLECTED = "not_reflected", _("Not reflected")
 
 
 class Addressee(models.TextChoices):
-    SECURITY_COUNCIL = "security_council", "Security Council"
-    HOST_AUTHORITIES = "host_authorities", "Host authorities"
-    MISSION = "mission", "The mission"
-    UN_PARTNERS = "un_partners", "UN and international partners"
-    COUNCIL_MEMBERS = "council_members", "Council members"
+    SECURITY_COUNCIL = "security_council", _("Security Council")
+    HOST_AUTHORITIES = "host_authorities", _("Host authorities")
+    MISSION = "mission", _("The mission")
+    UN_PARTNERS = "un_partners", _("UN and international partners")
+    COUNCIL_MEMBERS = "council_members", _("Council members")
 
 
 class Recommendation(models.Model):
     class Relation(models.TextChoices):
-        REPEATS = "repeats", "Repeats"
-        SUPERSEDES = "supersedes", "Supersedes"
+        REPEATS = "repeats", _("Repeats")
+        SUPERSEDES = "supersedes", _("Supersedes")
 
     briefing = models.ForeignKey(Briefing, on_delete=models.PROTECT, related_name="recommendations")
     situation = models.ForeignKey(Situation, on_delete=models.PROTECT, related_name="recommendations")
@@ -391,16 +392,16 @@ class StatusUpdate(models.Model):
     class Visibility(models.TextChoices):
         # Who reads it, in the words of the people choosing (the owning entities' focal
         # points read internal updates too: access.Reader).
-        INTERNAL = "internal", "Secretariat and owning entities"
-        SHARED = "shared", "Also Council experts"
+        INTERNAL = "internal", _("Secretariat and owning entities")
+        SHARED = "shared", _("Also Council experts")
 
     class Kind(models.TextChoices):
-        UPDATE = "update", "Update"
+        UPDATE = "update", _("Update")
         # A correction replaces the update it names; a withdrawal only takes it back. Either
         # way the named update no longer counts anywhere (access.standing_q), and stays in
         # the history of those who read internal updates.
-        CORRECTION = "correction", "Correction"
-        WITHDRAWAL = "withdrawal", "Withdrawal"
+        CORRECTION = "correction", _("Correction")
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
 
     recommendation = models.ForeignKey(
         Recommendation, on_delete=models.PROTECT, related_name="status_updates"
@@ -453,17 +454,17 @@ class StatusUpdate(models.Model):
 
 class Reminder(models.Model):
     class Kind(models.TextChoices):
-        RENEWAL = "renewal", "Renewal cycle digest"
-        STALE = "stale", "Stale digest"
-        OVERDUE = "overdue", "Overdue digest"
-        REPORT = "report", "Report ahead of renewal"
-        MISSED = "missed", "Missed reminders (to the secretariat)"
+        RENEWAL = "renewal", _("Renewal cycle digest")
+        STALE = "stale", _("Stale digest")
+        OVERDUE = "overdue", _("Overdue digest")
+        REPORT = "report", _("Report ahead of renewal")
+        MISSED = "missed", _("Missed reminders (to the secretariat)")
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -530,8 +531,8 @@ class ReminderPreference(models.Model):
     is the point of the product."""
 
     class Frequency(models.TextChoices):
-        WEEKLY = "weekly", "Weekly"
-        OFF = "off", "Off"
+        WEEKLY = "weekly", _("Weekly")
+        OFF = "off", _("Off")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reminder_preference")
     stale = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
@@ -542,23 +543,42 @@ class ReminderPreference(models.Model):
         return f"Reminders of {self.user}: stale {self.stale}, overdue {self.overdue}"
 
 
+class Language(models.TextChoices):
+    # Each language named in itself, whatever the reader's language (settings.LANGUAGES).
+    ENGLISH = "en", "English"
+    FRENCH = "fr", "Français"
+
+
+class UserProfile(models.Model):
+    """A person's language, chosen on /account/language/ or by the secretariat when inviting.
+    The pages follow it (kept in the session at login), and so do the emails they get.
+    Without a row, English."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"
+
+
 def report_upload_to(instance: ProgressReport, filename: str) -> str:
     return f"reports/{instance.mandate_id}/{filename}"
 
 
 class ProgressReport(models.Model):
     class Audience(models.TextChoices):
-        COUNCIL = "council", "For Council experts"
-        SECRETARIAT = "secretariat", "Secretariat internal"
+        COUNCIL = "council", _("For Council experts")
+        SECRETARIAT = "secretariat", _("Secretariat internal")
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Generating"
-        DONE = "done", "Ready"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Generating")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
 
     mandate = models.ForeignKey(Mandate, on_delete=models.PROTECT, related_name="reports")
     audience = models.CharField(max_length=12, choices=Audience.choices)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=report_upload_to, blank=True)

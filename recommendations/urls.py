@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
+from django.views.i18n import set_language
 
 from recommendations.people import views as people_views
 from recommendations.web.account import (
@@ -11,6 +12,7 @@ from recommendations.web.account import (
     situation_export,
 )
 from recommendations.web.auth_views import PasswordResetView
+from recommendations.web.language_views import account_language
 from recommendations.web.reminder_views import reminder_preferences, reminder_preview
 from recommendations.web.renewal_views import council_calendar, mandate_changes, uptake_review
 from recommendations.web.report_views import (
@@ -101,4 +103,7 @@ urlpatterns = [
     # Reminders
     path("account/reminders/", reminder_preferences, name="reminder_preferences"),
     path("reminders/preview/", reminder_preview, name="reminder_preview"),
+    # Language (issue 16): the person's own choice, and the header's switch for the session.
+    path("account/language/", account_language, name="account_language"),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

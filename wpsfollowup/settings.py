@@ -80,10 +80,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the session's switch (set_language's cookie), then the browser's.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # ... unless the person chose a language on /account/language/ (kept in the session at login).
+    "recommendations.web.middleware.UserLanguageMiddleware",
     # Who changed an owner, a link, a due date or the uptake (recommendations/curation/history.py).
     "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -108,6 +112,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -167,6 +172,13 @@ try:
 except (zoneinfo.ZoneInfoNotFoundError, ValueError):
     raise ImproperlyConfigured(f"TIME_ZONE is not a known time zone: {TIME_ZONE!r}") from None
 USE_I18N = True
+# English is the default; French is a working language of the Secretariat and of the missions
+# in Mali, the Central African Republic, the DR Congo and Haiti. Codes stay "en" and "fr":
+# they are stored on profiles and reports.
+LANGUAGES = [("en", "English"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# "en" keeps the British formats the pages always had (30 June 2023, 24-hour clock).
+FORMAT_MODULE_PATH = ["wpsfollowup.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

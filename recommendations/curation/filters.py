@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
@@ -142,28 +143,28 @@ class RecommendationFilterSet(django_filters.FilterSet):
     (a QueryDict: the list page's GET, the API's query) and sorted by its ``sort``."""
 
     q = django_filters.CharFilter(
-        label="Search", max_length=200, help_text="Words in the text or the reference", method=_words
+        label=_("Search"), max_length=200, help_text=_("Words in the text or the reference"), method=_words
     )
-    situation = IdChoiceFilter(queryset=Situation.objects.all(), empty_label="All situations", label="Situation")
+    situation = IdChoiceFilter(queryset=Situation.objects.all(), empty_label=_("All situations"), label=_("Situation"))
     status = django_filters.ChoiceFilter(
-        field_name="shown_status", label="Status", choices=ImplementationStatus.choices, empty_label="Any status"
+        field_name="shown_status", label=_("Status"), choices=ImplementationStatus.choices, empty_label=_("Any status")
     )
-    uptake = django_filters.ChoiceFilter(label="Council uptake", choices=Uptake.choices, empty_label="Any uptake")
-    addressee = django_filters.ChoiceFilter(label="Addressee", choices=Addressee.choices, empty_label="Any addressee")
-    theme = IdChoiceFilter(field_name="themes", queryset=Theme.objects.all(), empty_label="Any theme", label="Theme")
+    uptake = django_filters.ChoiceFilter(label=_("Council uptake"), choices=Uptake.choices, empty_label=_("Any uptake"))
+    addressee = django_filters.ChoiceFilter(label=_("Addressee"), choices=Addressee.choices, empty_label=_("Any addressee"))
+    theme = IdChoiceFilter(field_name="themes", queryset=Theme.objects.all(), empty_label=_("Any theme"), label=_("Theme"))
     owner = IdChoiceFilter(
-        label="Owning entity", queryset=Entity.objects.all(), empty_label="Any entity", method=_owner
+        label=_("Owning entity"), queryset=Entity.objects.all(), empty_label=_("Any entity"), method=_owner
     )
     paragraph = ParagraphFilter(
-        label="Mandate paragraph", queryset=MandateParagraph.objects.all(), empty_label="Any paragraph",
-        help_text="Lists the paragraphs of the situation chosen above.", method=_paragraph,
+        label=_("Mandate paragraph"), queryset=MandateParagraph.objects.all(), empty_label=_("Any paragraph"),
+        help_text=_("Lists the paragraphs of the situation chosen above."), method=_paragraph,
     )
     stale = CheckboxFilter(
-        label="Stale only", method=_stale, help_text=f"Open, with no update for {settings.WPS_STALE_AFTER_DAYS} days"
+        label=_("Stale only"), method=_stale, help_text=f"Open, with no update for {settings.WPS_STALE_AFTER_DAYS} days"
     )
-    overdue = CheckboxFilter(label="Overdue only", method=_overdue, help_text="Due date passed and still open")
-    unowned = CheckboxFilter(label="No owner only", method=_unowned, help_text="No entity asked for updates")
-    sort = django_filters.ChoiceFilter(label="Sort by", choices=SORT_CHOICES, empty_label=None, method=_sort)
+    overdue = CheckboxFilter(label=_("Overdue only"), method=_overdue, help_text=_("Due date passed and still open"))
+    unowned = CheckboxFilter(label=_("No owner only"), method=_unowned, help_text=_("No entity asked for updates"))
+    sort = django_filters.ChoiceFilter(label=_("Sort by"), choices=SORT_CHOICES, empty_label=None, method=_sort)
 
     class Meta:
         model = Recommendation

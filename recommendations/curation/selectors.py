@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from recommendations import access, rules
 from recommendations.dates import local_today
@@ -165,14 +166,14 @@ def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SH
         F("due_on").asc(nulls_last=True), "situation__name", "briefing__issued_on", "position"
     )
     lists = [
-        AttentionList("overdue", "Overdue: due date passed, still open", sum(r.overdue for r in rows),
+        AttentionList("overdue", gettext("Overdue: due date passed, still open"), sum(r.overdue for r in rows),
                       list(recs.filter(rules.overdue_q(status="shown_status"))[:limit])),
-        AttentionList("stale", "Stale: no update for a long time", sum(r.stale for r in rows),
+        AttentionList("stale", gettext("Stale: no update for a long time"), sum(r.stale for r in rows),
                       list(recs.filter(rules.stale_q(**SHOWN))[:limit])),
     ]
     if access.is_secretariat(user):
         unowned = recs.filter(~Exists(Ownership.objects.filter(recommendation=OuterRef("pk"))))
-        lists.insert(1, AttentionList("unowned", "No owner: nobody is asked for an update", unowned.count(),
+        lists.insert(1, AttentionList("unowned", gettext("No owner: nobody is asked for an update"), unowned.count(),
                                       list(unowned[:limit])))
     return lists
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import access
 from recommendations.models import (
@@ -53,7 +54,7 @@ def link_paragraph(*, recommendation: Recommendation, paragraph: MandateParagrap
     """Link (confirmed) a recommendation to a paragraph of a mandate of its situation, or
     confirm a suggested link."""
     if paragraph.mandate.situation_id != recommendation.situation_id:
-        raise ValidationError("That paragraph belongs to a mandate of another situation.")
+        raise ValidationError(_("That paragraph belongs to a mandate of another situation."))
     with transaction.atomic():
         link, created = ParagraphLink.objects.get_or_create(
             recommendation=recommendation, paragraph=paragraph, defaults={"confirmed": True, "created_by": user}
@@ -87,9 +88,9 @@ def set_uptake(*, recommendation: Recommendation, uptake: str, paragraph: Mandat
         raise ValidationError(f"Unknown uptake {uptake!r}.")
     needs_paragraph = uptake in (Uptake.REFLECTED, Uptake.PARTLY_REFLECTED)
     if needs_paragraph and paragraph is None:
-        raise ValidationError("Say which paragraph of the new resolution reflects it.")
+        raise ValidationError(_("Say which paragraph of the new resolution reflects it."))
     if paragraph is not None and paragraph.mandate.situation_id != recommendation.situation_id:
-        raise ValidationError("That paragraph belongs to a mandate of another situation.")
+        raise ValidationError(_("That paragraph belongs to a mandate of another situation."))
     paragraph = paragraph if needs_paragraph else None
     with transaction.atomic():
         locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
@@ -153,7 +154,7 @@ def record_status_update(
     if visibility not in StatusUpdate.Visibility.values:
         raise ValidationError(f"Unknown visibility {visibility!r}.")
     if corrects is not None and not note.strip():
-        raise ValidationError("Say what the correction changes: a note is required.")
+        raise ValidationError(_("Say what the correction changes: a note is required."))
     evidence = clean_evidence(evidence or [])
     with transaction.atomic():
         # Serialise updates of one recommendation so the denormalised status is the latest.
@@ -191,7 +192,7 @@ def withdraw_status_update(
     nothing, without a reason or for an update that cannot be withdrawn."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Say why the update is withdrawn.")
+        raise ValidationError(_("Say why the update is withdrawn."))
     with transaction.atomic():
         locked = Recommendation.objects.select_for_update().get(pk=update.recommendation_id)
         _check_correctable(locked, update)
@@ -232,8 +233,8 @@ def _store_readings(
 def _check_correctable(recommendation: Recommendation, update: StatusUpdate) -> None:
     """Inside the recommendation's lock: ``update`` is one of its updates, still standing."""
     if update.recommendation_id != recommendation.pk:
-        raise ValidationError("That update belongs to another recommendation.")
+        raise ValidationError(_("That update belongs to another recommendation."))
     if update.kind == StatusUpdate.Kind.WITHDRAWAL:
-        raise ValidationError("A withdrawal cannot itself be corrected or withdrawn.")
+        raise ValidationError(_("A withdrawal cannot itself be corrected or withdrawn."))
     if StatusUpdate.objects.filter(corrects=update).exists():
-        raise ValidationError("That update has already been corrected or withdrawn.")
+        raise ValidationError(_("That update has already been corrected or withdrawn."))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from recommendations.importing.parsed import MAX_NOTE_BYTES, NoteError
 
 # --------------------------------------------------------------------------------------
@@ -41,7 +43,7 @@ def decode_note(data: bytes) -> str:
     line that holds the bad byte). Strips a UTF-8 byte order mark; turns CRLF and CR into LF.
     """
     if not data:
-        raise NoteError("the file is empty")
+        raise NoteError(_("the file is empty"))
     if len(data) > MAX_NOTE_BYTES:
         raise NoteError(
             f"the file is {len(data):,} bytes; an update note may be at most "
@@ -59,7 +61,7 @@ def decode_note(data: bytes) -> str:
     nul = data.find(b"\x00")
     if nul >= 0:
         raise NoteError(
-            "the file is binary (it holds a NUL byte), not text", line=_line_of_offset(data, nul)
+            _("the file is binary (it holds a NUL byte), not text"), line=_line_of_offset(data, nul)
         )
     try:
         text = data.decode("utf-8")

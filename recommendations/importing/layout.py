@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from recommendations.importing.decode import (
     _FOOTNOTE_LINE,
     _MONTH_YEAR,
@@ -214,7 +216,7 @@ class _Sections:
 def _find_sections(lines: list[str]) -> _Sections:
     title = next((i for i, line in enumerate(lines) if line.strip()), None)
     if title is None:
-        raise NoteError("the note has no text")
+        raise NoteError(_("the note has no text"))
     annex = next((i for i in range(title + 1, len(lines)) if _annex_heading(lines[i])), None)
     end = annex if annex is not None else len(lines)
     recommendations = next(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from recommendations.importing.decode import _date_of, _search_date, clean_text
 from recommendations.importing.layout import (
     _EXPIRY,
@@ -51,7 +53,7 @@ def _parse_annex_heading(lines: list[str], annex: int) -> tuple[re.Match[str], s
     else:
         first = next((i for i in range(annex + 1, len(lines)) if lines[i].strip()), None)
         if first is None:
-            raise NoteError("the ANNEX is empty: it names no resolution", line=annex + 1)
+            raise NoteError(_("the ANNEX is empty: it names no resolution"), line=annex + 1)
         after = first + 1
         # The heading may wrap onto adjacent lines.
         while after < len(lines) and lines[after].strip() and not _match_marker(lines[after].strip()):

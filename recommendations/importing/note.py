@@ -23,6 +23,8 @@ Every rule that names words (markers, verbs, addressees, openers) is a table nea
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from recommendations.importing.addressees import _is_recommendation, classify_addressee, nest_items
 from recommendations.importing.decode import decode_note
 from recommendations.importing.layout import (
@@ -50,7 +52,7 @@ def parse_note(text: str) -> ParsedNote:
     resolution with no paragraphs.
     """
     if not text.strip():
-        raise NoteError("the note has no text")
+        raise NoteError(_("the note has no text"))
     mended = mend_lines(text.split("\n"))
     lines = ["" if line == FURNITURE else line for line in mended]
     sections = _find_sections(lines)
@@ -62,7 +64,7 @@ def parse_note(text: str) -> ParsedNote:
     candidates = [unit for unit in nest_items(_units(section)) if _is_recommendation(unit)]
     if not candidates:
         raise NoteError(
-            "the 'Recommendations' section holds no recommendation",
+            _("the 'Recommendations' section holds no recommendation"),
             line=sections.recommendations + 1,
         )
     if sections.annex is None:

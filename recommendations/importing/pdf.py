@@ -17,6 +17,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_lazy as _
+
 from recommendations.importing.layout import _PAGE_NUMBER_LINE
 from recommendations.importing.parsed import NoteError
 
@@ -158,7 +160,7 @@ def pdf_to_text(data: bytes) -> str:
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, NotImplementedError) as exc:
         raise NoteError(f"the PDF cannot be read ({exc.__class__.__name__}); export it again or upload its text") from None
     if not any(pages):
-        raise NoteError("the PDF holds no text (a scanned image?); upload its text instead")
+        raise NoteError(_("the PDF holds no text (a scanned image?); upload its text instead"))
 
     furniture = _furniture(pages)
     body = [
@@ -167,7 +169,7 @@ def pdf_to_text(data: bytes) -> str:
     body = [lines[: _footnote_start(lines)] for lines in body]
     flat = [line for lines in body for line in lines]
     if not flat:
-        raise NoteError("the PDF holds no text (a scanned image?); upload its text instead")
+        raise NoteError(_("the PDF holds no text (a scanned image?); upload its text instead"))
     margin = Counter(round(line.x) for line in flat).most_common(1)[0][0]
     margin = min(margin, min(line.x for line in flat))
     gaps = [

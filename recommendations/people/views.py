@@ -10,15 +10,18 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from recommendations import access
-from recommendations.models import Entity, Situation, SituationUserObjectPermission
+from recommendations.models import Entity, Language, Situation, SituationUserObjectPermission
 from recommendations.people import services
+from recommendations.people.language import set_user_language
 
 
 class EntityForm(forms.Form):
-    name = forms.CharField(label="Name of the entity", max_length=120, help_text="For example, OHCHR or UNMISS.")
+    name = forms.CharField(label=_("Name of the entity"), max_length=120, help_text=_("For example, OHCHR or UNMISS."))
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -28,22 +31,26 @@ class EntityForm(forms.Form):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email address", help_text="Also their username. They get a link to set a password.")
-    first_name = forms.CharField(label="First name", max_length=150, required=False)
-    last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    email = forms.EmailField(label=_("Email address"), help_text=_("Also their username. They get a link to set a password."))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=Language.choices, initial=Language.ENGLISH, widget=forms.RadioSelect, required=False,
+        help_text=_("The language of their pages and emails; they can change it on their own page."),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("expert", "Council expert")] + [
-            (str(e.pk), f"Focal point of {e.name}") for e in Entity.objects.order_by("name")
+        self.fields["role"].choices = [("expert", _("Council expert"))] + [
+            (str(e.pk), gettext("Focal point of %(entity)s") % {"entity": e.name}) for e in Entity.objects.order_by("name")
         ]
 
 
 class FollowForm(forms.Form):
-    expert = forms.ModelChoiceField(label="Council expert", queryset=None, empty_label="Choose an expert")
-    situation = forms.ModelChoiceField(label="Situation", queryset=Situation.objects.order_by("name"),
-                                       empty_label="Choose a situation")
+    expert = forms.ModelChoiceField(label=_("Council expert"), queryset=None, empty_label=_("Choose an expert"))
+    situation = forms.ModelChoiceField(label=_("Situation"), queryset=Situation.objects.order_by("name"),
+                                       empty_label=_("Choose a situation"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -104,7 +111,8 @@ def invite(request):
     except ValidationError as exc:
         form.add_error("email", exc)
         return _page(request, status=400, invite_form=form)
-    messages.success(request, f"Invitation sent to {user.email}.")
+    set_user_language(user=user, language=data["language"] or Language.ENGLISH)
+    messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": user.email})
     return redirect("people")
 
 

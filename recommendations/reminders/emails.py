@@ -19,8 +19,9 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
-from recommendations.dates import format_days_left
+from recommendations.dates import format_days_left, format_long_date
 from recommendations.excerpts import excerpt
 from recommendations.models import (
     Mandate,
@@ -84,16 +85,25 @@ def digest_subject(*, kind: str, situation: Situation, mandate: Mandate | None, 
     renewal = ""
     if mandate is not None:
         days = (mandate.expires_on - today).days
-        renewal = f"{_plural(days, 'day', 'days')} to the renewal of {mandate.mission}'s mandate"
+        renewal = ngettext(
+            "%(count)d day to the renewal of %(mission)s's mandate",
+            "%(count)d days to the renewal of %(mission)s's mandate", days,
+        ) % {"count": days, "mission": mandate.mission}
     if kind == Kind.RENEWAL:
-        what = f"{_plural(count, 'recommendation needs', 'recommendations need')} your update"
+        what = ngettext(
+            "%(count)d recommendation needs your update", "%(count)d recommendations need your update", count
+        ) % {"count": count}
     elif kind == Kind.STALE:
-        what = (f"{_plural(count, 'recommendation has', 'recommendations have')} had no update for "
-                f"{settings.WPS_STALE_AFTER_DAYS} days")
+        what = ngettext(
+            "%(count)d recommendation has had no update for %(days)d days",
+            "%(count)d recommendations have had no update for %(days)d days", count,
+        ) % {"count": count, "days": settings.WPS_STALE_AFTER_DAYS}
     elif kind == Kind.OVERDUE:
-        what = f"{_plural(count, 'recommendation is', 'recommendations are')} past due"
+        what = ngettext(
+            "%(count)d recommendation is past due", "%(count)d recommendations are past due", count
+        ) % {"count": count}
     else:
-        what = "the progress report for Council experts"
+        what = gettext("the progress report for Council experts")
     parts = [p for p in (renewal, what) if p]
     # One line, whatever a name holds: a newline in a header is refused by Django.
     return _one_line(f"{situation.name}: " + " — ".join(parts))
@@ -101,8 +111,10 @@ def digest_subject(*, kind: str, situation: Situation, mandate: Mandate | None, 
 
 def missed_subject(*, count: int, today: dt.date) -> str:
     """"Reminders not sent: 2 fell due while no reminder pass ran (pass of 9 June 2023)"."""
-    return f"Reminders not sent: {_plural(count, 'reminder', 'reminders')} fell due while no reminder pass ran " \
-           f"(pass of {today.day} {today:%B %Y})"
+    return ngettext(
+        "Reminders not sent: %(count)d reminder fell due while no reminder pass ran (pass of %(day)s)",
+        "Reminders not sent: %(count)d reminders fell due while no reminder pass ran (pass of %(day)s)", count,
+    ) % {"count": count, "day": format_long_date(today)}
 
 
 def late_words(payload: dict) -> str:
@@ -111,7 +123,10 @@ def late_words(payload: dict) -> str:
     if not late:
         return ""
     day = dt.date.fromisoformat(payload["missed_day"])
-    return f"This reminder is {_plural(late, 'day', 'days')} late: no reminder pass ran on {day.day} {day:%B %Y}."
+    return ngettext(
+        "This reminder is %(count)d day late: no reminder pass ran on %(day)s.",
+        "This reminder is %(count)d days late: no reminder pass ran on %(day)s.", late,
+    ) % {"count": late, "day": format_long_date(day)}
 
 
 _ROW_FIELDS = ("reference", "text", "status", "last_update_at", "due_on", "situation", "briefing", "position")
@@ -136,7 +151,7 @@ def _digest_rows(rec_ids: list[int], told: set[int] = frozenset(), *, read: list
         {
             "reference": rec.reference,
             "excerpt": excerpt(rec.text, EXCERPT_CHARS),
-            "status": rec.get_status_display(),
+            "status": str(rec.get_status_display()),
             "last_update": rec.last_update_at,
             "due_on": rec.due_on,
             "url": recommendation_url(rec.pk),
@@ -267,7 +282,7 @@ def reminder_context(reminder: Reminder, reads: EmailReads | None = None) -> dic
             payload.get("recommendations", []), told, read=reads.recommendations if reads is not None else None,
         )
         total = max(payload.get("total", len(rows)), len(rows))
-        context["these"] = "This" if total == 1 else f"These {total}"
+        context["these"] = gettext("This") if total == 1 else gettext("These %(count)d") % {"count": total}
         context["previous"] = previous
         context["new_rows"] = [row for row in rows if row["new"]]
         context["told_rows"] = [row for row in rows if not row["new"]]

@@ -49,7 +49,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import Case, F, Max, Q, Value, When
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from recommendations import access, rules
 from recommendations.dates import start_of_day
@@ -64,6 +64,9 @@ from recommendations.models import (
     Situation,
 )
 from recommendations.reminders.emails import build_reminder_email, digest_subject, missed_subject
+
+# Whoever has no profile reads English.
+DEFAULT_LANGUAGE = "en"
 
 log = logging.getLogger(__name__)
 
@@ -277,11 +280,14 @@ def plan_digests(
     since = min(since or today, today)
     digests: list[Digest] = []
     users: dict[int, str] = {}
+    languages: dict[int, str] = {}
 
     def emails_of(keys) -> None:
         wanted = {user_id for user_id, _ in keys} - users.keys()
         if wanted:
-            users.update(User.objects.filter(pk__in=wanted).values_list("pk", "email"))
+            # The language joins the same query: the subject is written in it now, the body when sent.
+            for pk, email, language in User.objects.filter(pk__in=wanted).values_list("pk", "email", "profile__language"):
+                users[pk], languages[pk] = email, language or DEFAULT_LANGUAGE
 
     # Renewal cycle.
     thresholds = {sid: renewal_thresholds(m, since=since, today=today)[0] for sid, m in mandates.items()}
@@ -299,11 +305,11 @@ def plan_digests(
             digests.append(Digest(
                 recipient_id=user_id, email=users[user_id], kind=Kind.RENEWAL,
                 period=f"mandate-{mandate.pk}:T-{threshold}", situation_id=sid,
-                subject=digest_subject(
+                subject=_in(languages[user_id], digest_subject,
                     kind=Kind.RENEWAL, situation=mandate.situation, mandate=mandate, count=total, today=today
                 ),
                 payload={
-                    "recommendations": rec_ids, "entities": entities, "mandate": mandate.pk,
+                    "language": languages[user_id], "recommendations": rec_ids, "entities": entities, "mandate": mandate.pk,
                     **_digest_extent(total, entity_ids, sid, Kind.RENEWAL),
                     "days_left": days, "report_on": report_on.isoformat(),
                     "cycle_start": start.isoformat() if (start := rules.cycle_start(mandate)) else None,
@@ -331,11 +337,11 @@ def plan_digests(
                 digests.append(Digest(
                     recipient_id=user_id, email=users[user_id], kind=kind, period=week_period(sid, digest_day),
                     situation_id=sid,
-                    subject=digest_subject(
+                    subject=_in(languages[user_id], digest_subject,
                         kind=kind, situation=situation, mandate=mandate, count=total, today=today
                     ),
                     payload={
-                        "recommendations": rec_ids, "entities": entities,
+                        "language": languages[user_id], "recommendations": rec_ids, "entities": entities,
                         **_digest_extent(total, entity_ids, sid, kind),
                         "mandate": mandate.pk if mandate else None,
                         "days_left": (mandate.expires_on - today).days if mandate else None,
@@ -344,6 +350,12 @@ def plan_digests(
                     },
                 ))
     return digests
+
+
+def _in(language: str | None, make, **kwargs) -> str:
+    """``make(**kwargs)`` (a subject) written in ``language``."""
+    with translation.override(language or DEFAULT_LANGUAGE):
+        return str(make(**kwargs))
 
 
 def report_day(mandate: Mandate) -> dt.date:
@@ -391,13 +403,14 @@ def _missed_digests(*, today: dt.date, missed: list[Missed]) -> list[Digest]:
     return [
         Digest(
             recipient_id=user.pk, email=user.email, kind=Kind.MISSED, period=f"pass:{today.isoformat()}",
-            situation_id=None, subject=missed_subject(count=len(missed), today=today), payload={"missed": lines},
+            situation_id=None, subject=_in(user.language, missed_subject, count=len(missed), today=today),
+            payload={"missed": lines, "language": user.language or DEFAULT_LANGUAGE},
         )
-        for user in access.secretariat_members()
+        for user in access.secretariat_members().annotate(language=F("profile__language"))
     ]
 
 
-def _request_council_report(*, mandate: Mandate, today: dt.date) -> ProgressReport:
+def _request_council_report(*, mandate: Mandate, today: dt.date, language: str = "en") -> ProgressReport:
     """The automatic Council report of this mandate's cycle, requested at most once: the
     mandate row is locked so two passes at once serialise here, and a report requested by
     the system (``requested_by`` null) in the last WPS_REPORT_DAYS_BEFORE_RENEWAL days is
@@ -410,32 +423,48 @@ def _request_council_report(*, mandate: Mandate, today: dt.date) -> ProgressRepo
     existing = (
         ProgressReport.objects.filter(
             mandate=mandate, audience=ProgressReport.Audience.COUNCIL, requested_by__isnull=True,
-            created_at__gte=since,
+            created_at__gte=since, language=language,
         ).order_by("-created_at").first()
     )
     if existing is not None:
         return existing
     from recommendations.reports import request_progress_report
 
-    return request_progress_report(mandate=mandate, audience=ProgressReport.Audience.COUNCIL, requested_by=None)
+    return request_progress_report(
+        mandate=mandate, audience=ProgressReport.Audience.COUNCIL, requested_by=None, language=language
+    )
 
 
-def _report_digests(*, mandate: Mandate, report: ProgressReport | None, today: dt.date) -> list[Digest]:
+def _report_experts(mandate: Mandate) -> list:
+    """The Council experts following the mandate's situation, each with ``language``. One query."""
+    return list(access.experts_following(mandate.situation).annotate(language=F("profile__language")))
+
+
+def _report_languages(experts) -> list[str]:
+    """The languages the report is made in: each its readers use (English when none follows)."""
+    return sorted({expert.language or DEFAULT_LANGUAGE for expert in experts}) or [DEFAULT_LANGUAGE]
+
+
+def _report_digests(
+    *, mandate: Mandate, reports: dict[str, ProgressReport] | None, today: dt.date, experts: list
+) -> list[Digest]:
 
     days = (mandate.expires_on - today).days
     return [
         Digest(
             recipient_id=expert.pk, email=expert.email, kind=Kind.REPORT, period=f"mandate-{mandate.pk}:report",
             situation_id=mandate.situation_id,
-            subject=digest_subject(
+            subject=_in(expert.language, digest_subject,
                 kind=Kind.REPORT, situation=mandate.situation, mandate=mandate, count=0, today=today
             ),
             payload={
-                "mandate": mandate.pk, "report": report.pk if report else None, "days_left": days,
+                "language": expert.language or DEFAULT_LANGUAGE,
+                "mandate": mandate.pk, "days_left": days,
+                "report": reports[expert.language or DEFAULT_LANGUAGE].pk if reports else None,
                 **_late(report_day(mandate), today),
             },
         )
-        for expert in access.experts_following(mandate.situation)
+        for expert in experts
     ]
 
 
@@ -472,11 +501,16 @@ def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> Pas
         for mandate in _report_mandates(today=today, since=since, mandates=mandates):
             if dry_run:
                 result.report_plans.append(f"would request the Council report of {mandate.symbol}")
-                digests += _report_digests(mandate=mandate, report=None, today=today)
+                digests += _report_digests(mandate=mandate, reports=None, today=today, experts=_report_experts(mandate))
                 continue
-            report = _request_council_report(mandate=mandate, today=today)
+            # One report in each language its readers use (issue 16).
+            experts = _report_experts(mandate)
+            reports = {
+                language: _request_council_report(mandate=mandate, today=today, language=language)
+                for language in _report_languages(experts)
+            }
             result.reports_requested.append(mandate.symbol)
-            digests += _report_digests(mandate=mandate, report=report, today=today)
+            digests += _report_digests(mandate=mandate, reports=reports, today=today, experts=experts)
         result.missed = plan_missed(today=today, since=since, mandates=mandates)
         digests += _missed_digests(today=today, missed=result.missed)
         result.digests = digests
@@ -582,7 +616,9 @@ def send_reminder(*, reminder_id: int) -> bool:
         return False
     reminder = Reminder.objects.select_related("recipient", "situation").get(pk=reminder_id)
     try:
-        message = build_reminder_email(reminder)
+        # The recipient's language, fixed in the payload when the row was made (no query here).
+        with translation.override((reminder.payload or {}).get("language") or DEFAULT_LANGUAGE):
+            message = build_reminder_email(reminder)
         message.send()
     except (smtplib.SMTPException, OSError) as exc:
         # OSError: connection refused or reset, timeouts; the email did not go out as far as

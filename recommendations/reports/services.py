@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
-from recommendations.models import Mandate, ProgressReport
+from recommendations.models import Language, Mandate, ProgressReport
 from recommendations.reports.content import build_report_context
 from recommendations.reports.pdf import render_report_pdf
 
@@ -28,18 +28,20 @@ STALLED_FAILED = "It stopped progressing at {progress}% twice; ask for a new ver
 OWN_ERRORS = ("It could not be queued", "It stopped progressing")
 
 
-def create_progress_report(*, mandate: Mandate, audience: str, requested_by=None) -> ProgressReport:
-    """A new queued version row; nothing is rendered. Raises ValidationError for an unknown
-    audience."""
+def create_progress_report(*, mandate: Mandate, audience: str, requested_by=None, language: str = "en") -> ProgressReport:
+    """A new queued version row, in ``language`` ("en" or "fr"); nothing is rendered. Raises
+    ValidationError for an unknown audience or language."""
     if audience not in ProgressReport.Audience.values:
         raise ValidationError(f"Unknown audience {audience!r}: use council or secretariat.")
+    if language not in Language.values:
+        raise ValidationError(f"Unknown language {language!r}: use en or fr.")
     return ProgressReport.objects.create(
-        mandate=mandate, audience=audience,
+        mandate=mandate, audience=audience, language=language,
         requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,
     )
 
 
-def request_progress_report(*, mandate: Mandate, audience: str, requested_by=None) -> ProgressReport:
+def request_progress_report(*, mandate: Mandate, audience: str, requested_by=None, language: str = "en") -> ProgressReport:
     """Create a version (state queued) and queue its rendering.
 
     Side effects: ``generate_report_task`` is queued once the transaction commits (so a worker
@@ -47,7 +49,7 @@ def request_progress_report(*, mandate: Mandate, audience: str, requested_by=Non
     A broker that refuses the task leaves the version failed with ``NOT_QUEUED``, never
     "queued" for ever; asking again makes a new version."""
     with transaction.atomic():
-        report = create_progress_report(mandate=mandate, audience=audience, requested_by=requested_by)
+        report = create_progress_report(mandate=mandate, audience=audience, requested_by=requested_by, language=language)
         transaction.on_commit(lambda: _queue(report.pk))
     report.refresh_from_db()
     return report
@@ -140,11 +142,13 @@ def generate_progress_report(*, report_id: int, today: dt.date | None = None, va
     if claimed != 1:
         return report
     try:
-        context = build_report_context(mandate=report.mandate, audience=report.audience, today=today)
-        _set_progress(report_id, 20)
-        pdf, _pages = render_report_pdf(
-            context, on_progress=lambda percent: _set_progress(report_id, percent), variant=variant
-        )
+        # The whole document in the language it was asked in (issue 16).
+        with translation.override(report.language):
+            context = build_report_context(mandate=report.mandate, audience=report.audience, today=today)
+            _set_progress(report_id, 20)
+            pdf, _pages = render_report_pdf(
+                context, on_progress=lambda percent: _set_progress(report_id, percent), variant=variant
+            )
         digest = hashlib.sha256(pdf).hexdigest()
         with transaction.atomic():
             report.file.save(report_filename(report), ContentFile(pdf), save=False)

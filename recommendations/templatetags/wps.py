@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.utils import dateformat, translation
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from recommendations import access
-from recommendations.dates import format_days_left, local_today
+from recommendations.dates import format_days_left, format_long_date, local_today
 from recommendations.models import ImplementationStatus, StatusUpdate, Uptake
 
 register = template.Library()
@@ -61,7 +63,7 @@ def long_date(value) -> str:
         from django.utils import timezone
 
         value = timezone.localtime(value).date()
-    return f"{value.day} {value:%B %Y}"
+    return format_long_date(value)
 
 
 @register.filter
@@ -70,7 +72,7 @@ def months(values) -> str:
     words = []
     for value in values or ():
         try:
-            words.append(f"{dt.date.fromisoformat(value + '-01'):%B %Y}")
+            words.append(dateformat.format(dt.date.fromisoformat(value + "-01"), "F Y"))
         except (TypeError, ValueError):
             words.append(str(value))
     return ", ".join(words)
@@ -119,12 +121,33 @@ def error_items(*forms):
 @register.simple_tag
 def demo_banner():
     """On every page of a demo run as of a day: "Demo: the app shows 10 May 2023"."""
-    from recommendations.dates import demo_as_of, format_long_date
+    from recommendations.dates import demo_as_of
 
     day = demo_as_of()
     if day is None:
         return ""
     return format_html(
         '<div class="demo-banner" role="note"><div class="width-container">'
-        "<strong>Demo:</strong> the app shows {}</div></div>", format_long_date(day)
+        "<strong>{}</strong> {}</div></div>", gettext("Demo:"), gettext("the app shows %(day)s") % {"day": format_long_date(day)}
     )
+
+
+@register.filter
+def paragraph_text(paragraph) -> str:
+    """A mandate paragraph's text in the reader's language: the resolution's French text for a
+    French reader where the UN publishes one; otherwise the English text, marked as English
+    when the reader reads French."""
+    if translation.get_language() == "fr":
+        if getattr(paragraph, "text_fr", ""):
+            return format_html('<span lang="fr">{}</span>', paragraph.text_fr)
+        return format_html('<span lang="en">{}</span> <span class="hint-inline">{}</span>', paragraph.text, gettext("(in English)"))
+    return paragraph.text
+
+
+@register.simple_tag
+def written_in_english():
+    """After a text that stays in the language it was written in (recommendations, notes):
+    "(in English)" for a reader who reads another language; nothing for an English reader."""
+    if translation.get_language() in (None, "en") or translation.get_language().startswith("en"):
+        return ""
+    return format_html(' <span class="hint-inline">{}</span>', gettext("(in English)"))

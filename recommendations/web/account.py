@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from rest_framework.renderers import JSONRenderer
@@ -23,7 +24,7 @@ from recommendations.models import ApiToken, CalendarFeed
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label="Name", max_length=80, help_text="What the token is for, so you know which to revoke. For example: Mission dashboard."
+        label=_("Name"), max_length=80, help_text=_("What the token is for, so you know which to revoke. For example: Mission dashboard.")
     )
 
 
@@ -57,7 +58,7 @@ def api_tokens(request):
 def revoke_token(request, pk):
     if not services.revoke_api_token(user=request.user, token_id=pk):
         raise Http404("No such token.")
-    messages.success(request, "Token revoked: it no longer works.")
+    messages.success(request, _("Token revoked: it no longer works."))
     return redirect("api_tokens")
 
 
@@ -66,8 +67,8 @@ def reset_calendar(request):
     had_one = CalendarFeed.objects.filter(user=request.user).exists()
     services.reset_calendar_feed(user=request.user)
     messages.success(
-        request, "Your calendar has a new address; the old one no longer works." if had_one
-        else "Your calendar address is ready.",
+        request, _("Your calendar has a new address; the old one no longer works.") if had_one
+        else _("Your calendar address is ready."),
     )
     return redirect(reverse("api_tokens") + "#calendar")
 

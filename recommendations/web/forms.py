@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from recommendations import access
 from recommendations.curation.filters import FilterForm, RecommendationFilterSet, as_id
@@ -35,7 +37,7 @@ class QuickSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
         parts = []
-        for group_name, options, _ in widget["optgroups"]:
+        for group_name, options, _index in widget["optgroups"]:
             html = format_html_join(
                 "", '<option value="{}"{}>{}</option>',
                 ((str(o["value"]), mark_safe(" selected") if o["selected"] else "", o["label"]) for o in options),
@@ -92,19 +94,19 @@ def RecommendationFilterForm(data=None, *, user) -> ListFilterForm:
 
 
 class StatusUpdateForm(forms.Form):
-    status = forms.ChoiceField(label="Implementation status", choices=ImplementationStatus.choices)
+    status = forms.ChoiceField(label=_("Implementation status"), choices=ImplementationStatus.choices)
     note = forms.CharField(
-        label="Note", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Required, even when the status stays the same: what has happened since the last "
-        "update, in plain words.",
-        error_messages={"required": "Say what has happened since the last update: a note is required, "
-                        "even when the status stays the same."},
+        label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Required, even when the status stays the same: what has happened since the last "
+        "update, in plain words."),
+        error_messages={"required": _("Say what has happened since the last update: a note is required, "
+                        "even when the status stays the same.")},
     )
     evidence = forms.CharField(
-        label="Evidence (optional)", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One per line: a UN document symbol, such as S/2022/595, or a web link.",
+        label=_("Evidence (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: a UN document symbol, such as S/2022/595, or a web link."),
     )
-    visibility = forms.ChoiceField(label="Who may read this update", widget=forms.RadioSelect)
+    visibility = forms.ChoiceField(label=_("Who may read this update"), widget=forms.RadioSelect)
 
     def __init__(self, *args, user, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,9 +125,9 @@ class StatusUpdateForm(forms.Form):
         if access.is_secretariat(user):
             # The secretariat may record an update on an owning entity's behalf (DESIGN.md).
             self.fields["on_behalf_of"] = forms.ModelChoiceField(
-                label="On behalf of", required=False, queryset=recommendation.owners.order_by("name"),
-                empty_label="The secretariat itself", widget=QuickSelect,
-                help_text="An owning entity that reported this to the secretariat, if any.",
+                label=_("On behalf of"), required=False, queryset=recommendation.owners.order_by("name"),
+                empty_label=_("The secretariat itself"), widget=QuickSelect,
+                help_text=_("An owning entity that reported this to the secretariat, if any."),
             )
 
     def clean_evidence(self) -> list[str]:
@@ -134,10 +136,10 @@ class StatusUpdateForm(forms.Form):
 
 class WithdrawUpdateForm(forms.Form):
     reason = forms.CharField(
-        label="Why withdraw it", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="For example: shared with Council experts by mistake. Kept with the update, for the "
-        "secretariat and the owning entities.",
-        error_messages={"required": "Say why the update is withdrawn."},
+        label=_("Why withdraw it"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: shared with Council experts by mistake. Kept with the update, for the "
+        "secretariat and the owning entities."),
+        error_messages={"required": _("Say why the update is withdrawn.")},
     )
 
 
@@ -146,7 +148,7 @@ class WithdrawUpdateForm(forms.Form):
 
 class AssignOwnerForm(forms.Form):
     entity = forms.ModelChoiceField(
-        label="Add an owning entity", queryset=Entity.objects.order_by("name"), empty_label="Choose an entity"
+        label=_("Add an owning entity"), queryset=Entity.objects.order_by("name"), empty_label=_("Choose an entity")
     )
 
 
@@ -159,7 +161,7 @@ class RemoveOwnerForm(forms.Form):
 
 
 class LinkParagraphForm(forms.Form):
-    paragraph = ParagraphChoiceField(label="Link a mandate paragraph", queryset=None, empty_label="Choose a paragraph")
+    paragraph = ParagraphChoiceField(label=_("Link a mandate paragraph"), queryset=None, empty_label=_("Choose a paragraph"))
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,16 +180,16 @@ class LinkedParagraphForm(forms.Form):
 
 class DueDateForm(forms.Form):
     due_on = forms.DateField(
-        label="Due date", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"], help_text="Choose the day in the calendar, for example 31 May 2023. Leave empty for no due date.",
+        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"], help_text=_("Choose the day in the calendar, for example 31 May 2023. Leave empty for no due date."),
     )
 
 
 class UptakeForm(forms.Form):
-    uptake = forms.ChoiceField(label="Council uptake", choices=Uptake.choices)
+    uptake = forms.ChoiceField(label=_("Council uptake"), choices=Uptake.choices)
     paragraph = ParagraphChoiceField(
-        label="Paragraph of the new resolution that reflects it", queryset=None, required=False,
-        empty_label="None", help_text="Needed when the recommendation is reflected or partly reflected.",
+        label=_("Paragraph of the new resolution that reflects it"), queryset=None, required=False,
+        empty_label=_("None"), help_text=_("Needed when the recommendation is reflected or partly reflected."),
     )
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
@@ -207,14 +209,15 @@ class UptakeForm(forms.Form):
         paragraph = cleaned.get("paragraph")
         briefing_mandate = self.recommendation.briefing.mandate
         if paragraph is not None and (briefing_mandate is None or paragraph.mandate.renews_id != briefing_mandate.pk):
-            renewed = briefing_mandate.symbol if briefing_mandate else "the mandate of its note"
+            renewed = briefing_mandate.symbol if briefing_mandate else gettext("the mandate of its note")
             self.add_error(
                 "paragraph",
-                f"{paragraph.mandate.symbol} {paragraph.label} is not a paragraph of the resolution that renews "
-                f"{renewed}: choose a paragraph of the renewing resolution.",
+                gettext("%(paragraph)s is not a paragraph of the resolution that renews "
+                        "%(renewed)s: choose a paragraph of the renewing resolution.")
+                % {"paragraph": f"{paragraph.mandate.symbol} {paragraph.label}", "renewed": renewed},
             )
         elif cleaned.get("uptake") in (Uptake.REFLECTED, Uptake.PARTLY_REFLECTED) and not paragraph:
-            self.add_error("paragraph", "Say which paragraph of the new resolution reflects it.")
+            self.add_error("paragraph", _("Say which paragraph of the new resolution reflects it."))
         return cleaned
 
 
@@ -227,18 +230,18 @@ IMPORT_TOKEN_MAX_AGE = 60 * 60
 
 class ImportUploadForm(forms.Form):
     note = forms.FileField(
-        label="The note (PDF or text) or a resolution (UN XML)",
-        help_text="The IEG update note as the secretariat has it (.pdf) or its text (.txt), or a Security "
-        "Council resolution in the UN's XML (.xml); at most 5 MB.",
+        label=_("The note (PDF or text) or a resolution (UN XML)"),
+        help_text=_("The IEG update note as the secretariat has it (.pdf) or its text (.txt), or a Security "
+        "Council resolution in the UN's XML (.xml); at most 5 MB."),
     )
 
     def clean_note(self) -> bytes:
         upload = self.cleaned_data["note"]
         if upload.size > settings.WPS_MAX_UPLOAD_BYTES:
-            raise ValidationError("The file is larger than 5 MB; a note's text is far smaller.")
+            raise ValidationError(_("The file is larger than 5 MB; a note's text is far smaller."))
         data = upload.read()
         if not data.strip():
-            raise ValidationError("The file is empty.")
+            raise ValidationError(_("The file is empty."))
         return data
 
 
@@ -255,7 +258,7 @@ class ImportConfirmForm(forms.Form):
         try:
             encoded = signing.loads(self.cleaned_data["token"], salt=_IMPORT_SALT, max_age=IMPORT_TOKEN_MAX_AGE)
         except signing.SignatureExpired:
-            raise ValidationError("This preview is more than an hour old: upload the note again.") from None
+            raise ValidationError(_("This preview is more than an hour old: upload the note again.")) from None
         except signing.BadSignature:
-            raise ValidationError("This preview cannot be confirmed: upload the note again.") from None
+            raise ValidationError(_("This preview cannot be confirmed: upload the note again.")) from None
         return base64.b64decode(encoded)

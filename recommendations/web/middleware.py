@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import FileResponse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 # No page of this app uses a camera, a microphone, a location, payment or USB; say so, so an
@@ -30,3 +32,22 @@ class SecurityHeadersMiddleware:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class UserLanguageMiddleware:
+    """The language a person chose on /account/language/ (put in the session at login, so no
+    query here), unless they switched for this session with the header's switch (Django's
+    set_language cookie, which LocaleMiddleware has already honoured)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from recommendations.people.language import SESSION_KEY
+
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and hasattr(request, "session"):
+            language = request.session.get(SESSION_KEY)
+            if language in dict(settings.LANGUAGES):
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
+        return self.get_response(request)

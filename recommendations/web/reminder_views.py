@@ -7,6 +7,7 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from recommendations import access
@@ -24,7 +25,7 @@ def reminder_preferences(request):
         form = ReminderPreferenceForm(request.POST)
         if form.is_valid():
             preferences.set_reminder_preference(user=request.user, **form.cleaned_data)
-            messages.success(request, "Your choice of reminders is saved.")
+            messages.success(request, _("Your choice of reminders is saved."))
             return redirect("reminder_preferences")
     else:
         form = ReminderPreferenceForm(initial={"stale": current.stale, "overdue": current.overdue})

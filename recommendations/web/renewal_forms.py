@@ -4,6 +4,8 @@ recommendation's Council uptake in the secretariat's review of suggestions."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import MandateParagraph, Uptake
 
@@ -12,9 +14,9 @@ DECISIONS = [(v, label) for v, label in Uptake.choices if v != Uptake.PENDING]
 
 class ChangesFilterForm(forms.Form):
     wps = forms.BooleanField(
-        label="Only women, peace and security language", required=False,
-        help_text="Paragraphs that speak of women, girls, gender or sexual violence, or cite resolution 1325 (2000) "
-        "and the resolutions that followed it.",
+        label=_("Only women, peace and security language"), required=False,
+        help_text=_("Paragraphs that speak of women, girls, gender or sexual violence, or cite resolution 1325 (2000) "
+        "and the resolutions that followed it."),
     )
 
     def wps_only(self) -> bool:
@@ -29,10 +31,10 @@ class UptakeDecisionForm(forms.Form):
     """One row of the review: what a person decides for one recommendation. The paragraph is
     typed as the readers cite it ("OP 44") and must be one of the renewing resolution's."""
 
-    uptake = forms.ChoiceField(label="Council uptake", choices=DECISIONS)
+    uptake = forms.ChoiceField(label=_("Council uptake"), choices=DECISIONS)
     paragraph = forms.CharField(
-        label="Paragraph of the renewing resolution", required=False, max_length=60,
-        help_text="As cited, for example OP 44 or OP 26 (a)(iii). Needed when reflected or partly reflected.",
+        label=_("Paragraph of the renewing resolution"), required=False, max_length=60,
+        help_text=_("As cited, for example OP 44 or OP 26 (a)(iii). Needed when reflected or partly reflected."),
     )
 
     def __init__(self, *args, renewal, paragraphs: list[MandateParagraph], **kwargs):
@@ -47,12 +49,13 @@ class UptakeDecisionForm(forms.Form):
             return None
         paragraph = self.by_label.get(_normal_label(label))
         if paragraph is None:
-            raise forms.ValidationError(f"{label} is not a paragraph of {self.renewal.symbol}.")
+            raise forms.ValidationError(
+                gettext("%(label)s is not a paragraph of %(symbol)s.") % {"label": label, "symbol": self.renewal.symbol})
         return paragraph
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("uptake") in (Uptake.REFLECTED, Uptake.PARTLY_REFLECTED) and not cleaned.get("paragraph") \
                 and "paragraph" not in self.errors:
-            self.add_error("paragraph", f"Say which paragraph of {self.renewal.symbol} reflects it.")
+            self.add_error("paragraph", gettext("Say which paragraph of %(symbol)s reflects it.") % {"symbol": self.renewal.symbol})
         return cleaned

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from recommendations import access
@@ -43,13 +45,13 @@ def uptake_review(request, pk):
     if "accept_all" in request.POST:
         undecided = [row.suggestion for row in review.rows if not row.decided]
         changed = accept_all_suggestions(renewal=renewal, suggestions=undecided)
-        messages.success(request, f"Accepted {changed} suggestion{'s' if changed != 1 else ''}.")
+        messages.success(request, ngettext("Accepted %(count)d suggestion.", "Accepted %(count)d suggestions.", changed) % {"count": changed})
         return redirect(url)
 
     rows = {str(row.suggestion.recommendation.pk): row for row in review.rows}
     row = rows.get(request.POST.get("row", ""))
     if row is None:
-        messages.error(request, "That recommendation is not one of the proposals this resolution answers.")
+        messages.error(request, _("That recommendation is not one of the proposals this resolution answers."))
         return _render_review(request, review, status=400)
     rec = row.suggestion.recommendation
     form = renewal_forms.UptakeDecisionForm(
@@ -60,7 +62,8 @@ def uptake_review(request, pk):
     accept_uptake(
         recommendation=rec, uptake=form.cleaned_data["uptake"], paragraph=form.cleaned_data["paragraph"], renewal=renewal
     )
-    messages.success(request, f"{rec.reference}: Council uptake set to {Uptake(form.cleaned_data['uptake']).label.lower()}.")
+    messages.success(request, gettext("%(reference)s: Council uptake set to %(uptake)s.") % {
+        "reference": rec.reference, "uptake": Uptake(form.cleaned_data["uptake"]).label.lower()})
     return redirect(f"{url}#rec-{rec.pk}")
 
 
@@ -132,7 +135,7 @@ def import_resolution_upload(request):
         if outcome.changed:
             messages.success(request, " ".join(line.strip() for line in outcome.lines))
         else:
-            messages.info(request, f"{outcome.symbol} was already imported; nothing changed.")
+            messages.info(request, gettext("%(symbol)s was already imported; nothing changed.") % {"symbol": outcome.symbol})
         return redirect("mandate_detail", outcome.mandate_id)
 
     form = forms.ImportUploadForm(request.POST, request.FILES)

@@ -9,12 +9,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from recommendations import access, reports
-from recommendations.models import ProgressReport
+from recommendations.models import Language, ProgressReport
 from recommendations.web.ratelimit import over_limit
 
 
@@ -74,7 +75,12 @@ def report_generate(request, pk):
             "wait a few minutes, then ask again.",
             status=429, content_type="text/plain; charset=utf-8", headers={"Retry-After": "600"},
         )
-    report = reports.request_progress_report(mandate=mandate, audience=audience, requested_by=request.user)
+    language = request.POST.get("language") or translation.get_language() or "en"
+    if language not in Language.values:
+        language = Language.ENGLISH
+    report = reports.request_progress_report(
+        mandate=mandate, audience=audience, requested_by=request.user, language=language
+    )
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         target = reverse("mandate_report", args=[mandate.pk]) + f"?audience={audience}"

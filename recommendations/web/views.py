@@ -18,6 +18,7 @@ from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResp
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -258,7 +259,7 @@ def record_update(request, pk):
     except ValidationError as exc:
         form.add_error(None, exc)
         return _invalid(request, rec, update_form=form)
-    messages.success(request, f"Update recorded: {rec.get_status_display().lower()}.")
+    messages.success(request, gettext("Update recorded: %(status)s.") % {"status": rec.get_status_display().lower()})
     return redirect(_with_back(rec.get_absolute_url(), safe_back(request)))
 
 
@@ -288,7 +289,7 @@ def correct_update(request, pk, update_pk):
                     services.withdraw_status_update(
                         update=update, author=request.user, reason=withdraw_form.cleaned_data["reason"]
                     )
-                    messages.success(request, f"The update of {long_date(update.created_at)} is withdrawn.")
+                    messages.success(request, gettext("The update of %(date)s is withdrawn.") % {"date": long_date(update.created_at)})
                     return redirect(rec)
             else:
                 correct_form = forms.StatusUpdateForm(
@@ -301,7 +302,7 @@ def correct_update(request, pk, update_pk):
                         evidence=data["evidence"], visibility=data["visibility"],
                         on_behalf_of=data.get("on_behalf_of"), corrects=update,
                     )
-                    messages.success(request, f"The update of {long_date(update.created_at)} is corrected.")
+                    messages.success(request, gettext("The update of %(date)s is corrected.") % {"date": long_date(update.created_at)})
                     return redirect(rec)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

@@ -18,13 +18,16 @@ class Command(BaseCommand):
             "--audience", required=True,
             help="council (only updates shared with Council experts) or secretariat (internal notes included).",
         )
+        parser.add_argument(
+            "--language", default="en", choices=["en", "fr"], help="The language of the report: en (default) or fr.",
+        )
         parser.add_argument("--output", required=True, help="Where to write the PDF; its folder must exist.")
         parser.add_argument(
             "--archive", action="store_true",
             help="Write the archive version, PDF/A-3a (tagged, fonts embedded), instead of the standard PDF/UA-1.",
         )
 
-    def handle(self, *args, mandate, audience, output, archive=False, **options):
+    def handle(self, *args, mandate, audience, output, archive=False, language="en", **options):
         if audience not in ProgressReport.Audience.values:
             raise CommandError(f"Unknown audience {audience!r}: use council or secretariat.")
         found = Mandate.objects.filter(symbol=mandate.strip()).first()
@@ -34,7 +37,7 @@ class Command(BaseCommand):
         target = Path(output)
         if not target.parent.is_dir():
             raise CommandError(f"Cannot write {output}: the folder {target.parent} does not exist.")
-        report = create_progress_report(mandate=found, audience=audience, requested_by=None)
+        report = create_progress_report(mandate=found, audience=audience, requested_by=None, language=language)
         report = generate_progress_report(report_id=report.pk, variant="archive" if archive else "standard")
         if report.state != ProgressReport.State.DONE:
             raise CommandError(f"The report failed: {report.error}")

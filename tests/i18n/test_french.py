@@ -1,0 +1,169 @@
+"""French everywhere (issue 16): the messages file is complete and in step with the code; a
+French focal point's journey; a French digest; a French PDF read back; English unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from recommendations.models import Mandate, ProgressReport, Recommendation
+from recommendations.people.language import set_user_language
+from tests.conftest import PASSWORD
+from tests.reminders.conftest import run_day
+
+PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def _msgids(path: Path) -> dict[str, bool]:
+    """{msgid: translated?} of a .po file, read by gettext's own msgattrib-free parser."""
+    entries: dict[str, bool] = {}
+    text = path.read_text(encoding="utf-8")
+    for block in text.split("\n\n")[1:]:
+        fuzzy = "#, fuzzy" in block or re.search(r"^#,.*\bfuzzy\b", block, re.M) is not None
+        strings = re.findall(r'^(msgid|msgid_plural|msgstr(?:\[\d\])?) ((?:".*"\n?)+)', block + "\n", re.M)
+        parts = {key: "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', value)) for key, value in strings}
+        if "msgid" not in parts:
+            continue
+        translated = all(v for k, v in parts.items() if k.startswith("msgstr")) and not fuzzy
+        entries[parts["msgid"]] = translated
+    return entries
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="gettext is not installed (scripts/ensure-system-deps)")
+def test_the_french_messages_are_complete_and_in_step_with_the_code(tmp_path):
+    committed = _msgids(PO)
+    assert committed, "no messages"
+    untranslated = [msgid for msgid, ok in committed.items() if not ok]
+    assert untranslated == [], f"untranslated or fuzzy: {untranslated[:10]}"
+    # makemessages over a copy of the project: the msgids the code has now.
+    copy = tmp_path / "project"
+    base = Path(settings.BASE_DIR)
+    for name in ("recommendations", "templates", "wpsfollowup", "manage.py"):
+        source = base / name
+        if source.is_dir():
+            shutil.copytree(source, copy / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy(source, copy / name)
+    (copy / "locale").mkdir()
+    call_makemessages(copy)
+    fresh = _msgids(copy / "locale" / "fr" / "LC_MESSAGES" / "django.po")
+    assert sorted(set(fresh) - set(committed)) == [], "run makemessages -l fr and translate the new messages"
+    assert sorted(set(committed) - set(fresh)) == [], "the .po has messages the code no longer uses: run makemessages"
+    mo = PO.with_suffix(".mo")
+    assert mo.exists() and mo.stat().st_mtime >= PO.stat().st_mtime - 1, "compile the messages: manage.py compilemessages"
+
+
+def call_makemessages(copy: Path) -> None:
+    import os
+    import sys
+
+    env = {**os.environ, "DEBUG": "1", "PYTHONPATH": str(copy)}
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "fr", "--no-location", "--no-wrap",
+         "--ignore=templates/drf_spectacular/*"],
+        cwd=copy, check=True, capture_output=True, env=env,
+    )
+
+
+@pytest.fixture
+def french_mission(demo):
+    user = User.objects.get(username="mission")
+    set_user_language(user=user, language="fr")
+    return user
+
+
+def test_a_french_focal_point_reads_french_pages_and_records_an_update(client, french_mission):
+    assert client.login(username="mission", password=PASSWORD)
+    page = client.get("/").content.decode()
+    assert '<html lang="fr">' in page and "Ce qui demande votre attention" in page and "Tableau de bord" in page
+    page = client.get("/recommendations/").content.decode()
+    assert "Filtrer et trier" in page and "Non commencée" in page
+    rec = Recommendation.objects.filter(owners__name="MINUSMA").first()
+    page = client.get(f"/recommendations/{rec.pk}/").content.decode()
+    assert "Enregistrer une mise à jour de l'état" in page or "Enregistrer la mise à jour" in page
+    response = client.post(f"/recommendations/{rec.pk}/updates/", {
+        "update-status": "partial", "update-note": "Fait à moitié.", "update-visibility": "internal",
+    }, follow=True)
+    assert "Mise à jour enregistrée : partiellement mise en œuvre." in response.content.decode()
+    mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
+    page = client.get(f"/mandates/{mandate.pk}/report/").content.decode()
+    assert "Rapport d'étape" in page and "Chiffres clés" in page and "30 juin 2023" in page
+
+
+def test_the_header_switch_changes_the_session_language_and_english_stays_the_default(client, demo):
+    assert client.login(username="focalpoint", password=PASSWORD)
+    assert "What needs attention" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "fr"})
+    assert "Ce qui demande votre attention" in client.get("/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en"})
+    assert "What needs attention" in client.get("/").content.decode()
+
+
+def test_the_language_page_saves_the_choice(client, demo):
+    assert client.login(username="focalpoint", password=PASSWORD)
+    assert client.get("/account/language/").status_code == 200
+    response = client.post("/account/language/", {"language": "fr"}, follow=True)
+    assert "Votre langue est enregistrée." in response.content.decode()
+    assert client.post("/account/language/", {"language": "de"}).status_code == 400
+
+
+def test_a_french_digest_has_a_french_subject_and_body_and_the_english_one_is_unchanged(french_mission):
+    sent = {m.to[0]: m for m in run_day(dt.date(2023, 5, 31))}
+    french = sent["mission@example.org"]
+    assert french.subject == (
+        "Mali: 30 jours avant le renouvellement du mandat de la MINUSMA — 1 recommandation attend votre mise à jour"
+    )
+    assert "Enregistrer une mise à jour" in french.body and "30 juin 2023" in french.body
+    english = sent["focalpoint@example.org"]
+    assert english.subject == "Mali: 30 days to the renewal of MINUSMA's mandate — 11 recommendations need your update"
+    assert "Record an update" in english.body
+
+
+def test_a_french_pdf_reads_french(demo, tmp_path):
+    out = tmp_path / "fr.pdf"
+    call_command("generate_report", mandate="S/RES/2640 (2022)", audience="council", language="fr",
+                 output=str(out), stdout=io.StringIO())
+    text = " ".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    assert "Rapport d" in text and "Chiffres clés" in text and "juin 2023" in text
+    assert ProgressReport.objects.get().language == "fr"
+
+
+def test_mandate_paragraphs_show_in_french_where_the_resolution_has_a_french_text(client, french_mission):
+    from recommendations.models import MandateParagraph
+
+    mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
+    first, second = MandateParagraph.objects.filter(mandate=mandate).order_by("position")[:2]
+    MandateParagraph.objects.filter(pk=first.pk).update(text_fr="Rappelant ses résolutions sur les femmes et la paix et la sécurité")
+    assert client.login(username="mission", password=PASSWORD)
+    page = client.get(f"/mandates/{mandate.pk}/").content.decode()
+    assert '<span lang="fr">Rappelant ses résolutions sur les femmes et la paix et la sécurité</span>' in page
+    assert f'<span lang="en">{second.text[:30]}' in page and "(en anglais)" in page
+    client.post("/i18n/setlang/", {"language": "en"})
+    page = client.get(f"/mandates/{mandate.pk}/").content.decode()
+    assert "Rappelant ses résolutions" not in page and "(in English)" not in page
+
+
+def test_a_recommendation_stays_in_its_language_labelled_for_a_french_reader(client, french_mission):
+    rec = Recommendation.objects.filter(owners__name="MINUSMA").first()
+    assert client.login(username="mission", password=PASSWORD)
+    page = client.get(f"/recommendations/{rec.pk}/").content.decode()
+    assert "(en anglais)" in page and rec.text[:40] in page
+
+
+def test_the_secretariat_invites_someone_in_french(client, demo):
+    assert client.login(username="secretariat", password=PASSWORD)
+    response = client.post("/people/invite/", {
+        "invite-email": "awa@example.org", "invite-first_name": "Awa", "invite-role": "expert", "invite-language": "fr",
+    })
+    assert response.status_code == 302
+    assert User.objects.get(email="awa@example.org").profile.language == "fr"
