@@ -116,25 +116,25 @@ def invite(request):
     return redirect("people")
 
 
-@require_POST
-def follow(request):
+def _set_following(request, *, follows: bool):
+    """Follow or unfollow: the same form, the same checks, one service each way."""
     access.require_secretariat(request.user)
     form = FollowForm(request.POST, prefix="follow")
     if not form.is_valid():
         return _page(request, status=400, follow_form=form)
     expert, situation = form.cleaned_data["expert"], form.cleaned_data["situation"]
-    services.follow_situation(user=expert, situation=situation)
-    messages.success(request, f"{expert.get_full_name() or expert.username} now follows {situation.name}.")
+    (services.follow_situation if follows else services.unfollow_situation)(user=expert, situation=situation)
+    name = expert.get_full_name() or expert.username
+    verb = "now follows" if follows else "no longer follows"
+    messages.success(request, f"{name} {verb} {situation.name}.")
     return redirect("people")
+
+
+@require_POST
+def follow(request):
+    return _set_following(request, follows=True)
 
 
 @require_POST
 def unfollow(request):
-    access.require_secretariat(request.user)
-    form = FollowForm(request.POST, prefix="follow")
-    if not form.is_valid():
-        return _page(request, status=400, follow_form=form)
-    expert, situation = form.cleaned_data["expert"], form.cleaned_data["situation"]
-    services.unfollow_situation(user=expert, situation=situation)
-    messages.success(request, f"{expert.get_full_name() or expert.username} no longer follows {situation.name}.")
-    return redirect("people")
+    return _set_following(request, follows=False)
