@@ -57,7 +57,8 @@ def test_link_quality_on_the_gold():
     from benchmarks.link_quality import score
 
     precision, recall = score(DATA / "notes" / "gold_links.json")
-    assert precision >= 0.75 and recall >= 0.75
+    # Measured 0.83 and 0.81 (issue 11); a small margin below them.
+    assert precision >= 0.80 and recall >= 0.78
 
 
 def test_an_abbreviation_meets_the_words_it_stands_for():
@@ -73,3 +74,48 @@ def test_an_abbreviation_meets_the_words_it_stands_for():
     assert suggest_links("Document CRSV cases in the camps.", index).suggested == ["crsv"]
     # Lower case is a word, not an abbreviation: "sea" stays the sea.
     assert "sexual" not in " ".join(terms("access by sea"))
+
+
+def test_british_and_american_spellings_meet():
+    assert terms("women's organisations, labour and programmes") == terms("women's organizations, labor and programs")
+
+
+def test_a_word_every_resolution_uses_weighs_less_than_a_rare_one():
+    """Each word is held by one paragraph of this annex; across the UN's resolutions
+    "implementation" is in a quarter of the paragraphs and "quota" in a handful."""
+    index = AnnexIndex([
+        ("plan", "OP 12", "Requests the mission to assist the implementation of the peace plan."),
+        ("quota", "OP 4", "Calls for a quota for women in the cabinet."),
+    ])
+    plan, quota = index.scores("Follow the implementation of the quota.")
+    assert quota > 1.5 * plan > 0
+
+
+def test_a_recommendation_about_another_resolution_of_the_situation_gets_no_word_suggestion():
+    """S/RES/2653 (2022) (Haiti's sanctions) and the annex's S/RES/2645 (2022) (BINUH) share
+    their agenda item in the UN's metadata; S/RES/2467 (2019) (sexual violence in conflict) is
+    thematic."""
+    index = AnnexIndex([
+        ("sv", "OP 9", "Requests BINUH to support the Government in addressing sexual violence committed by gangs, "
+         "and to strengthen the capacity of the justice system to prosecute such crimes."),
+        ("hrd", "OP 11", "Requests BINUH to include the protection of journalists in its human rights monitoring."),
+        ("ext", "OP 1", "Decides to extend the mandate of BINUH until 15 July 2023."),
+        ("hum", "OP 14", "Calls upon all stakeholders to ensure humanitarian access for displaced persons."),
+    ])
+    text = "List those who commit sexual violence through gangs and bring them before the justice system, under resolution {}."
+    assert suggest_links(text.format("2653 (2022)"), index, symbol="S/RES/2645 (2022)").suggested == []
+    assert suggest_links(text.format("2467 (2019)"), index, symbol="S/RES/2645 (2022)").suggested == ["sv"]
+
+
+def test_the_background_table_is_in_step_with_the_resolutions_and_the_terms():
+    """recommendations/data/term-frequencies.json is what scripts/build_term_frequencies.py
+    writes from tests/data/resolutions/: rebuild it after changing ``terms``."""
+    import importlib.util
+    import json
+
+    from recommendations.importing.links import BACKGROUND_PATH
+
+    spec = importlib.util.spec_from_file_location("build_term_frequencies", DATA.parents[1] / "scripts" / "build_term_frequencies.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.build(module.DEFAULT_SOURCES) == json.loads(BACKGROUND_PATH.read_text(encoding="utf-8"))
