@@ -40,6 +40,9 @@ _COUNCIL_ACT = re.compile(
     re.IGNORECASE,
 )
 _WORD = r"(?!to\b)(?!and\b)[\w’'.-]+"
+# A word that can stand before "parties" in their name ("all Malian parties", "the signatory
+# armed groups"), but not a preposition: "the inclusion of all parties" asks no party.
+_NAME_WORD = r"(?!(?:to|and|of|for|in|on|with|between|from|among|by)\b)[\w’'.-]+"
 
 # Who is asked to act, in order: the first object (after an asking verb) or subject (before a
 # modal) that matches decides. "{mission}" is the mission the ANNEX names.
@@ -65,9 +68,13 @@ _ADDRESSEE_RULES: tuple[tuple[str, str], ...] = (
         r"African\s+Union|AU\b|ECOWAS|IGAD|SADC|ECCAS|European\s+Union|EU\b|World\s+Bank|"
         r"Peacebuilding\s+(?:Commission|Fund|Support\s+Office)|PBC\b|PBF\b)",
     ),
+    # The parties to a conflict or an agreement (the government, armed groups, signatory
+    # movements) and political parties are national actors, not the UN: of the choices, the
+    # host side is theirs. "Call upon all parties to ..." asks them, not the Council.
     (
         "host_authorities",
-        rf"(?:the\s+)?(?:(?:{_WORD}\s+){{0,5}}?(?:authorities|government)\b|Taliban\b)",
+        rf"(?:the\s+)?(?:(?:{_WORD}\s+){{0,5}}?(?:authorities|government)\b|Taliban\b|"
+        rf"(?:{_NAME_WORD}\s+){{0,3}}?(?:parties|armed\s+groups|(?:armed\s+|signatory\s+)movements)\b)",
     ),
 )
 _DEFAULT_ADDRESSEE = "security_council"

@@ -146,9 +146,26 @@ def _stem(word: str) -> str:
     word = _spelling(word)
     for suffix in _SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            word = word[: -len(suffix)]
+            # "parties" is "party", not "part" ("take part"); "policies", "policy".
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
             break
     return word[:7]
+
+
+# "post-conflict" and "postconflict", "pre-deployment" and "predeployment", "non-State": a
+# prefix is part of its word, never a word of its own ("post" is not "posts").
+_PREFIXES = frozenset(["post", "pre", "non", "anti", "inter", "intra", "co", "re", "self", "cross", "multi", "socio", "sub", "counter", "cyber", "ex"])
+
+
+def _words(token: str) -> list[str]:
+    parts = token.split("-")
+    out: list[str] = []
+    for part in parts:
+        if out and out[-1] in _PREFIXES:
+            out[-1] += part
+        else:
+            out.append(part)
+    return out
 
 
 # The UN system's common abbreviations, written out, so that "GBV" in a note meets "gender-
@@ -190,7 +207,7 @@ def terms(text: str) -> list[str]:
     """Content stems of ``text``, and each adjacent pair of them ("sexual violence")."""
     words = []
     for token in _TOKEN.findall(_expand(text).lower().replace("’", "'")):
-        for word in token.split("-"):
+        for word in _words(token):
             word = word.removesuffix("'s").strip("'")
             if len(word) > 2 and word not in _STOPWORDS:
                 words.append(_stem(word))
@@ -222,7 +239,7 @@ def _background() -> tuple[int, dict[str, int]]:
 
 
 # How much of a word's weight comes from the background table rather than the annex alone.
-BACKGROUND = 0.7
+BACKGROUND = 0.5
 
 
 @dataclass
@@ -263,17 +280,19 @@ class AnnexIndex:
         self._avg = sum(sum(c.values()) for c in self._terms) / n if n else 1.0
 
     def scores(self, text: str, *, addressee: str = "") -> list[float]:
-        """BM25 of each paragraph for ``text``, weighed by what kind of paragraph it is (see
-        :func:`_weight`)."""
+        """BM25 of each paragraph for ``text``, weighed up when the paragraph asks the same
+        actor as the recommendation (``addressee``)."""
         query = set(terms(text))
         out = []
-        for (_, label, paragraph), counts in zip(self.paragraphs, self._terms):
+        for (_, label, _text), counts in zip(self.paragraphs, self._terms):
             length = sum(counts.values()) or 1
             score = 0.0
             for term in query & counts.keys():
                 tf = counts[term]
                 score += self._idf[term] * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * length / self._avg))
-            out.append(score * _weight(label, paragraph, addressee, self._addressees.get(label, "")))
+            if addressee and self._addressees.get(label, "") == addressee:
+                score *= SAME_ADDRESSEE
+            out.append(score)
         return out
 
     @property
@@ -282,11 +301,10 @@ class AnnexIndex:
 
 
 # A paragraph that asks the same actor as the recommendation ("Urge the authorities" and
-# "Urges the Malian authorities") is likelier the one it builds on; a preambular paragraph or
-# a list's lead-in ("... the following priority tasks:") is context rather than the language
-# a recommendation amends.
+# "Urges the Malian authorities") is likelier the one it builds on. (Weighing preambular
+# paragraphs and lists' lead-ins down as context was tried and dropped: a recommendation
+# often builds on a preambular paragraph's concern.)
 SAME_ADDRESSEE = 1.7
-CONTEXT = 0.8
 
 
 def _paragraph_addressees(paragraphs: Sequence[tuple[object, str, str]], mission: str) -> dict[str, str]:
@@ -309,22 +327,13 @@ def _paragraph_addressees(paragraphs: Sequence[tuple[object, str, str]], mission
     return out
 
 
-def _weight(label: str, text: str, addressee: str, paragraph_addressee: str) -> float:
-    weight = 1.0
-    if label.startswith("PP") or text.rstrip().endswith(":"):
-        weight *= CONTEXT
-    if addressee and paragraph_addressee == addressee:
-        weight *= SAME_ADDRESSEE
-    return weight
-
-
 # Chosen on three of the gold notes (tests/data/notes/gold_links.json: Mali, South Sudan,
-# Afghanistan) and checked on the other two (benchmarks/link_quality.py): keep the
+# Afghanistan) and checked on the other three (benchmarks/link_quality.py): keep the
 # paragraphs scoring within MARGIN of the best, at most LIMIT, and none when the best is
 # under MIN_SCORE times the weight of a word only one paragraph holds.
 MARGIN = 0.5
 LIMIT = 2
-MIN_SCORE = 3.5
+MIN_SCORE = 4.0
 
 
 @lru_cache(maxsize=1)

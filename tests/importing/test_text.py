@@ -97,6 +97,17 @@ def test_a_number_at_a_line_start_is_not_a_footnote_without_its_marker():
     ("Ensure that the transitional authorities meet the quota.", "host_authorities"),
     ("Ensure that the mandate keeps its references to women, peace and security.", "security_council"),
     ("Urge the Taliban to reverse the ban on girls' education.", "host_authorities"),
+    # The parties to a conflict are national actors, not the Council (issue 11).
+    ("Call upon all parties to end sexual violence and to release abducted women.", "host_authorities"),
+    ("Urge the parties to the peace agreement to include women in its monitoring committee.", "host_authorities"),
+    ("Call on all Sudanese parties to protect women's organisations.", "host_authorities"),
+    ("Demand that armed groups release all women and girls they hold.", "host_authorities"),
+    ("Urge all armed groups to release the women and girls they hold.", "host_authorities"),
+    ("Call on the signatory movements to appoint women negotiators.", "host_authorities"),
+    ("Encourage political parties to place women at the top of their lists.", "host_authorities"),
+    # A party named after a preposition is not the one asked.
+    ("Call for the inclusion of women in the talks between the parties.", "security_council"),
+    ("Call for a ceasefire observed by all parties.", "security_council"),
 ])
 def test_addressee_rules(text, addressee):
     assert classify_addressee(text, "UNAMA") == addressee

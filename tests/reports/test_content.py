@@ -177,7 +177,7 @@ def test_page_groups_by_paragraph_in_the_resolutions_order(demo, client):
     html = client.get(f"/mandates/{demo.mandate.pk}/report/?group=paragraph").content.decode()
     assert '<input type="radio" name="group" id="group-paragraph" value="paragraph" checked>' in html
     titles = re.findall(r'<h3 class="report-group-title" id="[^"]+">([^<]+?)(?: <a|</h3>)', html)
-    assert titles == ["OP 3", "OP 14", "OP 26 (c)", "OP 44", "OP 45", "OP 48", "OP 57",
+    assert titles == ["OP 3", "OP 12", "OP 14", "OP 26 (c)", "OP 44", "OP 45", "OP 48", "OP 50", "OP 57",
                       "Not linked to a paragraph of S/RES/2640 (2022)"]
     # R02 cites OP 3 and OP 14: printed once, under OP 3, and cited under OP 14.
     assert html.count(f'id="rec-{demo.recommendations[1].pk}"') == 1

@@ -43,8 +43,8 @@ def test_mandate_page_shows_official_text_and_folds_the_rest(imported):
     assert shown[:4] == ["PP 9", "PP 14", "OP 3", "OP 7"]
     assert "OP 26 (a)(iii) dash 2" in shown and "OP 41 dash 12" in shown and len(shown) == 22
     assert "<summary>118 other paragraphs of the resolution</summary>" in section
-    # 140 units; 7 have a link (the note's suggestions, made over what it quotes, and two confirmed here).
-    assert "140 in the resolution, 133 covered by no recommendation" in page
+    # 140 units; 9 have a link (the note's suggestions, made over what it quotes, and two confirmed here).
+    assert "140 in the resolution, 131 covered by no recommendation" in page
     assert section.count("As quoted in the note (28 March 2023)") == 22
     assert "As quoted in the note (28 March 2023), as OP 26 (b):" in section  # the note's own label of OP 26 (a)(v)
     # OP 57: the note quotes the intro with point (i), beyond the intro's text.
