@@ -131,6 +131,25 @@ def _continues_after_blank(previous: _Unit, chunk: str) -> bool:
     return first not in _SENTENCE_OPENERS and not _PARTICIPLE_OPENER.match(first)
 
 
+_O_ITEM = re.compile(r"^o\s+\S")
+
+
+def _o_is_a_bullet(lines: list[tuple[int, str]], position: int, units: list[_Unit]) -> bool:
+    """Whether the line at ``position``, which starts with "o ", is Word's second-level
+    bullet: only where the layout shows a list. It is indented; or it comes under a list
+    item (an earlier "o" item included) that ends a clause there ("... to:", "... crimes;")
+    or after a blank line; or the next line of text is another "o" item. Elsewhere it is a
+    word of the text wrapped to the line start (a quoted "juntas o ninguna", "Sã" / "o Tomé")."""
+    raw = lines[position][1]
+    if raw[: len(raw) - len(raw.lstrip())].expandtabs(4):
+        return True
+    blank_before = position > 0 and not lines[position - 1][1].strip()
+    if units and units[-1].kind is not None and (blank_before or _ends_sentence(units[-1].parts[-1])):
+        return True
+    following = next((r.strip() for _, r in lines[position + 1 :] if r.strip() and r != FURNITURE), "")
+    return bool(_O_ITEM.match(following))
+
+
 def _units(lines: list[tuple[int, str]]) -> list[_Unit]:
     """Assemble (line number, raw line) pairs into units.
 
@@ -140,7 +159,7 @@ def _units(lines: list[tuple[int, str]]) -> list[_Unit]:
     units: list[_Unit] = []
     blank_before = True
     in_footnote = False
-    for number, raw in lines:
+    for position, (number, raw) in enumerate(lines):
         if raw == FURNITURE:
             continue  # page furniture: as if the line were not there
         line = raw.strip()
@@ -151,6 +170,8 @@ def _units(lines: list[tuple[int, str]]) -> list[_Unit]:
             blank_before, in_footnote = True, True
             continue
         marked = _match_marker(line)
+        if marked and marked[2] == "o" and not _o_is_a_bullet(lines, position, units):
+            marked = None
         if in_footnote and not marked:
             continue  # the footnote text wraps onto this line
         in_footnote = False

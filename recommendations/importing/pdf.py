@@ -27,7 +27,9 @@ _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 # A fragment that starts with one of these follows the one before it without a space.
 _NO_SPACE_BEFORE = tuple(".,;:!?)]’”'/%")
 _FOOTNOTE_START = re.compile(r"^\s*(?:[⁰¹²³⁴⁵⁶⁷⁸⁹]+|\[\d{1,3}\]|\d{1,3}[.)]?\s|\*)")
-_MARKER_START = re.compile(r"^\s*(?:[-–—−‐‑•●▪■◦·○\uf000-\uf0ff*o]\s|\(?[a-z]{1,4}\)|\d{1,3}[.)])")
+_MARKER_START = re.compile(r"^\s*(?:[-–—−‐‑•●▪■◦·○\uf000-\uf0ff*]\s|\(?[a-z]{1,4}\)|\d{1,3}[.)])")
+# Word's second-level "o" starts an item only when indented: at the margin it is a word.
+_O_START = re.compile(r"^\s*o\s")
 _TERMINAL = re.compile(r"[.:;!?…]['\"”’)]*$")
 
 
@@ -193,6 +195,7 @@ def pdf_to_text(data: bytes) -> str:
                         _is_full(previous, typical)
                         and not _TERMINAL.search(previous.text)
                         and not _MARKER_START.match(line.text)
+                        and not (_O_START.match(line.text) and line.x - margin >= 4)
                     )
                     if not runs_on:
                         out.append("")

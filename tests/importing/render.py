@@ -10,6 +10,7 @@ import re
 _SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _FOOTNOTE_LINE = re.compile(rf"^([{_SUPERSCRIPT}]+)\s*(.*)$")
 _MARKER = re.compile(r"^(\s*)([-–—•◦▪]\s*|[*o]\s+|\d{1,3}[.)]\s+|\(?[a-z]{1,4}\)\s*)(\S.*)$")
+_CLAUSE_END = re.compile(r"[.!?:;,]\W*$")
 
 _CSS = """
 @page { size: A4; margin: 2.2cm 2.5cm;
@@ -35,6 +36,12 @@ def _inline(text: str, footnotes: dict[str, str]) -> str:
     return re.sub(f"[{_SUPERSCRIPT}]+", note, out)
 
 
+def _wrapped_o(line: str, block: list[str]) -> bool:
+    """A line starting "o " at the margin, after a line that ends no clause, is a wrapped
+    word of the text (as the importer reads it), printed within its paragraph."""
+    return line.startswith("o ") and not _CLAUSE_END.search(block[-1])
+
+
 def note_html(text: str, *, running: str = "IEG update note", pad: int = 0) -> str:
     """HTML for ``text``; ``pad`` repeats the narrative paragraphs to make a longer note."""
     lines = text.split("\n")
@@ -49,7 +56,7 @@ def note_html(text: str, *, running: str = "IEG update note", pad: int = 0) -> s
             if blocks[-1]:
                 blocks.append([])
             continue
-        if _MARKER.match(line) and blocks[-1]:
+        if _MARKER.match(line) and blocks[-1] and not _wrapped_o(line, blocks[-1]):
             blocks.append([])
         blocks[-1].append(line)
     parts = []

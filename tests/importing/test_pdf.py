@@ -82,3 +82,15 @@ def test_a_broken_pdf_is_one_line_and_writes_nothing(tmp_path):
         call_command("import_ieg_update", str(path), stdout=StringIO())
     assert "\n" not in str(excinfo.value) and "PDF" in str(excinfo.value)
     assert Briefing.objects.count() == 0
+
+
+def test_o_sub_bullets_and_an_o_in_the_text_import_from_the_pdf_as_from_the_text():
+    """Word's "o" bullets (indented or not) stay lines of their item, and a quoted "o" that
+    the text file wraps to a line start stays a word, in the printed note as in its text."""
+    from tests.importing.test_text import O_NOTE
+
+    data = note_pdf(O_NOTE, running="")  # one page: a running title would be known only by its return
+    pdf_note = parse_note_bytes(data)
+    assert without_lines(pdf_note) == without_lines(parse_note(O_NOTE))
+    assert [len(r.text.split("\n")) for r in pdf_note.recommendations] == [3, 1, 3, 1]
+    assert 'slogan "juntas o ninguna" in the regions' in pdf_note.recommendations[1].text

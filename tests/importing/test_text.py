@@ -125,3 +125,54 @@ def test_addressee_rules(text, addressee):
 def test_theme_rules(text, present, absent):
     themes = suggest_themes(text)
     assert all(t in themes for t in present) and not any(t in themes for t in absent), themes
+
+
+# Word's second-level "o" (issue 11): a bullet only where the layout shows a list.
+O_NOTE = """Update on women, peace and security in Colombia 6 May 2024
+
+The Informal Expert Group on Women, Peace and Security met on Colombia in April 2023.
+
+Recommendations
+
+1. Request the Verification Mission to report on the gender provisions of the Final Agreement, in particular:
+o the land restitution cases brought by women;
+o the security guarantees for women social leaders.
+2. Urge the Government to fund the women's organisations that campaign under the slogan "juntas
+o ninguna" in the regions where armed groups recruit girls.
+3. Call on the Government to include women in the dialogues with armed groups:
+   o in the delegations;
+   o in the verification bodies.
+
+In addition, members of the Council could ask the Special Representative about the campaign "juntas
+o ninguna" and the threats against its organisers.
+
+ANNEX
+
+Relevant language in resolution 2673 (2023) extending the mandate of the Verification Mission until 31 October 2023
+
+8. Requests the Verification Mission to verify the implementation of the gender provisions of the Final Agreement;
+"""
+
+
+def test_o_lines_under_a_list_item_are_its_sub_bullets_indented_or_not():
+    recs = parse_note(O_NOTE).recommendations
+    assert len(recs) == 4
+    assert recs[0].text.split("\n")[1:] == [
+        "o the land restitution cases brought by women;", "o the security guarantees for women social leaders.",
+    ]
+    assert recs[2].text.split("\n")[1:] == ["o in the delegations;", "o in the verification bodies."]
+
+
+def test_an_o_wrapped_to_the_line_start_is_a_word_of_the_text():
+    recs = parse_note(O_NOTE).recommendations
+    assert recs[1].text == ('Urge the Government to fund the women\'s organisations that campaign under the slogan "juntas '
+                            'o ninguna" in the regions where armed groups recruit girls.')
+    assert recs[3].text.startswith("In addition, members of the Council could ask the Special Representative about the "
+                                   'campaign "juntas o ninguna" and the threats')
+    assert recs[3].addressee == "council_members"
+
+
+def test_a_run_of_o_items_is_a_list_of_its_own():
+    text = O_NOTE.replace("In addition, members", "The Council could also:\no ask about the campaign;\no visit Colombia.\n\nIn addition, members")
+    recs = parse_note(text).recommendations
+    assert [r.text for r in recs[3:5]] == ["ask about the campaign;", "visit Colombia."]
