@@ -28,7 +28,7 @@ def suggestions_for(path: Path) -> list[list[str]]:
     index = AnnexIndex([(p.label, p.label, p.text) for p in note.mandate.paragraphs], mission=note.mandate.mission)
     out = []
     for rec in note.recommendations:
-        found = suggest_links(rec.text, index, symbol=note.mandate.symbol, addressee=rec.addressee)
+        found = suggest_links(rec.text, index, symbol=note.mandate.symbol, addressee=rec.addressee, context=rec.context)
         out.append([*found.cited, *found.suggested])
     return out
 

@@ -371,10 +371,8 @@ class LinkSuggestions:
     missing: list[str]  # cited labels the annex does not quote ("OP 9 of S/RES/2677 (2023)")
 
 
-def suggest_links(text: str, index: AnnexIndex, *, symbol: str = "", addressee: str = "") -> LinkSuggestions:
-    """Links for one recommendation to the paragraphs of ``index`` (the annex quoting
-    resolution ``symbol``): cited paragraphs first, else the best by shared words."""
-    labels = index.labels
+def _cited_keys(text: str, labels: dict[str, object], symbol: str) -> tuple[list[object], list[str]]:
+    """The annex paragraphs ``text`` cites, and the cited labels the annex does not quote."""
     cited: list[object] = []
     missing: list[str] = []
     for citation in find_citations(text):
@@ -385,11 +383,35 @@ def suggest_links(text: str, index: AnnexIndex, *, symbol: str = "", addressee: 
             missing.append(citation.label)
         elif key not in cited:
             cited.append(key)
+    return cited, missing
+
+
+# A paragraph cited by the text that heads a recommendation's group ("On protection (OP 26
+# (d), OP 45):") weighs this much more for the recommendations under it; it is still
+# suggested only for words they share. No gold note has such a heading: the figure is a
+# judgement (a citation a little above is strong evidence), not a measurement.
+CONTEXT_CITED = 2.0
+
+
+def suggest_links(
+    text: str, index: AnnexIndex, *, symbol: str = "", addressee: str = "", context: str = ""
+) -> LinkSuggestions:
+    """Links for one recommendation to the paragraphs of ``index`` (the annex quoting
+    resolution ``symbol``): cited paragraphs first, else the best by shared words, weighed up
+    for the paragraphs that ``context`` (the text heading its group) cites."""
+    labels = index.labels
+    cited, missing = _cited_keys(text, labels, symbol)
     if cited:
         return LinkSuggestions(cited, [], missing)
     if symbol and speaks_of_another_resolution(text, symbol):
         return LinkSuggestions([], [], missing)
     scores = index.scores(text, addressee=addressee)
+    if context:
+        pointed = set(_cited_keys(context, labels, symbol)[0])
+        scores = [
+            score * CONTEXT_CITED if key in pointed else score
+            for score, (key, _, _) in zip(scores, index.paragraphs)
+        ]
     best = max(scores, default=0.0)
     if best < MIN_SCORE * index.unit:
         return LinkSuggestions([], [], missing)

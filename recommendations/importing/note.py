@@ -61,7 +61,15 @@ def parse_note(text: str) -> ParsedNote:
     narrative = [(i + 1, mended[i]) for i in range(title_end + 1, sections.recommendations)]
     end = sections.annex if sections.annex is not None else len(lines)
     section = [(i + 1, mended[i]) for i in range(sections.recommendations + 1, end)]
-    candidates = [unit for unit in nest_items(_units(section)) if _is_recommendation(unit)]
+    candidates: list[tuple[object, str]] = []  # (unit, the text heading its group)
+    heading: list[str] = []
+    for unit in nest_items(_units(section)):
+        if _is_recommendation(unit):
+            candidates.append((unit, " ".join(heading)))
+        else:
+            if candidates and candidates[-1][1] == " ".join(heading):
+                heading = []  # text after recommendations starts a new group
+            heading.append(unit.full_text)
     if not candidates:
         raise NoteError(
             _("the 'Recommendations' section holds no recommendation"),
@@ -75,9 +83,10 @@ def parse_note(text: str) -> ParsedNote:
     mandate = _parse_mandate(lines, sections.annex, mended)
     recommendations = tuple(
         ParsedRecommendation(
-            text=unit.full_text, addressee=classify_addressee(unit.text, mandate.mission), line=unit.line
+            text=unit.full_text, addressee=classify_addressee(unit.text, mandate.mission), line=unit.line,
+            context=context,
         )
-        for unit in candidates
+        for unit, context in candidates
     )
     return ParsedNote(
         title=title,

@@ -66,6 +66,10 @@ class ParsedRecommendation:
     text: str
     addressee: str  # one of ADDRESSEES
     line: int
+    # The text of the recommendations section that heads this one's group and asks nothing
+    # itself: an introduction, a subheading ("On protection (OP 26 (d), OP 45):"). The
+    # paragraphs it cites are likelier links (links.suggest_links).
+    context: str = ""
 
 
 @dataclass(frozen=True)

@@ -284,7 +284,9 @@ def _import_parsed(parsed: ParsedNote, *, text: str, sha256: str, situation_name
         )
         slugs = suggest_themes(rec.text)
         rec.themes.set([themes[slug] for slug in slugs])
-        links = suggest_links(rec.text, index, symbol=mandate.symbol, addressee=rec.addressee)
+        links = suggest_links(
+            rec.text, index, symbol=mandate.symbol, addressee=rec.addressee, context=parsed_rec.context
+        )
         ParagraphLink.objects.bulk_create(
             [ParagraphLink(recommendation=rec, paragraph_id=pk, confirmed=False, cited=True) for pk in links.cited]
             + [ParagraphLink(recommendation=rec, paragraph_id=pk, confirmed=False) for pk in links.suggested]

@@ -119,3 +119,46 @@ def test_the_background_table_is_in_step_with_the_resolutions_and_the_terms():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     assert module.build(module.DEFAULT_SOURCES) == json.loads(BACKGROUND_PATH.read_text(encoding="utf-8"))
+
+
+def test_a_paragraph_cited_by_the_heading_of_a_recommendation_s_group_weighs_more():
+    """Two paragraphs share as many words with the recommendation; the subheading above it
+    cites one of them."""
+    index = AnnexIndex([
+        ("elections", "OP 4", "Requests the mission to support women candidates in the elections and their protection."),
+        ("police", "OP 9", "Requests the mission to support women in the police and their protection."),
+        ("other", "OP 12", "Decides to renew the sanctions measures."),
+        ("report", "OP 20", "Requests the Secretary-General to report every three months."),
+    ])
+    text = "Request the mission to support women and their protection."
+    assert suggest_links(text, index, context="On the security sector (OP 9):").suggested[0] == "police"
+    assert suggest_links(text, index, context="On the elections (OP 4):").suggested[0] == "elections"
+    # A heading's citation is no citation of the recommendation's own, and one of another
+    # resolution is not this annex's.
+    found = suggest_links(text, index, symbol="S/RES/1 (2020)", context="On the police (OP 9 of resolution 2467 (2019)):")
+    assert found == suggest_links(text, index, symbol="S/RES/1 (2020)")
+    assert suggest_links(text, index, symbol="S/RES/1 (2020)", context="On the police (OP 9):").cited == []
+
+
+def test_the_text_heading_a_group_of_recommendations_is_their_context():
+    from recommendations.importing.note import parse_note
+
+    note = parse_note(
+        "Update on women, peace and security in Colombia 6 May 2024\n\n"
+        "Recommendations\n\n"
+        "The Council could consider the following:\n\n"
+        "Participation (OP 8 and OP 9)\n\n"
+        "- Request the Mission to support women in the dialogues.\n"
+        "- Urge the Government to appoint women negotiators.\n\n"
+        "Protection\n\n"
+        "- Request the Mission to report on threats against women leaders.\n\n"
+        "ANNEX\n\n"
+        "Relevant language in resolution 2673 (2023) extending the mandate of the Verification Mission until 31 October 2023\n\n"
+        "8. Requests the Mission to support the participation of women;\n\n"
+        "9. Urges the Government to include women in its delegations;\n"
+    )
+    assert [r.context for r in note.recommendations] == [
+        "The Council could consider the following: Participation (OP 8 and OP 9)",
+        "The Council could consider the following: Participation (OP 8 and OP 9)",
+        "Protection",
+    ]
