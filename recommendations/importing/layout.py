@@ -51,10 +51,11 @@ _PARTICIPLE_OPENER = re.compile(r"^[A-Z][a-z]+(?:ing|ly)$")
 # An unmarked one-line chunk this short with no final punctuation is a heading.
 _HEADING_MAX_WORDS = 12
 
-# A line that ends inside a hyphenated word ("under-") and one that goes on with its rest
-# ("represented"), not with a new word after a suspended hyphen ("troop- and police-").
+# A line that ends inside a hyphenated word ("under-", "Secretary-") and one that goes on
+# with its rest ("represented", "General"), not with a new word after a suspended hyphen
+# ("troop- and police-").
 _BROKEN_COMPOUND = re.compile(r"[A-Za-z]{2}-$")
-_COMPOUND_REST = re.compile(r"^(?!(?:and|or|nor|to|as|but)\b)[a-z]")
+_COMPOUND_REST = re.compile(r"^(?!(?:and|or|nor|to|as|but)\b)[A-Za-z]")
 
 _TERMINAL = re.compile(r"[.!?:;,…]$")
 _CLOSERS = "\"'”’»)]*_"

@@ -176,3 +176,16 @@ def test_a_run_of_o_items_is_a_list_of_its_own():
     text = O_NOTE.replace("In addition, members", "The Council could also:\no ask about the campaign;\no visit Colombia.\n\nIn addition, members")
     recs = parse_note(text).recommendations
     assert [r.text for r in recs[3:5]] == ["ask about the campaign;", "visit Colombia."]
+
+
+def test_a_compound_broken_at_a_line_end_is_whole_whatever_the_case_of_its_rest():
+    """A PDF breaks "Secretary-General" and "under-represented" at the hyphen; a suspended
+    hyphen ("troop-" / "and police-contributing") keeps its space."""
+    text = O_NOTE.replace(
+        "8. Requests the Verification Mission to verify",
+        "8. Requests the Secretary-\nGeneral and the troop-\nand police-contributing countries to count the under-\nrepresented women and to verify",
+    )
+    paragraph = parse_note(text).mandate.paragraphs[0]
+    assert paragraph.text.startswith(
+        "Requests the Secretary-General and the troop- and police-contributing countries to count the under-represented women"
+    )
