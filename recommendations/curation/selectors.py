@@ -23,7 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import RowNumber
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from recommendations import access, rules
 from recommendations.dates import local_today
@@ -276,6 +276,12 @@ EXPORT_CHUNK = 2000
 
 
 def csv_rows(*, user, recs: QuerySet[Recommendation], chunk_size: int = EXPORT_CHUNK):
+    """_csv_rows with its header in the caller's language, taken now: a streamed response
+    reads the rows after the view has returned, when no language may be active any more."""
+    return _csv_rows(user=user, recs=recs, chunk_size=chunk_size, header=_csv_header())
+
+
+def _csv_rows(*, user, recs: QuerySet[Recommendation], chunk_size: int, header: list[str]):
     """Rows of the CSV export of ``recs`` (already permission-filtered and annotated by
     access.Reader.with_shown_status), header first. The latest note is the latest one the
     user may read (access.Reader.updates), the same update whose status the row shows.
@@ -293,7 +299,7 @@ def csv_rows(*, user, recs: QuerySet[Recommendation], chunk_size: int = EXPORT_C
         "pk", "reference", "situation__name", "briefing__issued_on", "text", "addressee", "due_on", "shown_status",
         "shown_update", "created_at", "uptake", "latest_note", "latest_note_at",
     ).iterator(chunk_size=chunk_size)
-    yield from _csv_header()
+    yield header
     for chunk in _chunks(rows, chunk_size):
         yield from _csv_chunk(chunk)
 
@@ -309,11 +315,16 @@ def _chunks(rows, size: int):
         yield chunk
 
 
-def _csv_header():
-    yield [
-        "reference", "situation", "briefing date", "text", "addressee", "themes", "owners",
-        "mandate paragraphs", "due date", "status", "last update", "uptake", "stale", "overdue",
-        "latest note", "latest note date",
+def _csv_header() -> list[str]:
+    """The column names, in the active language (the values stay stable codes: statuses,
+    addressees and uptake as the API writes them)."""
+    return [
+        pgettext("CSV column", "reference"), pgettext("CSV column", "situation"), pgettext("CSV column", "briefing date"),
+        pgettext("CSV column", "text"), pgettext("CSV column", "addressee"), pgettext("CSV column", "themes"),
+        pgettext("CSV column", "owners"), pgettext("CSV column", "mandate paragraphs"), pgettext("CSV column", "due date"),
+        pgettext("CSV column", "status"), pgettext("CSV column", "last update"), pgettext("CSV column", "uptake"),
+        pgettext("CSV column", "stale"), pgettext("CSV column", "overdue"), pgettext("CSV column", "latest note"),
+        pgettext("CSV column", "latest note date"),
     ]
 
 

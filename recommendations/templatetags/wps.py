@@ -79,6 +79,23 @@ def months(values) -> str:
 
 
 @register.filter
+def and_list(items) -> str:
+    """"UN Women, MINUSMA and OHCHR" in English, "UN Women, MINUSMA et HCDH" in French: names
+    joined for a sentence in the active language."""
+    names = [str(item) for item in items or ()]
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(items)s and %(last)s") % {"items": ", ".join(names[:-1]), "last": names[-1]}
+
+
+@register.filter
+def join_labels(paragraphs) -> str:
+    """"OP 3, OP 26 (a)": the official labels of some paragraphs, for a translated sentence
+    that names them as one value."""
+    return ", ".join(p.label for p in paragraphs or ())
+
+
+@register.filter
 def is_secretariat(user) -> bool:
     return access.is_secretariat(user)
 

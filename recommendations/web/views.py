@@ -138,7 +138,7 @@ def recommendation_export_xlsx(request):
         return _csv_response(request, form, None)
     recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Recommendations")
+    sheet = workbook.create_sheet(gettext("Recommendations"))
     for row in selectors.csv_rows(user=request.user, recs=recs):
         sheet.append([_csv_cell(cell) for cell in row])
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
@@ -172,7 +172,10 @@ def _csv_cell(value) -> str:
 def _csv_response(request, form, recs):
     if form.is_bound and form.errors:
         problems = "; ".join(f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items())
-        return HttpResponse(f"Bad filter, nothing exported. {problems}\n", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            gettext("Bad filter, nothing exported. %(problems)s") % {"problems": problems} + "\n",
+            status=400, content_type="text/plain; charset=utf-8",
+        )
     writer = csv.writer(_Echo())
     rows = selectors.csv_rows(user=request.user, recs=recs)
     # A byte-order mark first, so that Excel reads the file as UTF-8 (accents intact).

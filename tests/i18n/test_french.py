@@ -121,7 +121,7 @@ def test_a_french_digest_has_a_french_subject_and_body_and_the_english_one_is_un
     sent = {m.to[0]: m for m in run_day(dt.date(2023, 5, 31))}
     french = sent["mission@example.org"]
     assert french.subject == (
-        "Mali: 30 jours avant le renouvellement du mandat de la MINUSMA — 1 recommandation attend votre mise à jour"
+        "Mali : 30 jours avant le renouvellement du mandat MINUSMA — 1 recommandation attend votre mise à jour"
     )
     assert "Enregistrer une mise à jour" in french.body and "30 juin 2023" in french.body
     english = sent["focalpoint@example.org"]
@@ -167,3 +167,77 @@ def test_the_secretariat_invites_someone_in_french(client, demo):
     })
     assert response.status_code == 302
     assert User.objects.get(email="awa@example.org").profile.language == "fr"
+
+
+def _language_radio(page: str, value: str) -> str:
+    match = re.search(rf'<input type="radio" name="language" id="report-language-{value}"[^>]*>', page)
+    assert match, f"no {value} radio on the generate form"
+    return match.group()
+
+
+def test_the_generate_form_picks_the_report_language_default_the_page_language(client, demo):
+    mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
+    url = f"/mandates/{mandate.pk}/"
+    assert client.login(username="secretariat", password=PASSWORD)
+    page = client.get(url).content.decode()
+    assert "Language of the report" in page
+    assert "checked" in _language_radio(page, "en") and "checked" not in _language_radio(page, "fr")
+    client.post("/i18n/setlang/", {"language": "fr"})
+    page = client.get(url).content.decode()
+    assert "Langue du rapport" in page
+    assert "checked" in _language_radio(page, "fr") and "checked" not in _language_radio(page, "en")
+    # From a French page, an English report; from an English one, a French report.
+    client.post(f"{url}report/generate/", {"audience": "council", "language": "en", "next": url})
+    client.post("/i18n/setlang/", {"language": "en"})
+    client.post(f"{url}report/generate/", {"audience": "council", "language": "fr", "next": url})
+    assert list(ProgressReport.objects.order_by("pk").values_list("language", flat=True)) == ["en", "fr"]
+    page = client.get(url).content.decode()
+    assert '<span class="hint-inline" lang="fr">(Français)</span>' in page
+    assert '<span class="hint-inline" lang="en">(English)</span>' in page
+    # No language field (an older form): the page's language. An unknown one: a clear 400, nothing made.
+    client.post(f"{url}report/generate/", {"audience": "council", "next": url})
+    assert ProgressReport.objects.order_by("-pk").first().language == "en"
+    response = client.post(f"{url}report/generate/", {"audience": "council", "language": "de", "next": url})
+    assert response.status_code == 400 and "Unknown language “de”" in response.content.decode()
+    assert ProgressReport.objects.count() == 3
+
+
+@pytest.mark.parametrize("name", ["Mali", "Haïti"])
+def test_french_sentences_need_no_preposition_before_the_situation_name(client, french_mission, name):
+    """"au Mali" but "en Haïti": the French sentences name the situation on its own."""
+    from recommendations.models import Situation
+
+    Situation.objects.filter(name="Mali").update(name=name)
+    sent = {m.to[0]: m for m in run_day(dt.date(2023, 5, 31))}
+    french = sent["mission@example.org"]
+    assert french.subject.startswith(f"{name} : 30 jours avant le renouvellement du mandat MINUSMA — ")
+    body = french.body + french.alternatives[0][0]
+    assert f"Situation « {name} » : le mandat MINUSMA (S/RES/2640 (2022)) arrive à renouvellement" in body
+    assert f"(situation : {name})" in body
+    for preposition in ("au", "en", "du", "de la", "sur la situation au"):
+        assert f" {preposition} {name}" not in body
+    english = sent["focalpoint@example.org"]
+    assert f"MINUSMA's mandate (S/RES/2640 (2022)) on {name} comes up for renewal" in english.body
+    # The report's title and its empty state, in French.
+    assert client.login(username="mission", password=PASSWORD)
+    mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
+    page = client.get(f"/mandates/{mandate.pk}/report/").content.decode()
+    assert ("Rapport d'étape sur les recommandations relatives aux femmes et à la paix et à la sécurité : "
+            f"{name}") in page
+
+
+def test_french_report_sentences_are_whole(client, french_mission):
+    """The cover's figures read as French sentences, not English word order glued from pieces."""
+    assert client.login(username="mission", password=PASSWORD)
+    mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
+    page = client.get(f"/mandates/{mandate.pk}/report/").content.decode()
+    assert "0 mise à jour au cours de ce cycle communiquée aux experts du Conseil" in page
+    assert "12 sur 12 recommandations toujours en cours (12 non commencées)" in page
+    assert ", portant sur 0 recommandations sur 12 ; 12 sans aucune." in page
+    assert "recommandations en cours proposent un libellé pour la résolution qui renouvellera la S/RES/2640 (2022)" in page
+    assert "recommandations sur 12 n'ont fait l'objet d'aucune mise à jour communiquée aux experts du Conseil depuis le" in page
+    for fragment in (" of S/RES", " of 12", "(latest", "(under", "· to the", "Generated "):
+        assert fragment not in page, fragment
+    page = client.get(f"/mandates/{mandate.pk}/").content.decode()
+    assert ": paragraphes couverts par les recommandations" in page
+    assert "dans la résolution, dont" in page and "qu'aucune recommandation ne couvre" in page
