@@ -22,7 +22,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
 from recommendations import access, rules
@@ -352,7 +352,12 @@ def _csv_chunk(rows: list[tuple]):
     ):
         links.setdefault(rec_id, []).append(f"{symbol} {label}" + ("" if confirmed else " (suggested)"))
 
-    addressees, statuses, uptakes = dict(Addressee.choices), dict(ImplementationStatus.choices), dict(Uptake.choices)
+    # The values stay the same whatever the reader's language (issue 16): a spreadsheet or a
+    # script that reads them keeps working; only the header row is translated.
+    with translation.override("en"):
+        addressees, statuses, uptakes = (
+            {value: str(label) for value, label in choices.choices} for choices in (Addressee, ImplementationStatus, Uptake)
+        )
     today = local_today()
     tz = timezone.get_current_timezone()
     for (pk, reference, situation, issued_on, text, addressee, due_on, status, last_update_at, created_at,

@@ -4,6 +4,7 @@ French focal point's journey; a French digest; a French PDF read back; English u
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import re
 import shutil
@@ -230,7 +231,7 @@ def test_french_report_sentences_are_whole(client, french_mission):
     """The cover's figures read as French sentences, not English word order glued from pieces."""
     assert client.login(username="mission", password=PASSWORD)
     mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
-    page = client.get(f"/mandates/{mandate.pk}/report/").content.decode()
+    page = re.sub(r"<[^>]+>", "", client.get(f"/mandates/{mandate.pk}/report/").content.decode())
     assert "0 mise à jour au cours de ce cycle communiquée aux experts du Conseil" in page
     assert "12 sur 12 recommandations toujours en cours (12 non commencées)" in page
     assert ", portant sur 0 recommandations sur 12 ; 12 sans aucune." in page
@@ -238,6 +239,99 @@ def test_french_report_sentences_are_whole(client, french_mission):
     assert "recommandations sur 12 n'ont fait l'objet d'aucune mise à jour communiquée aux experts du Conseil depuis le" in page
     for fragment in (" of S/RES", " of 12", "(latest", "(under", "· to the", "Generated "):
         assert fragment not in page, fragment
-    page = client.get(f"/mandates/{mandate.pk}/").content.decode()
+    page = re.sub(r"<[^>]+>", "", client.get(f"/mandates/{mandate.pk}/").content.decode())
     assert ": paragraphes couverts par les recommandations" in page
-    assert "dans la résolution, dont" in page and "qu'aucune recommandation ne couvre" in page
+    assert "22 cités, dont 15 qu'aucune recommandation ne couvre" in page
+
+
+def test_the_missed_reminders_email_is_said_in_the_secretarys_language(demo):
+    from recommendations.models import Reminder
+
+    set_user_language(user=User.objects.get(username="secretariat"), language="fr")
+    assert run_day(dt.date(2023, 5, 20)) == []
+    missed = [m for m in run_day(dt.date(2023, 6, 10)) if m.to == ["secretariat@example.org"]]
+    assert [m.subject for m in missed] == [
+        "Rappels non envoyés : 1 rappel était dû alors qu'aucun passage des rappels n'a eu lieu (passage du 10 juin 2023)"
+    ]
+    body = missed[0].body
+    assert ("- 31 mai 2023: Mali (MINUSMA, S/RES/2640 (2022)) : les récapitulatifs adressés aux points focaux "
+            "30 jours avant le renouvellement (trop tard pour les envoyer)") in body
+    assert "chacun a plus de 7 jours de retard" in body
+    # The row keeps the facts, not an English sentence.
+    (line,) = Reminder.objects.get(kind=Reminder.Kind.MISSED).payload["missed"]
+    assert line == {"day": "2023-05-31", "where": "Mali (MINUSMA, S/RES/2640 (2022))", "days_before": 30, "superseded_by": None}
+
+
+def test_csv_and_xlsx_headers_follow_the_readers_language_and_the_values_stay_the_same(client, french_mission):
+    """Only the header row is translated: the values are the same in every language, so what reads them keeps working."""
+    from openpyxl import load_workbook
+
+    assert client.login(username="mission", password=PASSWORD)
+    csv_text = b"".join(client.get("/recommendations/export.csv").streaming_content).decode("utf-8-sig")
+    header, first = csv_text.splitlines()[:2]
+    assert header == (
+        "référence,situation,date de la note,texte,destinataire,thèmes,entités responsables,paragraphes du mandat,"
+        "échéance,état,dernière mise à jour,suite donnée par le Conseil,sans mise à jour récente,en retard,"
+        "dernière note,date de la dernière note"
+    )
+    assert ",Security Council," in first and ",Not started," in first and ",Pending,no,yes," in first
+    sheet = load_workbook(io.BytesIO(b"".join(client.get("/recommendations/export.xlsx").streaming_content))).active
+    assert sheet.title == "Recommandations" and sheet["A1"].value == "référence" and sheet["J2"].value == "Not started"
+    client.post("/i18n/setlang/", {"language": "en"})
+    csv_text = b"".join(client.get("/recommendations/export.csv").streaming_content).decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("reference,situation,briefing date,text,addressee,themes,owners,")
+
+
+def test_commands_speak_the_active_language_and_english_by_default(demo, tmp_path):
+    from django.utils import translation
+
+    from recommendations.demo import SAMPLE_NOTE as note
+    out = io.StringIO()
+    call_command("send_reminders", today="2023-05-31", dry_run=True, stdout=out)
+    assert out.getvalue().startswith("Reminder pass for Wednesday 31 May 2023 (dry run):")
+    assert "email(s) would be sent; nothing was sent or recorded." in out.getvalue()
+    with translation.override("fr"):
+        out = io.StringIO()
+        call_command("send_reminders", today="2023-05-31", dry_run=True, stdout=out)
+        assert out.getvalue().startswith("Passage des rappels du mercredi 31 mai 2023 (à blanc) :")
+        assert "rien n'a été envoyé ni enregistré." in out.getvalue()
+        out = io.StringIO()
+        call_command("import_ieg_update", str(note), dry_run=True, stdout=out)
+        assert "Déjà importée le" in out.getvalue() and "rien n'a changé." in out.getvalue()
+        with pytest.raises(Exception, match="aucun mandat de ce nom n'est enregistré"):
+            call_command("suggest_uptake", renewal="S/RES/1 (1946)", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("import_ieg_update", str(note), dry_run=True, stdout=out)
+    assert out.getvalue().startswith("Already imported on ")
+
+
+def test_import_errors_are_said_in_the_page_language(client, demo):
+    assert client.login(username="secretariat", password=PASSWORD)
+    client.post("/i18n/setlang/", {"language": "fr"})
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = SimpleUploadedFile("note.txt", b"PK\x03\x04 not a note", content_type="text/plain")
+    page = client.post("/import/", {"note": bad}).content.decode()
+    assert "le fichier est un fichier ZIP ou Word (.docx), pas du texte brut" in page
+    xml = SimpleUploadedFile("r.xml", b"<akomaNtoso><x/></akomaNtoso>", content_type="text/xml")
+    page = html.unescape(client.post("/import/", {"note": xml}).content.decode())
+    assert "n'est pas un document Akoma Ntoso" in page or "pas d'URI d'œuvre FRBR" in page
+
+
+def test_the_invitation_email_is_in_the_invited_persons_language(client, demo, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    assert client.login(username="secretariat", password=PASSWORD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/people/invite/", {
+            "invite-email": "awa@example.org", "invite-first_name": "Awa", "invite-role": "expert", "invite-language": "fr",
+        })
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/people/invite/", {
+            "invite-email": "ann@example.org", "invite-first_name": "Ann", "invite-role": "expert", "invite-language": "en",
+        })
+    french, english = mail.outbox[-2:]
+    assert french.subject == "Votre compte Suivi FPS"
+    assert "vous a invité(e) sur Suivi FPS en tant qu'expert(e) du Conseil." in french.body
+    assert "Choisissez votre mot de passe ici" in french.body
+    assert english.subject == "Your WPS follow-up account" and "has invited you to WPS follow-up as a Council expert." in english.body
