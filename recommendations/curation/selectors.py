@@ -41,6 +41,7 @@ from recommendations.models import (
     Theme,
     Uptake,
 )
+from recommendations.words import and_list
 
 SHOWN = {"status": "shown_status", "updated": "shown_update_at"}
 
@@ -463,7 +464,9 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
         groups = set(user.groups.values_list("pk", flat=True))
         mine = [o.entity.name for o in detail.ownerships if o.entity.group_id in groups]
         if mine:
-            detail.internal_because = f"You see internal updates here as a focal point of {' and '.join(mine)}."
+            detail.internal_because = gettext("You see internal updates here as a focal point of %(entities)s.") % {
+                "entities": and_list(mine),
+            }
     return detail
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from recommendations import access
 from recommendations.dates import format_days_left, format_long_date, local_today
 from recommendations.models import ImplementationStatus, StatusUpdate, Uptake
+from recommendations.words import and_list
 
 register = template.Library()
 
@@ -78,14 +79,7 @@ def months(values) -> str:
     return ", ".join(words)
 
 
-@register.filter
-def and_list(items) -> str:
-    """"UN Women, MINUSMA and OHCHR" in English, "UN Women, MINUSMA et HCDH" in French: names
-    joined for a sentence in the active language."""
-    names = [str(item) for item in items or ()]
-    if len(names) < 2:
-        return "".join(names)
-    return gettext("%(items)s and %(last)s") % {"items": ", ".join(names[:-1]), "last": names[-1]}
+register.filter("and_list", and_list)
 
 
 @register.filter
