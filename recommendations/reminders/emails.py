@@ -302,7 +302,8 @@ def reminder_context(reminder: Reminder, reads: EmailReads | None = None) -> dic
             payload.get("recommendations", []), told, read=reads.recommendations if reads is not None else None,
         )
         total = max(payload.get("total", len(rows)), len(rows))
-        context["these"] = gettext("This") if total == 1 else gettext("These %(count)d") % {"count": total}
+        # The digest's count: all the rows it stands for, those past DIGEST_MAX_ITEMS included.
+        context["total"] = total
         context["previous"] = previous
         context["new_rows"] = [row for row in rows if row["new"]]
         context["told_rows"] = [row for row in rows if not row["new"]]

@@ -215,6 +215,7 @@ def test_french_sentences_need_no_preposition_before_the_situation_name(client, 
     body = french.body + french.alternatives[0][0]
     assert f"Situation « {name} » : le mandat MINUSMA (S/RES/2640 (2022)) arrive à renouvellement" in body
     assert f"(situation : {name})" in body
+    assert "Cette recommandation en cours de votre entité n'a fait l'objet d'aucune mise à jour de l'état au cours de ce cycle." in body
     for preposition in ("au", "en", "du", "de la", "sur la situation au"):
         assert f" {preposition} {name}" not in body
     english = sent["focalpoint@example.org"]
