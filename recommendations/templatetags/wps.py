@@ -82,6 +82,13 @@ def months(values) -> str:
 register.filter("and_list", and_list)
 
 
+@register.simple_tag
+def colon() -> str:
+    """The colon between a phrase and what it introduces, as the active language writes it:
+    ":" in English, a no-break space then ":" in French ("depuis le 28 mars 2023 : MLI-...")."""
+    return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+
+
 @register.filter
 def join_labels(paragraphs) -> str:
     """"OP 3, OP 26 (a)": the official labels of some paragraphs, for a translated sentence
