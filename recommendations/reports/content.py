@@ -261,7 +261,7 @@ def _main_key(keys: list[str], sizes: Counter) -> str:
 
 def _group_by_theme(items: list[ReportItem], themes: dict[int, Theme]) -> list[ReportGroup]:
     sizes = Counter(t.slug for item in items for t in item.recommendation.report_themes)
-    groups = {t.slug: ReportGroup(key=t.slug, title=t.name, anchor=f"theme-{t.slug}") for t in themes.values()}
+    groups = {t.slug: ReportGroup(key=t.slug, title=str(t), anchor=f"theme-{t.slug}") for t in themes.values()}
     none = ReportGroup(key="", title=gettext("No theme recorded"), anchor="theme-none")
     for item in items:
         slugs = [t.slug for t in item.recommendation.report_themes]
@@ -403,7 +403,7 @@ def build_report_context(
             uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
             flagged=not rec.report_updates and not rec.updated_this_cycle,
             updated_unshared=not rec.report_updates and rec.updated_this_cycle,
-            themes=[t.name for t in rec.report_themes],
+            themes=[str(t) for t in rec.report_themes],
             for_renewal=(
                 is_open(rec.shown_status) and rec.uptake == Uptake.PENDING
                 and _is_proposal_for_next_renewal(rec, mandate)

@@ -76,6 +76,16 @@ def call_makemessages(copy: Path) -> None:
     )
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A request's language stays active in the thread after it (Django's LocaleMiddleware does
+    not undo it): the tests after these ones must not inherit French."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def french_mission(demo):
     user = User.objects.get(username="mission")
@@ -337,3 +347,18 @@ def test_the_invitation_email_is_in_the_invited_persons_language(client, demo, d
     assert "vous a invité(e) sur Suivi FPS en tant qu'expert(e) du Conseil." in french.body
     assert "Choisissez votre mot de passe ici" in french.body
     assert english.subject == "Your WPS follow-up account" and "has invited you to WPS follow-up as a Council expert." in english.body
+
+
+def test_theme_names_are_shown_in_french_and_stay_english_in_the_data(client, french_mission):
+    from recommendations.importing.suggest import THEMES
+    from recommendations.models import Theme
+    from recommendations.words import THEME_NAMES
+
+    assert set(THEME_NAMES) == {name for name, _stems in THEMES.values()}
+    rec = Recommendation.objects.filter(owners__name="MINUSMA", themes__slug="civil-society").first()
+    assert client.login(username="mission", password=PASSWORD)
+    page = html.unescape(client.get(f"/recommendations/{rec.pk}/").content.decode())
+    assert "Société civile et organisations de femmes" in page
+    assert Theme.objects.get(slug="civil-society").name == "Civil society and women's organizations"
+    api = client.get(f"/api/v1/recommendations/{rec.pk}/").json()
+    assert "civil-society" in api["themes"]
