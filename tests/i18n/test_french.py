@@ -362,3 +362,39 @@ def test_theme_names_are_shown_in_french_and_stay_english_in_the_data(client, fr
     assert Theme.objects.get(slug="civil-society").name == "Civil society and women's organizations"
     api = client.get(f"/api/v1/recommendations/{rec.pk}/").json()
     assert "civil-society" in api["themes"]
+
+
+def test_every_secretariat_page_renders_in_french(client, demo):
+    """Each page the secretariat reaches, in French: whole French sentences where English ones
+    were glued from pieces before (the renewal pages with a real renewal chain)."""
+    from recommendations.importing.resolution import import_resolution
+    from tests.resolutions.conftest import xml
+
+    for name in ("2584-2021.en", "2640-2022.en"):
+        import_resolution(data=xml(name))
+    new = Mandate.objects.get(number=2640)
+    rec = Recommendation.objects.order_by("pk").first()
+    assert client.login(username="secretariat", password=PASSWORD)
+    client.post("/i18n/setlang/", {"language": "fr"})
+    expected = {
+        "/": "Ce qui demande votre attention",
+        "/recommendations/": "Filtrer et trier",
+        f"/recommendations/{rec.pk}/": "état d'avancement",
+        f"/mandates/{new.pk}/": "Ce qui a changé depuis la S/RES/2584 (2021)",
+        f"/mandates/{new.pk}/changes/": "Ce qui a changé dans la S/RES/2640 (2022) par rapport à la S/RES/2584 (2021)",
+        f"/mandates/{new.pk}/uptake/": "Propositions reprises dans la S/RES/2640 (2022)",
+        f"/mandates/{new.pk}/report/?audience=secretariat": "Ceci est la version destinée au secrétariat",
+        "/calendar/": "expirations de mandat",
+        "/import/": "Importer",
+        "/people/": "Points focaux",
+        "/reminders/preview/?date=2023-06-09": "Il demanderait le rapport destiné au Conseil sur la S/RES/2640 (2022).",
+        "/account/tokens/": "Un jeton permet à vos propres outils de lire",
+        "/account/reminders/": "rappels",
+        "/account/language/": "Langue",
+    }
+    for url, text in expected.items():
+        response = client.get(url)
+        page = html.unescape(re.sub(r"<[^>]+>", "", response.content.decode()))
+        assert response.status_code == 200, url
+        assert '<html lang="fr">' in response.content.decode(), url
+        assert text in page, (url, text)
