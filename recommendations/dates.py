@@ -39,6 +39,12 @@ def format_days_left(days: int, on: dt.date) -> str:
     return f"{words}, {format_long_date(on)}"
 
 
+def day_month_year(day: dt.date) -> str:
+    """"09 June 2023", "09 juin 2023": the importers' report lines (zero-padded day, as they
+    always were), the month in the active language."""
+    return dateformat.format(day, "d F Y")
+
+
 def format_long_date(value: dt.date | dt.datetime) -> str:
     """30 June 2023 (no leading zero); a datetime as its day in the configured zone."""
     if isinstance(value, dt.datetime):

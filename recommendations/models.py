@@ -12,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -195,7 +196,8 @@ class Theme(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        # In the reader's language where the name is one of the known themes (words.THEME_NAMES).
+        return gettext(self.name)
 
 
 class ImplementationStatus(models.TextChoices):

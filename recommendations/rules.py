@@ -13,6 +13,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 
 from recommendations.dates import local_today, start_of_day
 from recommendations.models import OPEN_STATUSES, Briefing, Mandate
@@ -58,15 +59,17 @@ def due_date(*, expires_on: dt.date | None, issued_on: dt.date | None = None) ->
     that many days after the note. No expiry known: no due date."""
     lead_days = settings.WPS_DUE_DAYS_BEFORE_RENEWAL
     if expires_on is None:
-        return None, "the mandate's expiry is not known yet (a person sets it): no due date"
+        return None, gettext("the mandate's expiry is not known yet (a person sets it): no due date")
     default = expires_on - dt.timedelta(days=lead_days)
     if issued_on is None or default >= issued_on:
         return default, ""
     if expires_on >= issued_on:
-        return expires_on, f"the renewal is less than {lead_days} days after the note: due on the renewal date"
+        return expires_on, gettext(
+            "the renewal is less than %(days)d days after the note: due on the renewal date"
+        ) % {"days": lead_days}
     return (
         issued_on + dt.timedelta(days=lead_days),
-        f"the mandate expired before the note was issued: due {lead_days} days after the note",
+        gettext("the mandate expired before the note was issued: due %(days)d days after the note") % {"days": lead_days},
     )
 
 

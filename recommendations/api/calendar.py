@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Calendar, Event
 
 from recommendations import access, rules
@@ -72,18 +74,20 @@ def build_calendar(user) -> bytes:
     for mandate in sorted(rules.current_mandates(situation_ids=situation_ids).values(), key=lambda m: m.expires_on):
         if not rules.renewal_clock_runs(mandate):
             continue
-        where = f"{mandate.situation.name}: {mandate.mission}"
+        facts = {"situation": mandate.situation.name, "mission": mandate.mission, "symbol": mandate.symbol}
         event(
-            f"renewal-{mandate.pk}", f"Mandate renewal: {where} ({mandate.symbol}) expires", mandate.expires_on,
-            description=f"{mandate.symbol} expires on this day; the Council renews or ends the mandate.",
+            f"renewal-{mandate.pk}", _("Mandate renewal: %(situation)s: %(mission)s (%(symbol)s) expires") % facts,
+            mandate.expires_on,
+            description=_("%(symbol)s expires on this day; the Council renews or ends the mandate.") % facts,
             url=_url(mandate.get_absolute_url()),
         )
         report_on = mandate.expires_on - dt.timedelta(days=settings.WPS_REPORT_DAYS_BEFORE_RENEWAL)
         event(
-            f"report-{mandate.pk}", f"Council report ahead of renewal: {where}",
+            f"report-{mandate.pk}", _("Council report ahead of renewal: %(situation)s: %(mission)s") % facts,
             dt.datetime.combine(report_on, dt.time(settings.WPS_DAILY_PASS_HOUR), tzinfo=zone),
-            description=f"The progress report on {mandate.symbol} for Council experts is printed "
-            f"{settings.WPS_REPORT_DAYS_BEFORE_RENEWAL} days before the renewal.",
+            description=_(
+                "The progress report on %(symbol)s for Council experts is printed %(days)d days before the renewal."
+            ) % {**facts, "days": settings.WPS_REPORT_DAYS_BEFORE_RENEWAL},
             url=_url(reverse("mandate_report", args=[mandate.pk])),
         )
 
@@ -91,10 +95,13 @@ def build_calendar(user) -> bytes:
     for rec in feed_recommendations(user).select_related("situation").order_by("due_on", "reference"):
         by_date[rec.due_on].append(rec)
     for due_on, recs in by_date.items():
-        names = ", ".join(r.reference for r in recs[:3]) + (f" and {len(recs) - 3} more" if len(recs) > 3 else "")
+        names = ", ".join(r.reference for r in recs[:3])
+        if len(recs) > 3:
+            names = _("%(names)s and %(count)d more") % {"names": names, "count": len(recs) - 3}
         event(
             f"due-{due_on:%Y%m%d}-{user.pk}",
-            f"{len(recs)} recommendation{'s' if len(recs) != 1 else ''} due: {names}", due_on,
+            ngettext("%(count)d recommendation due: %(names)s", "%(count)d recommendations due: %(names)s", len(recs))
+            % {"count": len(recs), "names": names}, due_on,
             description="\n".join(f"{r.reference} ({r.situation.name}): {_url(r.get_absolute_url())}" for r in recs),
             url=_url(reverse("recommendation_list") + "?overdue=on"),
         )

@@ -13,7 +13,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext
+
 from recommendations import access, rules
+from recommendations.dates import format_long_date
 from recommendations.importing.akn import _DATE, parse_date
 from recommendations.models import Mandate
 
@@ -114,6 +117,6 @@ def calendar_rows(*, user) -> list[CalendarRow]:
     for e in expiries:
         row = CalendarRow(expiry=e, due_on=rules.due_date(expires_on=e.expires_on)[0], mandate=mandates.get(e.symbol))
         if row.mandate is not None and row.mandate.expires_on not in (None, e.expires_on):
-            row.disagreement = f"recorded here as {row.mandate.expires_on.day} {row.mandate.expires_on:%B %Y}"
+            row.disagreement = gettext("recorded here as %(day)s") % {"day": format_long_date(row.mandate.expires_on)}
         rows.append(row)
     return rows

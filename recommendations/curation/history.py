@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from recommendations.dates import format_long_date as long_date
 from recommendations.models import Ownership, ParagraphLink, Recommendation, StatusUpdate, Uptake
@@ -22,9 +24,10 @@ from recommendations.models import Ownership, ParagraphLink, Recommendation, Sta
 # last update come from status updates, which have their own timeline.
 RECOMMENDATION_FIELDS = ["due_on", "uptake", "uptake_paragraph", "text", "addressee", "previous", "relation_to_previous"]
 FIELD_LABELS = {
-    "due_on": "Due date", "uptake": "Council uptake", "uptake_paragraph": "Paragraph reflecting it",
-    "text": "Text", "addressee": "Addressee", "previous": "Earlier recommendation",
-    "relation_to_previous": "Relation to the earlier one",
+    "due_on": gettext_lazy("Due date"), "uptake": gettext_lazy("Council uptake"),
+    "uptake_paragraph": gettext_lazy("Paragraph reflecting it"), "text": gettext_lazy("Text"),
+    "addressee": gettext_lazy("Addressee"), "previous": gettext_lazy("Earlier recommendation"),
+    "relation_to_previous": gettext_lazy("Relation to the earlier one"),
 }
 
 
@@ -50,13 +53,13 @@ class HistoryEntry:
 
 def _who(user) -> str:
     if user is None:
-        return "The system"
+        return _("The system")
     return user.get_full_name() or user.username
 
 
 def _value(field: str, value, data: dict) -> str:
     if value in (None, "", "None"):
-        return "none"
+        return _("none")
     if field == "due_on":
         try:
             return long_date(dt.date.fromisoformat(str(value)))
@@ -89,40 +92,45 @@ def recommendation_history(
         who = _who(entry.actor)
         changes = entry.changes_dict if hasattr(entry, "changes_dict") else (entry.changes or {})
         if entry.content_type_id == own_type.pk:
-            name = data.get("name", "an entity")
+            name = data.get("name") or _("an entity")
             if entry.action == LogEntry.Action.CREATE:
-                history.append(HistoryEntry(entry.timestamp, who, f"Owner added: {name}"))
+                history.append(HistoryEntry(entry.timestamp, who, _("Owner added: %(name)s") % {"name": name}))
             elif entry.action == LogEntry.Action.DELETE:
                 key = ("owner", data.get("entity"))
                 offer = key[1] is not None and key[1] not in owner_ids and key not in undone
                 undone.add(key)
-                history.append(HistoryEntry(entry.timestamp, who, f"Owner removed: {name}", key if offer else None))
+                history.append(HistoryEntry(
+                    entry.timestamp, who, _("Owner removed: %(name)s") % {"name": name}, key if offer else None
+                ))
             else:
-                history.append(HistoryEntry(entry.timestamp, who, f"Ownership changed: {name}"))
+                history.append(HistoryEntry(entry.timestamp, who, _("Ownership changed: %(name)s") % {"name": name}))
         elif entry.content_type_id == link_type.pk:
-            name = data.get("name", "a paragraph")
+            name = data.get("name") or _("a paragraph")
             if entry.action == LogEntry.Action.CREATE:
                 confirmed = str(changes.get("confirmed", [None, "True"])[1]) == "True"
-                history.append(HistoryEntry(
-                    entry.timestamp, who, f"Linked to {name}" + ("" if confirmed else " (suggested)")
-                ))
+                what = _("Linked to %(name)s") if confirmed else _("Linked to %(name)s (suggested)")
+                history.append(HistoryEntry(entry.timestamp, who, what % {"name": name}))
             elif entry.action == LogEntry.Action.DELETE:
                 key = ("link", data.get("paragraph"))
                 offer = key[1] is not None and key[1] not in paragraph_ids and key not in undone
                 undone.add(key)
-                history.append(HistoryEntry(entry.timestamp, who, f"Unlinked from {name}", key if offer else None))
+                history.append(HistoryEntry(
+                    entry.timestamp, who, _("Unlinked from %(name)s") % {"name": name}, key if offer else None
+                ))
             elif "confirmed" in changes:
-                history.append(HistoryEntry(entry.timestamp, who, f"Link to {name} confirmed"))
+                history.append(HistoryEntry(entry.timestamp, who, _("Link to %(name)s confirmed") % {"name": name}))
         elif entry.action == LogEntry.Action.UPDATE:
             parts = []
             for field, (old, new) in changes.items():
                 if field == "uptake_paragraph":
                     new = data.get("uptake_paragraph") or new
-                    parts.append(f"{FIELD_LABELS[field]}: {_value(field, new, data)}")
+                    parts.append(_("%(field)s: %(value)s") % {"field": FIELD_LABELS[field], "value": _value(field, new, data)})
                 elif field in ("text",):
-                    parts.append("Text edited")
+                    parts.append(_("Text edited"))
                 else:
-                    parts.append(f"{FIELD_LABELS.get(field, field)}: {_value(field, old, data)} → {_value(field, new, data)}")
+                    parts.append(_("%(field)s: %(old)s → %(new)s") % {
+                        "field": FIELD_LABELS.get(field, field), "old": _value(field, old, data), "new": _value(field, new, data),
+                    })
             if parts:
                 history.append(HistoryEntry(entry.timestamp, who, "; ".join(parts)))
     for update in updates:
@@ -130,13 +138,15 @@ def recommendation_history(
             target = update.corrected
             history.append(HistoryEntry(
                 update.created_at, _who(update.author),
-                f"Withdrew the update of {long_date(target.created_at)} "
-                f"({target.get_visibility_display().lower()}): {update.note}",
+                _("Withdrew the update of %(date)s (%(visibility)s): %(note)s") % {
+                    "date": long_date(target.created_at), "visibility": target.get_visibility_display().lower(),
+                    "note": update.note,
+                },
             ))
         elif update.kind == StatusUpdate.Kind.CORRECTION and update.corrected is not None:
             history.append(HistoryEntry(
                 update.created_at, _who(update.author),
-                f"Corrected the update of {long_date(update.corrected.created_at)}",
+                _("Corrected the update of %(date)s") % {"date": long_date(update.corrected.created_at)},
             ))
     history.sort(key=lambda e: e.at, reverse=True)
     return history

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.translation import ngettext
 
 from recommendations.curation import changes, uptake
 from recommendations.importing.textmatch import words
@@ -129,7 +130,10 @@ class UptakeRate:
 
     @property
     def text(self) -> str:
-        return f"{self.taken_up} of {self.decided} proposal{'s' if self.decided != 1 else ''} reflected or partly reflected"
+        return ngettext(
+            "%(taken_up)d of %(decided)d proposal reflected or partly reflected",
+            "%(taken_up)d of %(decided)d proposals reflected or partly reflected", self.decided,
+        ) % {"taken_up": self.taken_up, "decided": self.decided}
 
     def count(self, uptake_value: str, n: int = 1) -> None:
         if uptake_value == Uptake.PENDING:

@@ -22,8 +22,8 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext, pgettext
 
 from recommendations import access, rules
 from recommendations.dates import local_today
@@ -41,6 +41,7 @@ from recommendations.models import (
     Theme,
     Uptake,
 )
+from recommendations.words import and_list
 
 SHOWN = {"status": "shown_status", "updated": "shown_update_at"}
 
@@ -276,6 +277,12 @@ EXPORT_CHUNK = 2000
 
 
 def csv_rows(*, user, recs: QuerySet[Recommendation], chunk_size: int = EXPORT_CHUNK):
+    """_csv_rows with its header in the caller's language, taken now: a streamed response
+    reads the rows after the view has returned, when no language may be active any more."""
+    return _csv_rows(user=user, recs=recs, chunk_size=chunk_size, header=_csv_header())
+
+
+def _csv_rows(*, user, recs: QuerySet[Recommendation], chunk_size: int, header: list[str]):
     """Rows of the CSV export of ``recs`` (already permission-filtered and annotated by
     access.Reader.with_shown_status), header first. The latest note is the latest one the
     user may read (access.Reader.updates), the same update whose status the row shows.
@@ -293,7 +300,7 @@ def csv_rows(*, user, recs: QuerySet[Recommendation], chunk_size: int = EXPORT_C
         "pk", "reference", "situation__name", "briefing__issued_on", "text", "addressee", "due_on", "shown_status",
         "shown_update", "created_at", "uptake", "latest_note", "latest_note_at",
     ).iterator(chunk_size=chunk_size)
-    yield from _csv_header()
+    yield header
     for chunk in _chunks(rows, chunk_size):
         yield from _csv_chunk(chunk)
 
@@ -309,11 +316,16 @@ def _chunks(rows, size: int):
         yield chunk
 
 
-def _csv_header():
-    yield [
-        "reference", "situation", "briefing date", "text", "addressee", "themes", "owners",
-        "mandate paragraphs", "due date", "status", "last update", "uptake", "stale", "overdue",
-        "latest note", "latest note date",
+def _csv_header() -> list[str]:
+    """The column names, in the active language (the values stay stable codes: statuses,
+    addressees and uptake as the API writes them)."""
+    return [
+        pgettext("CSV column", "reference"), pgettext("CSV column", "situation"), pgettext("CSV column", "briefing date"),
+        pgettext("CSV column", "text"), pgettext("CSV column", "addressee"), pgettext("CSV column", "themes"),
+        pgettext("CSV column", "owners"), pgettext("CSV column", "mandate paragraphs"), pgettext("CSV column", "due date"),
+        pgettext("CSV column", "status"), pgettext("CSV column", "last update"), pgettext("CSV column", "uptake"),
+        pgettext("CSV column", "stale"), pgettext("CSV column", "overdue"), pgettext("CSV column", "latest note"),
+        pgettext("CSV column", "latest note date"),
     ]
 
 
@@ -341,7 +353,12 @@ def _csv_chunk(rows: list[tuple]):
     ):
         links.setdefault(rec_id, []).append(f"{symbol} {label}" + ("" if confirmed else " (suggested)"))
 
-    addressees, statuses, uptakes = dict(Addressee.choices), dict(ImplementationStatus.choices), dict(Uptake.choices)
+    # The values stay the same whatever the reader's language (issue 16): a spreadsheet or a
+    # script that reads them keeps working; only the header row is translated.
+    with translation.override("en"):
+        addressees, statuses, uptakes = (
+            {value: str(label) for value, label in choices.choices} for choices in (Addressee, ImplementationStatus, Uptake)
+        )
     today = local_today()
     tz = timezone.get_current_timezone()
     for (pk, reference, situation, issued_on, text, addressee, due_on, status, last_update_at, created_at,
@@ -447,7 +464,9 @@ def recommendation_detail(*, user, recommendation: Recommendation) -> Recommenda
         groups = set(user.groups.values_list("pk", flat=True))
         mine = [o.entity.name for o in detail.ownerships if o.entity.group_id in groups]
         if mine:
-            detail.internal_because = f"You see internal updates here as a focal point of {' and '.join(mine)}."
+            detail.internal_because = gettext("You see internal updates here as a focal point of %(entities)s.") % {
+                "entities": and_list(mine),
+            }
     return detail
 
 

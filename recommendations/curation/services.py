@@ -85,7 +85,7 @@ def set_uptake(*, recommendation: Recommendation, uptake: str, paragraph: Mandat
     """Record how the Council took up the recommendation; ``paragraph`` is the paragraph of
     the new resolution that reflects it (required unless pending or not reflected)."""
     if uptake not in Uptake.values:
-        raise ValidationError(f"Unknown uptake {uptake!r}.")
+        raise ValidationError(_("Unknown uptake %(value)r.") % {"value": uptake})
     needs_paragraph = uptake in (Uptake.REFLECTED, Uptake.PARTLY_REFLECTED)
     if needs_paragraph and paragraph is None:
         raise ValidationError(_("Say which paragraph of the new resolution reflects it."))
@@ -150,9 +150,9 @@ def record_status_update(
     unknown status or visibility, bad evidence, or an update that cannot be corrected.
     When ``on_behalf_of`` is not given it is the author's entity among the owners, if any."""
     if status not in ImplementationStatus.values:
-        raise ValidationError(f"Unknown status {status!r}.")
+        raise ValidationError(_("Unknown status %(value)r.") % {"value": status})
     if visibility not in StatusUpdate.Visibility.values:
-        raise ValidationError(f"Unknown visibility {visibility!r}.")
+        raise ValidationError(_("Unknown visibility %(value)r.") % {"value": visibility})
     if corrects is not None and not note.strip():
         raise ValidationError(_("Say what the correction changes: a note is required."))
     evidence = clean_evidence(evidence or [])

@@ -20,6 +20,9 @@ from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
+from django.utils.translation import gettext as _
+
+from recommendations.dates import day_month_year
 
 MAX_RESOLUTION_BYTES = 5 * 1024 * 1024
 
@@ -185,7 +188,7 @@ class _Builder:
         label = f"{prefix} {number}" + (f" {sub_item}" if sub_item else "")
         if label in self.labels:
             # The same label twice: the file repeats a number. Keep one unit, whole text.
-            self.warnings.append(f"{label} appears twice in the file; its texts are joined")
+            self.warnings.append(_("%(label)s appears twice in the file; its texts are joined") % {"label": label})
             self.append(text, to=self.labels[label])
             return
         unit = {"kind": kind, "number": number, "sub_item": sub_item, "label": label, "eid": eid, "text": text}
@@ -222,7 +225,9 @@ class _Builder:
             self._numbered(para, body, self.last_op)
             return
         if self.last_op is None:
-            self.warnings.append(f"an item numbered {num!r} before any operative paragraph is skipped")
+            self.warnings.append(
+                _("an item numbered %(number)r before any operative paragraph is skipped") % {"number": num}
+            )
             return
         # A point written as a paragraph of its own, "(b)" after OP 31's list.
         sub = "dash" if _dash(num) else _point_label(num)
@@ -342,21 +347,27 @@ def _keyword(root: Element, refers_to: str, dictionary: str | None = None) -> st
 
 def _load(data: bytes) -> Element:
     if len(data) > MAX_RESOLUTION_BYTES:
-        raise ResolutionError(f"the file is {len(data) / 1024 / 1024:.1f} MB; a resolution must be at most 5 MB")
+        raise ResolutionError(
+            _("the file is %(size).1f MB; a resolution must be at most 5 MB") % {"size": len(data) / 1024 / 1024}
+        )
     if not data.strip():
-        raise ResolutionError("the file is empty")
+        raise ResolutionError(_("the file is empty"))
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException:
         raise ResolutionError(
-            "the XML declares a DTD or entities, which a UN resolution never does: refused for safety"
+            _("the XML declares a DTD or entities, which a UN resolution never does: refused for safety")
         ) from None
     except ParseError as error:
         line, column = getattr(error, "position", (None, None))
-        where = f" (line {line}, column {column})" if line else ""
         if not data.lstrip().startswith(b"<"):
-            raise ResolutionError("the file is not XML") from None
-        raise ResolutionError(f"the XML is not well formed or is truncated{where}") from None
+            raise ResolutionError(_("the file is not XML")) from None
+        if line:
+            raise ResolutionError(
+                _("the XML is not well formed or is truncated (line %(line)s, column %(column)s)")
+                % {"line": line, "column": column}
+            ) from None
+        raise ResolutionError(_("the XML is not well formed or is truncated")) from None
 
 
 def parse_resolution(data: bytes) -> ParsedResolution:
@@ -366,28 +377,31 @@ def parse_resolution(data: bytes) -> ParsedResolution:
     read is not an error: ``expires_on`` is None and a warning says so."""
     root = _load(data)
     if _local(root) != "akomaNtoso" or not root.tag.startswith(AKN):
-        raise ResolutionError("the XML is not an Akoma Ntoso document (no akomaNtoso root element)")
+        raise ResolutionError(_("the XML is not an Akoma Ntoso document (no akomaNtoso root element)"))
     document = next(iter(root), None)
     work = root.find(f".//{AKN}FRBRWork")
     uri_el = None if work is None else (_child(work, "FRBRthis") if _child(work, "FRBRuri") is None else _child(work, "FRBRuri"))
     uri = (uri_el.get("value") if uri_el is not None else "") or ""
     frbr = _FRBR.match(uri)
     if document is None or frbr is None:
-        raise ResolutionError("the XML has no FRBR work URI of the UN (/akn/un/...): not a UN document")
+        raise ResolutionError(_("the XML has no FRBR work URI of the UN (/akn/un/...): not a UN document"))
     if frbr["body"] != "unsc":
-        raise ResolutionError(f"the document is not of the Security Council (it is issued by {frbr['body']!r})")
+        raise ResolutionError(
+            _("the document is not of the Security Council (it is issued by %(body)r)") % {"body": frbr["body"]}
+        )
     name_year = _NUMBER_YEAR.match(frbr["name"])
     kind = document.get("name", "")
     if kind != "resolution" or name_year is None:
         raise ResolutionError(
-            f"the document is not a Security Council resolution (it is a {kind or _local(document)!r}, {frbr['name']!r})"
+            _("the document is not a Security Council resolution (it is a %(kind)r, %(name)r)")
+            % {"kind": kind or _local(document), "name": frbr["name"]}
         )
     number, year = int(name_year["number"]), int(name_year["year"])
     symbol = f"S/RES/{number} ({year})"
     language_el = root.find(f".//{AKN}FRBRExpression/{AKN}FRBRlanguage")
     language = _LANGUAGES.get((language_el.get("language") if language_el is not None else "") or "")
     if language is None:
-        raise ResolutionError("the resolution is in neither English nor French")
+        raise ResolutionError(_("the resolution is in neither English nor French"))
     adoption = None
     if work is not None:
         for date_el in work.findall(AKN + "FRBRdate"):
@@ -396,11 +410,15 @@ def parse_resolution(data: bytes) -> ParsedResolution:
     try:
         adopted_on = dt.date.fromisoformat(adoption or frbr["date"])
     except ValueError:
-        raise ResolutionError(f"the adoption date {adoption or frbr['date']!r} is not a date") from None
+        raise ResolutionError(
+            _("the adoption date %(date)r is not a date") % {"date": adoption or frbr["date"]}
+        ) from None
 
     units, warnings = _units(root)
     if not any(u.kind == "operative" for u in units):
-        raise ResolutionError(f"{symbol} has no operative paragraphs: not a resolution this app can use")
+        raise ResolutionError(
+            _("%(symbol)s has no operative paragraphs: not a resolution this app can use") % {"symbol": symbol}
+        )
     title = _keyword(root, "title")
     agenda = _keyword(root, "agenda", "S/")
 
@@ -420,31 +438,39 @@ def parse_resolution(data: bytes) -> ParsedResolution:
     title_mission = _TITLE_MISSION.search(title)
     mission = (text_mission if language == "en" else "") or (title_mission["acronym"] if title_mission else "") or text_mission
     if not mission:
-        raise ResolutionError(f"{symbol} names no mission whose mandate it extends or ends")
+        raise ResolutionError(_("%(symbol)s names no mission whose mandate it extends or ends") % {"symbol": symbol})
     situation = title_mission["place"].strip() if title_mission else ""
     if not situation and (agenda_match := _AGENDA_SITUATION.match(agenda)):
         situation = agenda_match["place"]
     if not situation:
-        raise ResolutionError(f"{symbol}: cannot tell the situation (no title or agenda item names it)")
+        raise ResolutionError(
+            _("%(symbol)s: cannot tell the situation (no title or agenda item names it)") % {"symbol": symbol}
+        )
 
     # The metadata title is only a cross-check: it is sometimes wrong.
     if (title_symbol := _TITLE_SYMBOL.search(title)) and (
         int(title_symbol["number"]), int(title_symbol["year"])
     ) != (number, year):
         warnings.append(
-            f"the metadata title names resolution {title_symbol['number']} ({title_symbol['year']}); "
-            f"the file is {symbol} (kept from the FRBR URI)"
+            _("the metadata title names resolution %(number)s (%(year)s); the file is %(symbol)s (kept from the FRBR URI)")
+            % {"number": title_symbol["number"], "year": title_symbol["year"], "symbol": symbol}
         )
     title_expiry = _TITLE_EXPIRY.search(title)
     title_date = parse_date(title_expiry["date"]) if title_expiry else None
     if not terminates and expires_on is None:
-        warnings.append(f"the expiry of {symbol} cannot be read from its operative text: a person must set it")
+        warnings.append(
+            _("the expiry of %(symbol)s cannot be read from its operative text: a person must set it") % {"symbol": symbol}
+        )
     elif title_date and expires_on and title_date != expires_on:
         warnings.append(
-            f"the metadata title says until {title_date:%d %B %Y}; the text says {expires_on:%d %B %Y} (kept)"
+            _("the metadata title says until %(title_date)s; the text says %(text_date)s (kept)")
+            % {"title_date": day_month_year(title_date), "text_date": day_month_year(expires_on)}
         )
     if title_mission and text_mission and language == "en" and title_mission["acronym"] != text_mission:
-        warnings.append(f"the metadata title names {title_mission['acronym']}; the text names {text_mission}")
+        warnings.append(
+            _("the metadata title names %(title_mission)s; the text names %(text_mission)s")
+            % {"title_mission": title_mission["acronym"], "text_mission": text_mission}
+        )
     return ParsedResolution(
         symbol=symbol, number=number, year=year, language=language, adopted_on=adopted_on, title=title,
         mission=mission, situation=situation, expires_on=expires_on, terminates=terminates,

@@ -17,10 +17,10 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 
 # Files people upload by mistake instead of the text export; named so the error says so.
 _KNOWN_BINARY_SIGNATURES = (
-    (b"PK\x03\x04", "a ZIP or Word (.docx) file, not plain text"),
-    (b"\xd0\xcf\x11\xe0", "a Word (.doc) or other Office file, not plain text"),
-    (b"\xff\xfe", "UTF-16 text; save it as UTF-8"),
-    (b"\xfe\xff", "UTF-16 text; save it as UTF-8"),
+    (b"PK\x03\x04", _("the file is a ZIP or Word (.docx) file, not plain text")),
+    (b"\xd0\xcf\x11\xe0", _("the file is a Word (.doc) or other Office file, not plain text")),
+    (b"\xff\xfe", _("the file is UTF-16 text; save it as UTF-8")),
+    (b"\xfe\xff", _("the file is UTF-16 text; save it as UTF-8")),
 )
 
 # C0 controls that text never holds (tab, LF, VT, FF and CR are fine: FF is pdftotext's
@@ -46,8 +46,8 @@ def decode_note(data: bytes) -> str:
         raise NoteError(_("the file is empty"))
     if len(data) > MAX_NOTE_BYTES:
         raise NoteError(
-            f"the file is {len(data):,} bytes; an update note may be at most "
-            f"{MAX_NOTE_BYTES:,} bytes (5 MB)"
+            _("the file is %(size)s bytes; an update note may be at most %(limit)s bytes (5 MB)")
+            % {"size": f"{len(data):,}", "limit": f"{MAX_NOTE_BYTES:,}"}
         )
     if data.lstrip()[:5] == b"%PDF-":
         from recommendations.importing.pdf import pdf_to_text
@@ -55,7 +55,7 @@ def decode_note(data: bytes) -> str:
         return pdf_to_text(data)
     for signature, what in _KNOWN_BINARY_SIGNATURES:
         if data.startswith(signature):
-            raise NoteError(f"the file is {what}", line=1)
+            raise NoteError(str(what), line=1)
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM) :]
     nul = data.find(b"\x00")
@@ -68,15 +68,15 @@ def decode_note(data: bytes) -> str:
     except UnicodeDecodeError as exc:
         bad = data[exc.start : exc.start + 1].hex()
         raise NoteError(
-            f"the file is not UTF-8 text (byte 0x{bad} cannot be decoded); save it as UTF-8",
+            _("the file is not UTF-8 text (byte 0x%(byte)s cannot be decoded); save it as UTF-8") % {"byte": bad},
             line=_line_of_offset(data, exc.start),
         ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = _CONTROL_CHARS.search(text)
     if control:
         raise NoteError(
-            f"the file is binary (it holds control character U+{ord(control.group()):04X}), "
-            "not text",
+            _("the file is binary (it holds control character U+%(code)s), not text")
+            % {"code": f"{ord(control.group()):04X}"},
             line=text.count("\n", 0, control.start()) + 1,
         )
     return text
@@ -168,7 +168,7 @@ def _date_of(match: re.Match[str], line: int | None) -> date:
     try:
         return date(int(match["year"]), _month_number(match["month"]), int(match["day"]))
     except ValueError:
-        raise NoteError(f"{match.group()!r} is not a valid date", line=line) from None
+        raise NoteError(_("%(date)r is not a valid date") % {"date": match.group()}, line=line) from None
 
 
 def _search_date(text: str) -> re.Match[str] | None:

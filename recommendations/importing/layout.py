@@ -245,10 +245,13 @@ def _find_sections(lines: list[str]) -> _Sections:
         (i for i in range(title + 1, end) if _is_recommendations_heading(lines[i])), None
     )
     if recommendations is None:
-        where = " before the ANNEX" if annex is not None else ""
+        message = (
+            _("no 'Recommendations' section before the ANNEX: expected a heading line such as 'Recommendations:'")
+            if annex is not None
+            else _("no 'Recommendations' section: expected a heading line such as 'Recommendations:'")
+        )
         raise NoteError(
-            f"no 'Recommendations' section{where}: expected a heading line such as "
-            "'Recommendations:'",
+            str(message),
             line=annex + 1 if annex is not None else None,
         )
     return _Sections(title, recommendations, annex)
@@ -287,8 +290,8 @@ def _parse_title(lines: list[str], index: int) -> tuple[str, str, date, int]:
         match = _search_date(alone)
         if not match or len(alone.split()) > 5:
             raise NoteError(
-                f"the title {text[:80]!r} has no date of issue; expected e.g. "
-                "'Update on women, peace and security in Mali 28 March 2023'",
+                _("the title %(title)r has no date of issue; expected e.g. "
+                  "'Update on women, peace and security in Mali 28 March 2023'") % {"title": text[:80]},
                 line=number,
             )
         title, last = text, following
@@ -298,7 +301,7 @@ def _parse_title(lines: list[str], index: int) -> tuple[str, str, date, int]:
         found = rule.search(title)
         if found:
             return title, _TITLE_TRAILER.sub("", found["situation"]), issued_on, last
-    raise NoteError(f"the title {title!r} names no situation ('... in Mali')", line=number)
+    raise NoteError(_("the title %(title)r names no situation ('... in Mali')") % {"title": title}, line=number)
 
 
 _MEETING_CONTEXT = re.compile(r"\b(?:IEG|Informal Expert Group|Expert Group)\b", re.IGNORECASE)

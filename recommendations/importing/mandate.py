@@ -63,8 +63,8 @@ def _parse_annex_heading(lines: list[str], annex: int) -> tuple[re.Match[str], s
     resolution = _RESOLUTION.search(heading)
     if not resolution:
         raise NoteError(
-            "the ANNEX names no resolution; expected a heading such as 'Relevant language in "
-            "resolution 2640 (2022) extending the mandate of MINUSMA until 30 June 2023'",
+            str(_("the ANNEX names no resolution; expected a heading such as 'Relevant language in "
+                  "resolution 2640 (2022) extending the mandate of MINUSMA until 30 June 2023'")),
             line=number,
         )
     return resolution, heading, number, after
@@ -78,23 +78,23 @@ def _parse_mandate(lines: list[str], annex: int, mended: list[str] | None = None
     mission = _MISSION.search(heading, resolution.end())
     if not mission:
         raise NoteError(
-            "the ANNEX heading names no mission ('... extending the mandate of MINUSMA ...'): "
-            f"{heading!r}",
+            _("the ANNEX heading names no mission ('... extending the mandate of MINUSMA ...'): %(heading)r")
+            % {"heading": heading},
             line=heading_line,
         )
     expiry = _EXPIRY.search(heading, mission.end())
     expiry_date = _search_date(expiry["rest"]) if expiry else None
     if not expiry_date:
         raise NoteError(
-            f"the ANNEX heading gives no expiry date ('... until 30 June 2023'): {heading!r}",
+            _("the ANNEX heading gives no expiry date ('... until 30 June 2023'): %(heading)r") % {"heading": heading},
             line=heading_line,
         )
     body = [(i + 1, mended[i]) for i in range(after, len(lines))]
     rows = _mandate_rows(_units(body))
     if not rows:
         raise NoteError(
-            f"resolution {resolution['number']} ({resolution['year']}) in the ANNEX quotes "
-            "no paragraphs",
+            _("resolution %(number)s (%(year)s) in the ANNEX quotes no paragraphs")
+            % {"number": resolution["number"], "year": resolution["year"]},
             line=heading_line,
         )
     number, year = int(resolution["number"]), int(resolution["year"])
@@ -144,7 +144,8 @@ def _mandate_rows(units: list[_Unit]) -> tuple[ParsedParagraph, ...]:
         if key in seen:
             name = f"{row.number} {row.sub_item}".strip()
             raise NoteError(
-                f"{row.kind} paragraph {name} is quoted twice (first on line {seen[key]})",
+                _("%(kind)s paragraph %(name)s is quoted twice (first on line %(line)s)")
+                % {"kind": row.kind, "name": name, "line": seen[key]},
                 line=row.line,
             )
         seen[key] = row.line

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils.translation import gettext
+
 MAX_NOTE_BYTES = 5 * 1024 * 1024
 # What one note may hold (save.validate_parsed_note): far above any real note (the sample has
 # 12 recommendations and 19 annex paragraphs), low enough that an import stays in seconds.
@@ -25,7 +27,9 @@ class NoteError(ValueError):
     def __init__(self, message: str, line: int | None = None) -> None:
         self.message = message
         self.line = line
-        super().__init__(f"line {line}: {message}" if line is not None else message)
+        super().__init__(
+            gettext("line %(line)s: %(message)s") % {"line": line, "message": message} if line is not None else str(message)
+        )
 
 
 @dataclass(frozen=True)

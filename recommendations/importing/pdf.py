@@ -160,7 +160,9 @@ def pdf_to_text(data: bytes) -> str:
             reader.decrypt("")
         pages = [_lines(_page_fragments(page)) for page in reader.pages]
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, NotImplementedError) as exc:
-        raise NoteError(f"the PDF cannot be read ({exc.__class__.__name__}); export it again or upload its text") from None
+        raise NoteError(
+            _("the PDF cannot be read (%(error)s); export it again or upload its text") % {"error": exc.__class__.__name__}
+        ) from None
     if not any(pages):
         raise NoteError(_("the PDF holds no text (a scanned image?); upload its text instead"))
 

@@ -9,8 +9,16 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from recommendations.importing.akn import ParsedResolution, ParsedUnit, ResolutionError, parse_resolution
+from recommendations.dates import day_month_year
+from recommendations.importing.akn import (
+    ParsedResolution,
+    ParsedUnit,
+    ResolutionError,
+    parse_resolution,
+)
 from recommendations.importing.textmatch import containment, words
 from recommendations.models import (
     Mandate,
@@ -119,7 +127,8 @@ def _get_or_create_mandate(parsed: ParsedResolution, outcome: ResolutionOutcome)
     elif parsed.expires_on and mandate.expires_on != parsed.expires_on:
         if mandate.expires_on is not None:
             outcome.warnings.append(
-                f"expiry changed from {mandate.expires_on:%d %B %Y} to {parsed.expires_on:%d %B %Y} (the resolution's text)"
+                _("expiry changed from %(old)s to %(new)s (the resolution's text)")
+                % {"old": day_month_year(mandate.expires_on), "new": day_month_year(parsed.expires_on)}
             )
         changes["expires_on"] = parsed.expires_on
     if changes:
@@ -207,7 +216,10 @@ def _save_english(mandate: Mandate, units: list[ParsedUnit], outcome: Resolution
     labels = {u.label for u in units}
     stale = [label for label in official if label not in labels]
     if stale:
-        outcome.warnings.append(f"{len(stale)} paragraph(s) recorded earlier are not in this file: {', '.join(stale[:5])}")
+        outcome.warnings.append(ngettext(
+            "%(count)d paragraph recorded earlier is not in this file: %(labels)s",
+            "%(count)d paragraphs recorded earlier are not in this file: %(labels)s", len(stale),
+        ) % {"count": len(stale), "labels": ", ".join(stale[:5])})
     if extracts:
         _upgrade_extracts(mandate, extracts, outcome)
 
@@ -225,8 +237,8 @@ def _upgrade_extracts(mandate: Mandate, extracts: list[MandateParagraph], outcom
         )
         if target is None:
             outcome.warnings.append(
-                f"the note's extract {extract.sub_item or extract.number!r} ({extract.text[:50]}...) is not in the "
-                "resolution: kept as the note quotes it"
+                _("the note's extract %(item)r (%(text)s...) is not in the resolution: kept as the note quotes it")
+                % {"item": extract.sub_item or extract.number, "text": extract.text[:50]}
             )
             extract.label = MandateParagraph.label_of(kind=extract.kind, number=extract.number, sub_item=extract.sub_item)
             if not MandateParagraph.objects.filter(mandate=mandate, label=extract.label).exists():
@@ -286,35 +298,53 @@ def _save_french(mandate: Mandate, units: list[ParsedUnit], outcome: ResolutionO
     outcome.updated += len(changed)
     outcome.changed |= bool(new or changed)
     if unpaired:
-        outcome.warnings.append(
-            f"{len(unpaired)} French paragraph(s) have no English counterpart: {', '.join(unpaired[:5])}"
-        )
+        outcome.warnings.append(ngettext(
+            "%(count)d French paragraph has no English counterpart: %(labels)s",
+            "%(count)d French paragraphs have no English counterpart: %(labels)s", len(unpaired),
+        ) % {"count": len(unpaired), "labels": ", ".join(unpaired[:5])})
 
 
 # --- the service ---------------------------------------------------------------------------
 
 
 def describe(outcome: ResolutionOutcome, parsed: ParsedResolution) -> list[str]:
-    verb = "Would import" if outcome.dry_run else "Imported"
-    language = {"en": "English", "fr": "French"}[parsed.language]
+    """What an import did (or would do), line by line, in the active language."""
+    language = {"en": _("English"), "fr": _("French")}[parsed.language]
     if not outcome.changed:
-        lines = [f"{parsed.symbol} ({language}) is already imported; nothing changed."]
+        lines = [_("%(symbol)s (%(language)s) is already imported; nothing changed.") % {
+            "symbol": parsed.symbol, "language": language,
+        }]
     else:
         expiry = (
-            f"terminates the mandate as of {parsed.terminated_as_of:%d %B %Y}" if parsed.terminates and parsed.terminated_as_of
-            else "terminates the mandate" if parsed.terminates
-            else f"expires {parsed.expires_on:%d %B %Y}" if parsed.expires_on
-            else "expiry not read: a person must set it"
+            _("terminates the mandate as of %(day)s") % {"day": day_month_year(parsed.terminated_as_of)}
+            if parsed.terminates and parsed.terminated_as_of
+            else _("terminates the mandate") if parsed.terminates
+            else _("expires %(day)s") % {"day": day_month_year(parsed.expires_on)} if parsed.expires_on
+            else _("expiry not read: a person must set it")
         )
+        facts = {
+            "symbol": parsed.symbol, "language": language, "mission": parsed.mission, "situation": parsed.situation,
+            "adopted": day_month_year(parsed.adopted_on), "expiry": expiry,
+        }
+        if outcome.dry_run:
+            first = _("Would import %(symbol)s (%(language)s), %(mission)s, %(situation)s: adopted %(adopted)s, %(expiry)s")
+        else:
+            first = _("Imported %(symbol)s (%(language)s), %(mission)s, %(situation)s: adopted %(adopted)s, %(expiry)s")
         lines = [
-            f"{verb} {parsed.symbol} ({language}), {parsed.mission}, {parsed.situation}: adopted "
-            f"{parsed.adopted_on:%d %B %Y}, {expiry}" + (" — new mandate" if outcome.mandate_created else ""),
-            f"  {parsed.count('preambular')} preambular and {parsed.count('operative')} operative units; "
-            f"{outcome.created} added, {outcome.updated} updated, {outcome.upgraded} note extract(s) matched",
+            first % facts + (_(" — new mandate") if outcome.mandate_created else ""),
+            "  " + _(
+                "%(preambular)d preambular and %(operative)d operative units; %(created)d added, %(updated)d updated, "
+                "%(upgraded)d note extract(s) matched"
+            ) % {
+                "preambular": parsed.count("preambular"), "operative": parsed.count("operative"),
+                "created": outcome.created, "updated": outcome.updated, "upgraded": outcome.upgraded,
+            },
         ]
         if outcome.terminated:
-            lines.append(f"  {outcome.terminated} is terminated by {parsed.symbol}")
-    lines += [f"  warning: {w}" for w in outcome.warnings]
+            lines.append("  " + _("%(terminated)s is terminated by %(symbol)s") % {
+                "terminated": outcome.terminated, "symbol": parsed.symbol,
+            })
+    lines += ["  " + _("warning: %(warning)s") % {"warning": w} for w in outcome.warnings]
     return lines
 
 
@@ -334,7 +364,10 @@ def import_resolution(*, data: bytes, dry_run: bool = False) -> ResolutionOutcom
     with transaction.atomic():
         mandate = _get_or_create_mandate(parsed, outcome)
         if mandate.mission != parsed.mission and parsed.language == "en":
-            raise ResolutionError(f"{parsed.symbol} is recorded for {mandate.mission}, but the file is about {parsed.mission}")
+            raise ResolutionError(
+                _("%(symbol)s is recorded for %(recorded)s, but the file is about %(mission)s")
+                % {"symbol": parsed.symbol, "recorded": mandate.mission, "mission": parsed.mission}
+            )
         if parsed.language == "en":
             _save_english(mandate, parsed.units, outcome)
         else:

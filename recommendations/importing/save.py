@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 
 import pycountry
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from recommendations import rules
 from recommendations.curation.services import assign_owner
+from recommendations.dates import day_month_year
 from recommendations.importing.decode import decode_note
 from recommendations.importing.links import AnnexIndex, suggest_links
 from recommendations.importing.note import parse_note
@@ -119,7 +121,11 @@ def _get_or_create_mandate(parsed: ParsedNote, situation: Situation, outcome: Im
             situation=situation, expires_on=pm.expires_on, renews=previous,
         )
     elif mandate.situation_id != situation.pk:
-        raise NoteError(f"{pm.symbol} is already recorded for {mandate.situation}, not {situation}", None)
+        raise NoteError(
+            _("%(symbol)s is already recorded for %(recorded)s, not %(situation)s")
+            % {"symbol": pm.symbol, "recorded": mandate.situation, "situation": situation},
+            None,
+        )
     _merge_paragraphs(mandate, parsed, outcome)
     return mandate
 
@@ -317,49 +323,72 @@ def describe_import(outcome: ImportOutcome) -> list[str]:
     """Human-readable lines for the command and the upload preview: what the import adds,
     what it leaves as it is, and each recommendation as it will be made."""
     parsed = outcome.parsed
-    verb = "Would create" if outcome.dry_run else "Created"
-    will = "will" if outcome.dry_run else "did"
+    facts = {
+        "title": parsed.title, "issued": day_month_year(parsed.issued_on), "situation": outcome.situation,
+        "symbol": outcome.mandate_symbol, "mission": parsed.mandate.mission,
+        "expires": day_month_year(parsed.mandate.expires_on), "count": outcome.paragraphs_created,
+        "extracts": len(parsed.mandate.paragraphs),
+    }
+    first = (
+        _("Would create briefing: %(title)s (%(issued)s), situation %(situation)s") if outcome.dry_run
+        else _("Created briefing: %(title)s (%(issued)s), situation %(situation)s")
+    )
+    mandate = (
+        _("mandate %(symbol)s (%(mission)s, expires %(expires)s) — new, %(count)d paragraph(s) added")
+        if outcome.mandate_created
+        else _("mandate %(symbol)s (%(mission)s, expires %(expires)s) — already recorded, %(count)d paragraph(s) added")
+    )
     lines = [
-        f"{verb} briefing: {parsed.title} ({parsed.issued_on:%d %B %Y}), situation {outcome.situation}",
-        f"  earlier IEG meetings: {', '.join(parsed.earlier_meetings) or 'none'}",
-        f"  mandate {outcome.mandate_symbol} ({parsed.mandate.mission}, expires {parsed.mandate.expires_on:%d %B %Y})"
-        + (" — new" if outcome.mandate_created else " — already recorded")
-        + f", {outcome.paragraphs_created} paragraph(s) added",
+        first % facts,
+        "  " + _("earlier IEG meetings: %(meetings)s") % {"meetings": ", ".join(parsed.earlier_meetings) or _("none")},
+        "  " + mandate % facts,
     ]
     if outcome.paragraphs_official:
-        lines.append(
-            f"    the resolution itself is on record: the note's {len(parsed.mandate.paragraphs)} extract(s) "
-            f"{will} be kept as its quotations of the official paragraphs"
+        kept = (
+            _("the resolution itself is on record: the note's %(extracts)d extract(s) will be kept as its quotations "
+              "of the official paragraphs") if outcome.dry_run
+            else _("the resolution itself is on record: the note's %(extracts)d extract(s) did be kept as its "
+                   "quotations of the official paragraphs")
         )
+        lines.append("    " + kept % facts)
     if outcome.paragraphs_added:
-        lines.append(f"    adds: {_labels(outcome.paragraphs_added)}")
+        lines.append("    " + _("adds: %(labels)s") % {"labels": _labels(outcome.paragraphs_added)})
     if outcome.paragraphs_same:
-        lines.append(f"    leaves as they are (same text): {_labels(outcome.paragraphs_same)}")
+        lines.append("    " + _("leaves as they are (same text): %(labels)s") % {"labels": _labels(outcome.paragraphs_same)})
     if outcome.paragraphs_fuller:
-        lines.append(f"    gives the fuller text of this note to: {_labels(outcome.paragraphs_fuller)}")
-    if outcome.paragraphs_differ:
         lines.append(
-            f"    leaves as they are, recorded with another text (this note's quotation {will} be kept "
-            f"with the note): {_labels(outcome.paragraphs_differ)}"
+            "    " + _("gives the fuller text of this note to: %(labels)s") % {"labels": _labels(outcome.paragraphs_fuller)}
         )
+    if outcome.paragraphs_differ:
+        differ = (
+            _("leaves as they are, recorded with another text (this note's quotation will be kept with the note): "
+              "%(labels)s") if outcome.dry_run
+            else _("leaves as they are, recorded with another text (this note's quotation did be kept with the note): "
+                   "%(labels)s")
+        )
+        lines.append("    " + differ % {"labels": _labels(outcome.paragraphs_differ)})
     if outcome.due_on:
-        lines.append(f"  due on {outcome.due_on:%d %B %Y}" + (f" ({outcome.due_note})" if outcome.due_note else ""))
-    lines.append(f"  {len(outcome.references)} recommendation(s):")
+        due = day_month_year(outcome.due_on)
+        lines.append("  " + (
+            _("due on %(day)s (%(why)s)") % {"day": due, "why": outcome.due_note} if outcome.due_note
+            else _("due on %(day)s") % {"day": due}
+        ))
+    lines.append("  " + _("%(count)d recommendation(s):") % {"count": len(outcome.references)})
     for row in outcome.rows:
         excerpt = row.text.replace("\n", " ")
         excerpt = excerpt if len(excerpt) <= 90 else excerpt[:87].rstrip() + "..."
         lines.append(f"    {row.reference} [{row.addressee}] {excerpt}")
         details = []
         if row.themes:
-            details.append("themes: " + ", ".join(row.themes))
+            details.append(_("themes: %(items)s") % {"items": ", ".join(row.themes)})
         if row.cited:
-            details.append("cited: " + ", ".join(row.cited))
+            details.append(_("cited: %(items)s") % {"items": ", ".join(row.cited)})
         if row.suggested:
-            details.append("suggested: " + ", ".join(row.suggested))
+            details.append(_("suggested: %(items)s") % {"items": ", ".join(row.suggested)})
         if row.missing:
-            details.append("cites, not in the annex: " + ", ".join(row.missing))
+            details.append(_("cites, not in the annex: %(items)s") % {"items": ", ".join(row.missing)})
         if row.owner:
-            details.append("owner: " + row.owner)
+            details.append(_("owner: %(owner)s") % {"owner": row.owner})
         if details:
             lines.append("      " + "; ".join(details))
     return lines
@@ -368,12 +397,20 @@ def describe_import(outcome: ImportOutcome) -> list[str]:
 def _too_long(what: str, value: str, model, field_name: str, line: int | None) -> None:
     limit = model._meta.get_field(field_name).max_length
     if len(value) > limit:
-        raise NoteError(f"{what} is {len(value)} characters long; at most {limit} are allowed: {value[:60]!r}...", line)
+        raise NoteError(
+            _("%(what)s is %(length)d characters long; at most %(limit)d are allowed: %(start)r...")
+            % {"what": what, "length": len(value), "limit": limit, "start": value[:60]},
+            line,
+        )
 
 
 def _check_date(what: str, value: dt.date, line: int | None) -> None:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise NoteError(f"{what} {value.isoformat()} is not a date between {MIN_YEAR} and {MAX_YEAR}", line)
+        raise NoteError(
+            _("%(what)s %(date)s is not a date between %(min)d and %(max)d")
+            % {"what": what, "date": value.isoformat(), "min": MIN_YEAR, "max": MAX_YEAR},
+            line,
+        )
 
 
 def validate_parsed_note(parsed: ParsedNote, *, situation_name: str | None = None) -> None:
@@ -385,28 +422,31 @@ def validate_parsed_note(parsed: ParsedNote, *, situation_name: str | None = Non
     mandate = parsed.mandate
     if len(parsed.recommendations) > MAX_RECOMMENDATIONS:
         raise NoteError(
-            f"the note has {len(parsed.recommendations)} recommendations; at most {MAX_RECOMMENDATIONS} are allowed",
+            _("the note has %(count)d recommendations; at most %(limit)d are allowed")
+            % {"count": len(parsed.recommendations), "limit": MAX_RECOMMENDATIONS},
             parsed.recommendations[MAX_RECOMMENDATIONS].line,
         )
     if len(mandate.paragraphs) > MAX_ANNEX_PARAGRAPHS:
         raise NoteError(
-            f"the annex quotes {len(mandate.paragraphs)} paragraphs; at most {MAX_ANNEX_PARAGRAPHS} are allowed",
+            _("the annex quotes %(count)d paragraphs; at most %(limit)d are allowed")
+            % {"count": len(mandate.paragraphs), "limit": MAX_ANNEX_PARAGRAPHS},
             mandate.paragraphs[MAX_ANNEX_PARAGRAPHS].line,
         )
     name = situation_name or parsed.situation
-    _too_long("The situation name", name, Situation, "name", None)
+    _too_long(_("The situation name"), name, Situation, "name", None)
     if not Situation.objects.filter(name__iexact=name).exists():
-        _too_long(f"The code made from the situation name {name[:40]!r}", _situation_code(name), Situation, "code", None)
-    _too_long("The title", parsed.title, Briefing, "title", 1)
-    _check_date("The note's date", parsed.issued_on, 1)
-    _too_long("The resolution symbol", mandate.symbol, Mandate, "symbol", mandate.line or None)
-    _too_long("The mission's name", mandate.mission, Mandate, "mission", mandate.line or None)
-    _check_date("The mandate's expiry", mandate.expires_on, mandate.line or None)
+        what = _("The code made from the situation name %(name)r") % {"name": name[:40]}
+        _too_long(what, _situation_code(name), Situation, "code", None)
+    _too_long(_("The title"), parsed.title, Briefing, "title", 1)
+    _check_date(_("The note's date"), parsed.issued_on, 1)
+    _too_long(_("The resolution symbol"), mandate.symbol, Mandate, "symbol", mandate.line or None)
+    _too_long(_("The mission's name"), mandate.mission, Mandate, "mission", mandate.line or None)
+    _check_date(_("The mandate's expiry"), mandate.expires_on, mandate.line or None)
     for p in mandate.paragraphs:
-        _too_long("A paragraph number", p.number, MandateParagraph, "number", p.line)
-        _too_long("A paragraph's sub-item", p.sub_item, MandateParagraph, "sub_item", p.line)
+        _too_long(_("A paragraph number"), p.number, MandateParagraph, "number", p.line)
+        _too_long(_("A paragraph's sub-item"), p.sub_item, MandateParagraph, "sub_item", p.line)
         label = MandateParagraph.label_of(kind=p.kind, number=p.number, sub_item=p.sub_item)
-        _too_long("A paragraph's label", label, MandateParagraph, "label", p.line)
+        _too_long(_("A paragraph's label"), label, MandateParagraph, "label", p.line)
 
 
 def import_ieg_update(*, data: bytes, situation_name: str | None = None, user=None, dry_run: bool = False) -> ImportOutcome:
@@ -449,5 +489,7 @@ def _already_imported(existing: Briefing, *, parsed: ParsedNote, dry_run: bool) 
         situation=existing.situation.name, mandate_symbol=existing.mandate.symbol if existing.mandate else "",
         references=list(existing.recommendations.order_by("position").values_list("reference", flat=True)),
     )
-    outcome.lines = [f"Already imported on {existing.imported_at:%d %B %Y}: {existing.title}; nothing changed."]
+    outcome.lines = [_("Already imported on %(day)s: %(title)s; nothing changed.") % {
+        "day": day_month_year(existing.imported_at), "title": existing.title,
+    }]
     return outcome

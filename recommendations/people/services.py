@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext
 from guardian.shortcuts import assign_perm, remove_perm
 
 from recommendations.access import COUNCIL_EXPERTS_GROUP, SECRETARIAT_GROUP
@@ -19,6 +21,7 @@ from recommendations.models import (
     Entity,
     Situation,
 )
+from recommendations.people.language import set_user_language
 
 # --- roles -----------------------------------------------------------------------------------
 
@@ -98,19 +101,42 @@ def set_password_link(user: User) -> str:
     return settings.SITE_URL + reverse("password_reset_confirm", kwargs={"uidb64": uid, "token": token})
 
 
+def _invitation(*, entity: Entity | None, expert: bool, invited_by: User | None, link: str, email: str):
+    """The invitation's subject and body, in the active language: whole sentences for each
+    role, so that the French reads as French."""
+    inviter = (invited_by.get_full_name() or invited_by.username) if invited_by else gettext("The IEG secretariat")
+    facts = {"inviter": inviter, "entity": entity.name if entity else ""}
+    if entity is not None and expert:
+        invited = gettext("%(inviter)s has invited you to WPS follow-up as a focal point of %(entity)s and a Council expert.")
+    elif entity is not None:
+        invited = gettext("%(inviter)s has invited you to WPS follow-up as a focal point of %(entity)s.")
+    elif expert:
+        invited = gettext("%(inviter)s has invited you to WPS follow-up as a Council expert.")
+    else:
+        invited = gettext("%(inviter)s has invited you to WPS follow-up as a user.")
+    body = "\n\n".join([
+        invited % facts,
+        gettext("Set your password here (the link works once):") + "\n" + link,
+        gettext("Your username is %(email)s. Questions: %(secretariat)s")
+        % {"email": email, "secretariat": settings.WPS_SECRETARIAT_EMAIL},
+    ]) + "\n"
+    return gettext("Your WPS follow-up account"), body
+
+
 def invite_person(
     *, email: str, first_name: str = "", last_name: str = "", entity: Entity | None = None, expert: bool = False,
-    invited_by: User | None = None,
+    invited_by: User | None = None, language: str = "en",
 ) -> User:
-    """Create a user for ``email`` (their username too) with no usable password, make them a
-    focal point of ``entity`` and/or a Council expert, and email them a link to set their
-    password (set_password_link). Raises ValidationError, writing nothing, when a user has
-    that address already.
+    """Create a user for ``email`` (their username too) with no usable password and the given
+    ``language``, make them a focal point of ``entity`` and/or a Council expert, and email
+    them, in that language, a link to set their password (set_password_link). Raises
+    ValidationError, writing nothing, when a user has that address already.
 
-    Side effects: one email, sent after the transaction commits."""
+    Side effects: the user's profile row; one email, sent after the transaction commits."""
+
     email = User.objects.normalize_email(email.strip())
     if User.objects.filter(email__iexact=email).exists() or User.objects.filter(username__iexact=email).exists():
-        raise ValidationError(f"Someone already has the address {email}.")
+        raise ValidationError(gettext("Someone already has the address %(email)s.") % {"email": email})
     with transaction.atomic():
         user = User(username=email, email=email, first_name=first_name.strip(), last_name=last_name.strip())
         user.set_unusable_password()
@@ -120,19 +146,11 @@ def invite_person(
         if expert:
             _, experts = ensure_role_groups()
             user.groups.add(experts)
-        roles = []
-        if entity is not None:
-            roles.append(f"a focal point of {entity.name}")
-        if expert:
-            roles.append("a Council expert")
+        set_user_language(user=user, language=language)
         link = set_password_link(user)
-        inviter = (invited_by.get_full_name() or invited_by.username) if invited_by else "The IEG secretariat"
-        body = (
-            f"{inviter} has invited you to WPS follow-up as {' and '.join(roles) or 'a user'}.\n\n"
-            f"Set your password here (the link works once):\n{link}\n\n"
-            f"Your username is {email}. Questions: {settings.WPS_SECRETARIAT_EMAIL}\n"
-        )
-        transaction.on_commit(lambda: send_mail(
-            "Your WPS follow-up account", body, settings.DEFAULT_FROM_EMAIL, [email]
-        ))
+        with translation.override(language):
+            subject, body = _invitation(
+                entity=entity, expert=expert, invited_by=invited_by, link=link, email=email,
+            )
+        transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
     return user

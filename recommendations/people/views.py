@@ -17,7 +17,6 @@ from django.views.decorators.http import require_GET, require_POST
 from recommendations import access
 from recommendations.models import Entity, Language, Situation, SituationUserObjectPermission
 from recommendations.people import services
-from recommendations.people.language import set_user_language
 
 
 class EntityForm(forms.Form):
@@ -26,7 +25,7 @@ class EntityForm(forms.Form):
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
         if Entity.objects.filter(name__iexact=name).exists():
-            raise ValidationError(f"{name} is already an entity.")
+            raise ValidationError(gettext("%(name)s is already an entity.") % {"name": name})
         return name
 
 
@@ -91,7 +90,7 @@ def add_entity(request):
     if not form.is_valid():
         return _page(request, status=400, entity_form=form)
     entity = services.create_entity(name=form.cleaned_data["name"])
-    messages.success(request, f"{entity.name} added. Invite its focal points below.")
+    messages.success(request, gettext("%(name)s added. Invite its focal points below.") % {"name": entity.name})
     return redirect("people")
 
 
@@ -107,11 +106,11 @@ def invite(request):
         user = services.invite_person(
             email=data["email"], first_name=data["first_name"], last_name=data["last_name"],
             entity=entity, expert=entity is None, invited_by=request.user,
+            language=data["language"] or Language.ENGLISH,
         )
     except ValidationError as exc:
         form.add_error("email", exc)
         return _page(request, status=400, invite_form=form)
-    set_user_language(user=user, language=data["language"] or Language.ENGLISH)
     messages.success(request, gettext("Invitation sent to %(email)s.") % {"email": user.email})
     return redirect("people")
 
@@ -124,9 +123,11 @@ def _set_following(request, *, follows: bool):
         return _page(request, status=400, follow_form=form)
     expert, situation = form.cleaned_data["expert"], form.cleaned_data["situation"]
     (services.follow_situation if follows else services.unfollow_situation)(user=expert, situation=situation)
-    name = expert.get_full_name() or expert.username
-    verb = "now follows" if follows else "no longer follows"
-    messages.success(request, f"{name} {verb} {situation.name}.")
+    facts = {"name": expert.get_full_name() or expert.username, "situation": situation.name}
+    if follows:
+        messages.success(request, gettext("%(name)s now follows the situation “%(situation)s”.") % facts)
+    else:
+        messages.success(request, gettext("%(name)s no longer follows the situation “%(situation)s”.") % facts)
     return redirect("people")
 
 

@@ -106,7 +106,8 @@ def digest_subject(*, kind: str, situation: Situation, mandate: Mandate | None, 
         what = gettext("the progress report for Council experts")
     parts = [p for p in (renewal, what) if p]
     # One line, whatever a name holds: a newline in a header is refused by Django.
-    return _one_line(f"{situation.name}: " + " — ".join(parts))
+    # "Mali: ...", "Mali : ..." in French: the name stands alone, so no preposition is needed.
+    return _one_line(gettext("%(situation)s: %(what)s") % {"situation": situation.name, "what": " — ".join(parts)})
 
 
 def missed_subject(*, count: int, today: dt.date) -> str:
@@ -115,6 +116,25 @@ def missed_subject(*, count: int, today: dt.date) -> str:
         "Reminders not sent: %(count)d reminder fell due while no reminder pass ran (pass of %(day)s)",
         "Reminders not sent: %(count)d reminders fell due while no reminder pass ran (pass of %(day)s)", count,
     ) % {"count": count, "day": format_long_date(today)}
+
+
+def missed_what(item: dict) -> str:
+    """One line of the "missed" email, in the active language, from the facts the pass kept
+    (``Missed.as_payload``). A row written before the facts were kept holds its English line."""
+    if "what" in item:
+        return item["what"]
+    where, days, sent = item["where"], item.get("days_before"), item.get("superseded_by")
+    if days is None:
+        return gettext(
+            "%(where)s: the Council report and its email to Council experts (too late; generate it from the mandate page)"
+        ) % {"where": where}
+    if sent is not None:
+        return gettext(
+            "%(where)s: the %(days)d-day renewal digests to focal points (superseded by the %(sent)d-day digest)"
+        ) % {"where": where, "days": days, "sent": sent}
+    return gettext("%(where)s: the %(days)d-day renewal digests to focal points (too late to send)") % {
+        "where": where, "days": days,
+    }
 
 
 def late_words(payload: dict) -> str:
@@ -260,7 +280,7 @@ def reminder_context(reminder: Reminder, reads: EmailReads | None = None) -> dic
         context["late_limit"] = settings.WPS_REMINDER_LATE_LIMIT_DAYS
         context["pass_hour"] = settings.WPS_DAILY_PASS_HOUR
         context["missed"] = [
-            {"day": dt.date.fromisoformat(item["day"]), "what": item["what"]} for item in payload.get("missed", [])
+            {"day": dt.date.fromisoformat(item["day"]), "what": missed_what(item)} for item in payload.get("missed", [])
         ]
         return context
     if reminder.kind == Kind.REPORT:
@@ -282,7 +302,8 @@ def reminder_context(reminder: Reminder, reads: EmailReads | None = None) -> dic
             payload.get("recommendations", []), told, read=reads.recommendations if reads is not None else None,
         )
         total = max(payload.get("total", len(rows)), len(rows))
-        context["these"] = gettext("This") if total == 1 else gettext("These %(count)d") % {"count": total}
+        # The digest's count: all the rows it stands for, those past DIGEST_MAX_ITEMS included.
+        context["total"] = total
         context["previous"] = previous
         context["new_rows"] = [row for row in rows if row["new"]]
         context["told_rows"] = [row for row in rows if not row["new"]]

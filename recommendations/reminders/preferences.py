@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from recommendations.models import ReminderPreference
 
@@ -22,7 +23,7 @@ def set_reminder_preference(*, user, stale: str, overdue: str) -> ReminderPrefer
     sends accordingly (renewal digests are not affected)."""
     allowed = ReminderPreference.Frequency.values
     if stale not in allowed or overdue not in allowed:
-        raise ValueError(f"Choose one of {', '.join(allowed)}.")
+        raise ValueError(gettext("Choose one of %(values)s.") % {"values": ", ".join(allowed)})
     with transaction.atomic():
         preference, _ = ReminderPreference.objects.update_or_create(
             user=user, defaults={"stale": stale, "overdue": overdue, "updated_at": timezone.now()}

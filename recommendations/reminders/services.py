@@ -109,6 +109,7 @@ class PassResult:
     already_done: set[tuple[int, str, str]] = field(default_factory=set)
     to_send: list[int] = field(default_factory=list)
     reports_requested: list[str] = field(default_factory=list)
+    # Symbols of the mandates whose Council report a dry run would request.
     report_plans: list[str] = field(default_factory=list)
     stuck: list[int] = field(default_factory=list)
     covered_from: dt.date | None = None
@@ -121,7 +122,25 @@ class Missed:
     secretariat."""
 
     day: dt.date
-    what: str
+    # "Mali (MINUSMA, S/RES/2640 (2022))": names and symbols, the same in every language.
+    where: str
+    # The renewal digest's threshold (days before expiry); None for the Council report.
+    days_before: int | None = None
+    # The later renewal digest sent instead, if any.
+    superseded_by: int | None = None
+
+    def as_payload(self) -> dict:
+        """The reminder row keeps the facts, not a sentence: the email says them in the
+        recipient's language at send time."""
+        return {"day": self.day.isoformat(), "where": self.where, "days_before": self.days_before,
+                "superseded_by": self.superseded_by}
+
+    @property
+    def what(self) -> str:
+        """The sentence, in the active language."""
+        from recommendations.reminders.emails import missed_what
+
+        return missed_what(self.as_payload())
 
 
 def stuck_before() -> dt.datetime:
@@ -379,17 +398,11 @@ def plan_missed(*, today: dt.date, since: dt.date, mandates: dict[int, Mandate])
         where = f"{mandate.situation.name} ({mandate.mission}, {mandate.symbol})"
         sent, skipped = renewal_thresholds(mandate, since=since, today=today)
         for d in skipped:
-            why = f"superseded by the {sent}-day digest" if sent is not None else "too late to send"
             missed.append(Missed(
-                day=mandate.expires_on - dt.timedelta(days=d),
-                what=f"{where}: the {d}-day renewal digests to focal points ({why})",
+                day=mandate.expires_on - dt.timedelta(days=d), where=where, days_before=d, superseded_by=sent,
             ))
         if _crossed(report_day(mandate), since, today) and _too_late(report_day(mandate), today):
-            missed.append(Missed(
-                day=report_day(mandate),
-                what=f"{where}: the Council report and its email to Council experts (too late; "
-                     f"generate it from the mandate page)",
-            ))
+            missed.append(Missed(day=report_day(mandate), where=where))
     # Missed weekly digests are not listed: the one sent now lists the same recommendations
     # as of now, so nothing they would have said is lost.
     return sorted(missed, key=lambda m: m.day)
@@ -399,7 +412,7 @@ def _missed_digests(*, today: dt.date, missed: list[Missed]) -> list[Digest]:
     """One "missed" email to each member of the secretariat with an address."""
     if not missed:
         return []
-    lines = [{"day": m.day.isoformat(), "what": m.what} for m in missed]
+    lines = [m.as_payload() for m in missed]
     return [
         Digest(
             recipient_id=user.pk, email=user.email, kind=Kind.MISSED, period=f"pass:{today.isoformat()}",
@@ -500,7 +513,7 @@ def run_daily_pass(*, today: dt.date, queue: bool, dry_run: bool = False) -> Pas
         digests = plan_digests(today=today, mandates=mandates, since=since)
         for mandate in _report_mandates(today=today, since=since, mandates=mandates):
             if dry_run:
-                result.report_plans.append(f"would request the Council report of {mandate.symbol}")
+                result.report_plans.append(mandate.symbol)
                 digests += _report_digests(mandate=mandate, reports=None, today=today, experts=_report_experts(mandate))
                 continue
             # One report in each language its readers use (issue 16).

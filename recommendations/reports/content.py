@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from recommendations import access
 from recommendations.curation import renewal_selectors
@@ -57,7 +58,7 @@ UPTAKE_COLOURS = {
 }
 
 # The ways the recommendations can be grouped; the PDF uses the first.
-GROUPINGS = {"theme": "By theme", "paragraph": "By mandate paragraph"}
+GROUPINGS = {"theme": gettext_lazy("By theme"), "paragraph": gettext_lazy("By mandate paragraph")}
 DEFAULT_GROUPING = "theme"
 # "For the renewal" lines the first page holds; the rest are counted and marked below.
 FIRST_PAGE_LINES = 10
@@ -178,10 +179,21 @@ class WeekColumn:
 
 def _breakdown(counts: Counter) -> str:
     """"10 not started, 1 in progress": the statuses in their order, the zeros left out."""
-    return ", ".join(
-        f"{counts[value]} {label[0].lower() + label[1:]}"
-        for value, label in ImplementationStatus.choices if counts.get(value)
-    )
+    return ", ".join(_status_count(value, counts[value]) for value in ImplementationStatus.values if counts.get(value))
+
+
+def _status_count(value: str, n: int) -> str:
+    """"3 not started"; in French the status agrees in number ("3 non commencées")."""
+    S = ImplementationStatus
+    forms = {
+        S.NOT_STARTED: ngettext("%(n)d not started", "%(n)d not started", n),
+        S.IN_PROGRESS: ngettext("%(n)d in progress", "%(n)d in progress", n),
+        S.PARTIAL: ngettext("%(n)d partially implemented", "%(n)d partially implemented", n),
+        S.IMPLEMENTED: ngettext("%(n)d implemented", "%(n)d implemented", n),
+        S.NOT_IMPLEMENTED: ngettext("%(n)d not implemented", "%(n)d not implemented", n),
+        S.SUPERSEDED: ngettext("%(n)d superseded", "%(n)d superseded", n),
+    }
+    return forms[value] % {"n": n}
 
 
 def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
@@ -189,7 +201,7 @@ def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
     bars on one scale so owners compare by length as well as by colour."""
     by_owner: dict[str, Counter] = defaultdict(Counter)
     for item in items:
-        for name in item.owners or ["No owner assigned"]:
+        for name in item.owners or [gettext("No owner assigned")]:
             by_owner[name][item.status] += 1
     top = max((sum(c.values()) for c in by_owner.values()), default=0) or 1
     rows = []
@@ -249,8 +261,8 @@ def _main_key(keys: list[str], sizes: Counter) -> str:
 
 def _group_by_theme(items: list[ReportItem], themes: dict[int, Theme]) -> list[ReportGroup]:
     sizes = Counter(t.slug for item in items for t in item.recommendation.report_themes)
-    groups = {t.slug: ReportGroup(key=t.slug, title=t.name, anchor=f"theme-{t.slug}") for t in themes.values()}
-    none = ReportGroup(key="", title="No theme recorded", anchor="theme-none")
+    groups = {t.slug: ReportGroup(key=t.slug, title=str(t), anchor=f"theme-{t.slug}") for t in themes.values()}
+    none = ReportGroup(key="", title=gettext("No theme recorded"), anchor="theme-none")
     for item in items:
         slugs = [t.slug for t in item.recommendation.report_themes]
         if not slugs:
@@ -274,7 +286,9 @@ def _group_by_paragraph(items: list[ReportItem], *, mandate: Mandate, paragraphs
         p.label: ReportGroup(key=p.label, title=p.label, anchor=f"group-para-{p.pk}", annex_anchor=f"para-{p.pk}")
         for p in paragraphs
     }
-    none = ReportGroup(key="", title=f"Not linked to a paragraph of {mandate.symbol}", anchor="group-para-none")
+    none = ReportGroup(
+        key="", title=gettext("Not linked to a paragraph of %(symbol)s") % {"symbol": mandate.symbol}, anchor="group-para-none"
+    )
     for item in items:
         labels = [p.label for p in item.paragraphs if not p.mandate_symbol and p.label in groups]
         if not labels:
@@ -389,7 +403,7 @@ def build_report_context(
             uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
             flagged=not rec.report_updates and not rec.updated_this_cycle,
             updated_unshared=not rec.report_updates and rec.updated_this_cycle,
-            themes=[t.name for t in rec.report_themes],
+            themes=[str(t) for t in rec.report_themes],
             for_renewal=(
                 is_open(rec.shown_status) and rec.uptake == Uptake.PENDING
                 and _is_proposal_for_next_renewal(rec, mandate)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from recommendations.models import Language, Mandate, ProgressReport
 from recommendations.reports.content import build_report_context
@@ -32,9 +33,9 @@ def create_progress_report(*, mandate: Mandate, audience: str, requested_by=None
     """A new queued version row, in ``language`` ("en" or "fr"); nothing is rendered. Raises
     ValidationError for an unknown audience or language."""
     if audience not in ProgressReport.Audience.values:
-        raise ValidationError(f"Unknown audience {audience!r}: use council or secretariat.")
+        raise ValidationError(gettext("Unknown audience %(value)r: use council or secretariat.") % {"value": audience})
     if language not in Language.values:
-        raise ValidationError(f"Unknown language {language!r}: use en or fr.")
+        raise ValidationError(gettext("Unknown language %(value)r: use en or fr.") % {"value": language})
     return ProgressReport.objects.create(
         mandate=mandate, audience=audience, language=language,
         requested_by=requested_by if requested_by is not None and requested_by.is_authenticated else None,

@@ -5,9 +5,10 @@ the page's own view need not know about reports."""
 from __future__ import annotations
 
 from django import template
+from django.utils import translation
 
 from recommendations import access
-from recommendations.models import Mandate, ProgressReport
+from recommendations.models import Language, Mandate, ProgressReport
 from recommendations.reports.services import OWN_ERRORS, is_stalled
 
 register = template.Library()
@@ -43,6 +44,9 @@ def report_panel(context, mandate: Mandate) -> dict:
             v.state in (ProgressReport.State.QUEUED, ProgressReport.State.RUNNING) and not v.stalled for v in versions
         ),
         "generate_audiences": generate,
+        # The PDF's language is chosen at request; the page's language is checked first.
+        "languages": Language.choices,
+        "language": (translation.get_language() or Language.ENGLISH).split("-")[0],
         "read_audiences": read,
         "show_errors": show_errors,
         "next": request.get_full_path(),

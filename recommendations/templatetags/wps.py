@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from recommendations import access
 from recommendations.dates import format_days_left, format_long_date, local_today
 from recommendations.models import ImplementationStatus, StatusUpdate, Uptake
+from recommendations.words import and_list
 
 register = template.Library()
 
@@ -76,6 +77,23 @@ def months(values) -> str:
         except (TypeError, ValueError):
             words.append(str(value))
     return ", ".join(words)
+
+
+register.filter("and_list", and_list)
+
+
+@register.simple_tag
+def colon() -> str:
+    """The colon between a phrase and what it introduces, as the active language writes it:
+    ":" in English, a no-break space then ":" in French ("depuis le 28 mars 2023 : MLI-...")."""
+    return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+
+
+@register.filter
+def join_labels(paragraphs) -> str:
+    """"OP 3, OP 26 (a)": the official labels of some paragraphs, for a translated sentence
+    that names them as one value."""
+    return ", ".join(p.label for p in paragraphs or ())
 
 
 @register.filter

@@ -7,9 +7,11 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,7 +21,7 @@ from recommendations import access
 from recommendations.api import calendar, selectors, services
 from recommendations.api.serializers import SituationExportSerializer
 from recommendations.dates import local_today
-from recommendations.models import ApiToken, CalendarFeed
+from recommendations.models import ApiToken, CalendarFeed, Language
 
 
 class ApiTokenForm(forms.Form):
@@ -79,10 +81,17 @@ def reset_calendar(request):
 def calendar_feed(request, key):
     """The iCalendar feed of the user whose secret ``key`` this is; 404 for any other key,
     a replaced one included, and for an inactive user."""
-    feed = CalendarFeed.objects.select_related("user").filter(key=key).first()
+    feed = CalendarFeed.objects.select_related("user", "user__profile").filter(key=key).first()
     if feed is None or not feed.user.is_active:
         raise Http404("No such calendar.")
-    response = HttpResponse(calendar.build_calendar(feed.user), content_type="text/calendar; charset=utf-8")
+    # No session here (a calendar client asks): the events are in the owner's language.
+    try:
+        language = feed.user.profile.language
+    except ObjectDoesNotExist:
+        language = Language.ENGLISH
+    with translation.override(language):
+        body = calendar.build_calendar(feed.user)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="wps-follow-up.ics"'
     return response
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -36,7 +37,8 @@ def _audience(request, source) -> str:
 
 def _bad_audience_response(value: str):
     return HttpResponseBadRequest(
-        f"Unknown audience “{value[:40]}”: use council or secretariat.", content_type="text/plain; charset=utf-8"
+        gettext("Unknown audience “%(value)s”: use council or secretariat.") % {"value": value[:40]},
+        content_type="text/plain; charset=utf-8",
     )
 
 
@@ -71,13 +73,17 @@ def report_generate(request, pk):
         raise PermissionDenied("You may not generate this report.")
     if over_limit("report-generate", str(request.user.pk), limit=settings.WPS_REPORT_GENERATE_LIMIT, window=600):
         return HttpResponse(
-            f"You have asked for more than {settings.WPS_REPORT_GENERATE_LIMIT} reports in ten minutes: "
-            "wait a few minutes, then ask again.",
+            gettext("You have asked for more than %(limit)d reports in ten minutes: wait a few minutes, then ask again.")
+            % {"limit": settings.WPS_REPORT_GENERATE_LIMIT},
             status=429, content_type="text/plain; charset=utf-8", headers={"Retry-After": "600"},
         )
-    language = request.POST.get("language") or translation.get_language() or "en"
+    # The language picked on the form; without one (an older form), the page's language.
+    language = request.POST.get("language") or (translation.get_language() or Language.ENGLISH).split("-")[0]
     if language not in Language.values:
-        language = Language.ENGLISH
+        return HttpResponseBadRequest(
+            gettext("Unknown language “%(value)s”: use en or fr.") % {"value": language[:40]},
+            content_type="text/plain; charset=utf-8",
+        )
     report = reports.request_progress_report(
         mandate=mandate, audience=audience, requested_by=request.user, language=language
     )
@@ -101,12 +107,12 @@ def report_status(request, pk):
         "sha256": report.sha256 or None,
     }
     if reports.is_stalled(report):
-        data["state_label"] = "Stopped (it will be retried)"
+        data["state_label"] = gettext("Stopped (it will be retried)")
     if report.state == ProgressReport.State.FAILED:
         # A render's error may name server paths: the secretariat sees it, others a plain
         # word; this app's own messages (not queued, stalled) are for everyone.
         shown = access.is_secretariat(request.user) or report.error.startswith(reports.OWN_ERRORS)
-        data["error"] = report.error if shown else "Generation failed."
+        data["error"] = report.error if shown else gettext("Generation failed.")
     return JsonResponse(data)
 
 

@@ -18,7 +18,7 @@ from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResp
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -138,7 +138,7 @@ def recommendation_export_xlsx(request):
         return _csv_response(request, form, None)
     recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Recommendations")
+    sheet = workbook.create_sheet(gettext("Recommendations"))
     for row in selectors.csv_rows(user=request.user, recs=recs):
         sheet.append([_csv_cell(cell) for cell in row])
     spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
@@ -172,7 +172,10 @@ def _csv_cell(value) -> str:
 def _csv_response(request, form, recs):
     if form.is_bound and form.errors:
         problems = "; ".join(f"{form.fields[name].label or name}: {' '.join(errs)}" for name, errs in form.errors.items())
-        return HttpResponse(f"Bad filter, nothing exported. {problems}\n", status=400, content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            gettext("Bad filter, nothing exported. %(problems)s") % {"problems": problems} + "\n",
+            status=400, content_type="text/plain; charset=utf-8",
+        )
     writer = csv.writer(_Echo())
     rows = selectors.csv_rows(user=request.user, recs=recs)
     # A byte-order mark first, so that Excel reads the file as UTF-8 (accents intact).
@@ -330,9 +333,9 @@ def assign_owner(request, pk):
         return _invalid(request, rec, assign_form=form)
     entity = form.cleaned_data["entity"]
     if services.assign_owner(recommendation=rec, entity=entity, assigned_by=request.user):
-        messages.success(request, f"{entity} now owns {rec.reference}.")
+        messages.success(request, gettext("%(entity)s now owns %(reference)s.") % {"entity": entity, "reference": rec.reference})
     else:
-        messages.info(request, f"{entity} already owned {rec.reference}.")
+        messages.info(request, gettext("%(entity)s already owned %(reference)s.") % {"entity": entity, "reference": rec.reference})
     return redirect(rec)
 
 
@@ -351,7 +354,9 @@ def remove_owner(request, pk):
             button=f"Yes, remove {entity}",
         )
     services.remove_owner(recommendation=rec, entity=entity)
-    messages.success(request, f"{entity} no longer owns {rec.reference}. Undo it from the history below.")
+    messages.success(request, gettext("%(entity)s no longer owns %(reference)s. Undo it from the history below.") % {
+        "entity": entity, "reference": rec.reference,
+    })
     return redirect(rec)
 
 
@@ -370,7 +375,9 @@ def link_paragraph(request, pk):
         return _invalid(request, rec, link_form=form)
     paragraph = form.cleaned_data["paragraph"]
     services.link_paragraph(recommendation=rec, paragraph=paragraph, user=request.user)
-    messages.success(request, f"Linked to {paragraph.mandate.symbol} {paragraph.label}.")
+    messages.success(request, gettext("Linked to %(symbol)s %(label)s.") % {
+        "symbol": paragraph.mandate.symbol, "label": paragraph.label,
+    })
     return redirect(rec)
 
 
@@ -390,7 +397,7 @@ def unlink_paragraph(request, pk):
             button=f"Yes, unlink {paragraph.label}",
         )
     services.unlink_paragraph(recommendation=rec, paragraph=paragraph)
-    messages.success(request, f"No longer linked to {name}. Undo it from the history below.")
+    messages.success(request, gettext("No longer linked to %(name)s. Undo it from the history below.") % {"name": name})
     return redirect(rec)
 
 
@@ -401,7 +408,9 @@ def confirm_link(request, pk):
         return _invalid(request, rec, confirm_form=form)
     paragraph = form.cleaned_data["paragraph"]
     services.link_paragraph(recommendation=rec, paragraph=paragraph, user=request.user)
-    messages.success(request, f"Link to {paragraph.mandate.symbol} {paragraph.label} confirmed.")
+    messages.success(request, gettext("Link to %(symbol)s %(label)s confirmed.") % {
+        "symbol": paragraph.mandate.symbol, "label": paragraph.label,
+    })
     return redirect(rec)
 
 
@@ -412,7 +421,9 @@ def set_due_date(request, pk):
         return _invalid(request, rec, due_form=form)
     services.set_due_date(recommendation=rec, due_on=form.cleaned_data["due_on"])
     due = form.cleaned_data["due_on"]
-    messages.success(request, f"Due date set to {due.day} {due:%B %Y}." if due else "Due date removed.")
+    messages.success(
+        request, gettext("Due date set to %(day)s.") % {"day": long_date(due)} if due else gettext("Due date removed.")
+    )
     return redirect(rec)
 
 
@@ -428,7 +439,7 @@ def set_uptake(request, pk):
     except ValidationError as exc:
         form.add_error(None, exc)
         return _invalid(request, rec, uptake_form=form)
-    messages.success(request, f"Council uptake set to {rec.get_uptake_display().lower()}.")
+    messages.success(request, gettext("Council uptake set to %(uptake)s.") % {"uptake": rec.get_uptake_display().lower()})
     return redirect(rec)
 
 
@@ -465,12 +476,15 @@ def import_note(request):
             return render(request, "recommendations/import.html", context, status=400)
         situation = Briefing.objects.filter(pk=outcome.briefing_id).values_list("situation_id", flat=True).first()
         if outcome.created:
-            messages.success(
-                request, f"Imported {len(outcome.references)} recommendations on {outcome.situation} "
-                f"and the paragraphs of {outcome.mandate_symbol}.",
-            )
+            messages.success(request, ngettext(
+                "Imported %(count)d recommendation on %(situation)s and the paragraphs of %(symbol)s.",
+                "Imported %(count)d recommendations on %(situation)s and the paragraphs of %(symbol)s.",
+                len(outcome.references),
+            ) % {"count": len(outcome.references), "situation": outcome.situation, "symbol": outcome.mandate_symbol})
         else:
-            messages.info(request, f"This note was already imported; nothing changed. {' '.join(outcome.lines)}")
+            messages.info(request, gettext("This note was already imported; nothing changed. %(details)s") % {
+                "details": " ".join(outcome.lines),
+            })
         return redirect(f"{reverse('recommendation_list')}?situation={situation}")
 
     form = forms.ImportUploadForm(request.POST, request.FILES)

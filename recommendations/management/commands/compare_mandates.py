@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from recommendations.curation.changes import compare_mandates
 from recommendations.models import Mandate
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         mandates = {m.symbol: m for m in Mandate.objects.filter(symbol__in=[old_symbol, new_symbol])}
         for symbol in (old_symbol, new_symbol):
             if symbol not in mandates:
-                raise CommandError(f"{symbol}: no such mandate is recorded (import its resolution first)")
+                raise CommandError(_("%(symbol)s: no such mandate is recorded (import its resolution first)") % {"symbol": symbol})
         changes = compare_mandates(old=mandates[old_symbol], new=mandates[new_symbol], wps_only=wps)
         if json:
             self.stdout.write(_json_dumps([c.as_json() for c in changes]))

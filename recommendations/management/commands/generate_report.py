@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from recommendations.models import Mandate, ProgressReport
 from recommendations.reports import create_progress_report, generate_progress_report
@@ -29,21 +30,23 @@ class Command(BaseCommand):
 
     def handle(self, *args, mandate, audience, output, archive=False, language="en", **options):
         if audience not in ProgressReport.Audience.values:
-            raise CommandError(f"Unknown audience {audience!r}: use council or secretariat.")
+            raise CommandError(_("Unknown audience %(value)r: use council or secretariat.") % {"value": audience})
         found = Mandate.objects.filter(symbol=mandate.strip()).first()
         if found is None:
-            known = ", ".join(Mandate.objects.order_by("symbol").values_list("symbol", flat=True)[:20]) or "none"
-            raise CommandError(f"No mandate {mandate!r}. Known mandates: {known}.")
+            known = ", ".join(Mandate.objects.order_by("symbol").values_list("symbol", flat=True)[:20]) or _("none")
+            raise CommandError(_("No mandate %(value)r. Known mandates: %(known)s.") % {"value": mandate, "known": known})
         target = Path(output)
         if not target.parent.is_dir():
-            raise CommandError(f"Cannot write {output}: the folder {target.parent} does not exist.")
+            raise CommandError(
+                _("Cannot write %(output)s: the folder %(folder)s does not exist.") % {"output": output, "folder": target.parent}
+            )
         report = create_progress_report(mandate=found, audience=audience, requested_by=None, language=language)
         report = generate_progress_report(report_id=report.pk, variant="archive" if archive else "standard")
         if report.state != ProgressReport.State.DONE:
-            raise CommandError(f"The report failed: {report.error}")
+            raise CommandError(_("The report failed: %(error)s") % {"error": report.error})
         with report.file.open("rb") as stored:
             target.write_bytes(stored.read())
-        self.stdout.write(
-            f"Wrote {target} ({report.get_audience_display()}, {found.symbol}); "
-            f"version {report.pk}, SHA-256 {report.sha256}; {'PDF/A-3a' if archive else 'PDF/UA-1'}."
-        )
+        self.stdout.write(_("Wrote %(file)s (%(audience)s, %(symbol)s); version %(version)s, SHA-256 %(sha256)s; %(kind)s.") % {
+            "file": target, "audience": report.get_audience_display(), "symbol": found.symbol, "version": report.pk,
+            "sha256": report.sha256, "kind": "PDF/A-3a" if archive else "PDF/UA-1",
+        })

@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from recommendations.importing.decode import MAX_NOTE_BYTES
 from recommendations.importing.parsed import NoteError
@@ -22,10 +23,12 @@ class Command(BaseCommand):
         try:
             size = path.stat().st_size
             if size > MAX_NOTE_BYTES:
-                raise CommandError(f"{path}: the file is {size:,} bytes; notes are at most {MAX_NOTE_BYTES:,} bytes")
+                raise CommandError(_("%(path)s: the file is %(size)s bytes; notes are at most %(limit)s bytes") % {
+                    "path": path, "size": f"{size:,}", "limit": f"{MAX_NOTE_BYTES:,}",
+                })
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
+            raise CommandError(_("%(path)s: cannot read the file (%(error)s)") % {"path": path, "error": exc.strerror}) from None
         try:
             outcome = import_ieg_update(data=data, situation_name=situation, dry_run=dry_run)
         except NoteError as exc:
@@ -33,4 +36,4 @@ class Command(BaseCommand):
         for line in outcome.lines:
             self.stdout.write(line)
         if dry_run and outcome.created:
-            self.stdout.write("Dry run: nothing was written.")
+            self.stdout.write(_("Dry run: nothing was written."))

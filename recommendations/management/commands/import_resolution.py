@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from recommendations.importing.akn import MAX_RESOLUTION_BYTES, ResolutionError
 from recommendations.importing.resolution import import_resolution
@@ -21,10 +22,12 @@ class Command(BaseCommand):
         try:
             size = path.stat().st_size
             if size > MAX_RESOLUTION_BYTES:
-                raise CommandError(f"{path}: the file is {size / 1024 / 1024:.1f} MB; a resolution must be at most 5 MB")
+                raise CommandError(_("%(path)s: the file is %(size).1f MB; a resolution must be at most 5 MB") % {
+                    "path": path, "size": size / 1024 / 1024,
+                })
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"{path}: cannot read the file ({exc.strerror})") from None
+            raise CommandError(_("%(path)s: cannot read the file (%(error)s)") % {"path": path, "error": exc.strerror}) from None
         try:
             outcome = import_resolution(data=data, dry_run=dry_run)
         except ResolutionError as exc:
@@ -32,4 +35,4 @@ class Command(BaseCommand):
         for line in outcome.lines:
             self.stdout.write(line)
         if dry_run:
-            self.stdout.write("Dry run: nothing was written.")
+            self.stdout.write(_("Dry run: nothing was written."))

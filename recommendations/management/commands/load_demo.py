@@ -3,6 +3,8 @@ import datetime as dt
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 from recommendations.demo import load_demo
 
@@ -28,16 +30,18 @@ class Command(BaseCommand):
             try:
                 day = dt.date.fromisoformat(as_of)
             except ValueError:
-                raise CommandError(f"--as-of must be a date, YYYY-MM-DD; got {as_of!r}") from None
+                raise CommandError(_("--as-of must be a date, YYYY-MM-DD; got %(value)r") % {"value": as_of}) from None
         with override_settings(WPS_DEMO_AS_OF=day.isoformat() if day else settings.WPS_DEMO_AS_OF):
             logins = load_demo(password=password, as_of=day)
-        self.stdout.write("Demo data ready. Logins (email <username>@example.org):")
+        self.stdout.write(_("Demo data ready. Logins (email <username>@example.org):"))
         for login in logins:
-            state = "created" if login.created else "already there"
+            state = _("created") if login.created else _("already there")
             self.stdout.write(f"  {login.username:<12} {login.role} ({state})")
         if day:
-            self.stdout.write(f"The demo shows {day.day} {day:%B %Y}: run the app with WPS_DEMO_AS_OF={day.isoformat()}.")
+            self.stdout.write(_("The demo shows %(day)s: run the app with WPS_DEMO_AS_OF=%(iso)s.") % {
+                "day": dateformat.format(day, "j F Y"), "iso": day.isoformat(),
+            })
         if password:
-            self.stdout.write(f"Password for all of them: {password}")
+            self.stdout.write(_("Password for all of them: %(password)s") % {"password": password})
         elif any(login.created for login in logins):
-            self.stdout.write("New users got random passwords: run again with --password PW to set one.")
+            self.stdout.write(_("New users got random passwords: run again with --password PW to set one."))

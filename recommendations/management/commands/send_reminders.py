@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import dateformat
+from django.utils.translation import gettext as _
 
 from recommendations.dates import local_today
 from recommendations.reminders.services import (
@@ -39,25 +41,37 @@ class Command(BaseCommand):
             try:
                 day = dt.date.fromisoformat(today)
             except ValueError:
-                raise CommandError(f"--today must be a date written YYYY-MM-DD, such as 2023-05-01; got {today!r}.") from None
+                raise CommandError(
+                    _("--today must be a date written YYYY-MM-DD, such as 2023-05-01; got %(value)r.") % {"value": today}
+                ) from None
         result = run_daily_pass(today=day, queue=False, dry_run=dry_run)
-        self.stdout.write(f"Reminder pass for {day:%A} {day.day} {day:%B %Y}{' (dry run)' if dry_run else ''}:")
+        when = dateformat.format(day, "l j F Y")
+        if dry_run:
+            self.stdout.write(_("Reminder pass for %(day)s (dry run):") % {"day": when})
+        else:
+            self.stdout.write(_("Reminder pass for %(day)s:") % {"day": when})
         if result.covered_from is not None and result.covered_from < day:
-            start = result.covered_from
-            self.stdout.write(f"  catching up: no pass completed since before {start.day} {start:%B %Y}")
+            start = dateformat.format(result.covered_from, "j F Y")
+            self.stdout.write("  " + _("catching up: no pass completed since before %(day)s") % {"day": start})
         for item in result.missed:
-            self.stdout.write(f"  too late to send, told to the secretariat: {item.day.isoformat()} {item.what}")
-        for line in result.report_plans:
-            self.stdout.write(f"  {line}")
+            self.stdout.write("  " + _("too late to send, told to the secretariat: %(day)s %(what)s") % {
+                "day": item.day.isoformat(), "what": item.what,
+            })
+        for symbol in result.report_plans:
+            self.stdout.write("  " + _("would request the Council report of %(symbol)s") % {"symbol": symbol})
         for symbol in result.reports_requested:
-            self.stdout.write(f"  Council report of {symbol} requested")
+            self.stdout.write("  " + _("Council report of %(symbol)s requested") % {"symbol": symbol})
         if dry_run:
             for digest in result.digests:
                 done = digest.key in result.already_done
-                verb = "already sent" if done else "would send"
-                self.stdout.write(f"  {verb}: {digest.kind} to {digest.email} [{digest.period}] {digest.subject}")
+                line = _("already sent: %(kind)s to %(email)s [%(period)s] %(subject)s") if done else _(
+                    "would send: %(kind)s to %(email)s [%(period)s] %(subject)s"
+                )
+                self.stdout.write("  " + line % {
+                    "kind": digest.kind, "email": digest.email, "period": digest.period, "subject": digest.subject,
+                })
             would = sum(1 for d in result.digests if d.key not in result.already_done)
-            self.stdout.write(f"{would} email(s) would be sent; nothing was sent or recorded.")
+            self.stdout.write(_("%(count)d email(s) would be sent; nothing was sent or recorded.") % {"count": would})
             return
 
         sent = failed = 0
@@ -65,10 +79,14 @@ class Command(BaseCommand):
             try:
                 if send_reminder(reminder_id=pk):
                     sent += 1
-                    self.stdout.write(f"  sent: {describe(pk)}")
+                    self.stdout.write("  " + _("sent: %(email)s") % {"email": describe(pk)})
             except ReminderSendError as exc:
                 failed += 1
-                self.stderr.write(f"  failed: {describe(pk)}: {exc}")
+                self.stderr.write("  " + _("failed: %(email)s: %(error)s") % {"email": describe(pk), "error": exc})
         for pk in result.stuck:
-            self.stderr.write(f"  resent with its first Message-ID (its worker died mid-send): {describe(pk)}")
-        self.stdout.write(f"{sent} email(s) sent, {failed} failed (the next pass retries them).")
+            self.stderr.write(
+                "  " + _("resent with its first Message-ID (its worker died mid-send): %(email)s") % {"email": describe(pk)}
+            )
+        self.stdout.write(
+            _("%(sent)d email(s) sent, %(failed)d failed (the next pass retries them).") % {"sent": sent, "failed": failed}
+        )

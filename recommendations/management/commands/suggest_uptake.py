@@ -1,6 +1,7 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from recommendations.curation.uptake import suggest_uptake
 from recommendations.models import Mandate
@@ -19,13 +20,15 @@ class Command(BaseCommand):
     def handle(self, *args, renewal, json=False, **options):
         mandate = Mandate.objects.filter(symbol=renewal).first()
         if mandate is None:
-            raise CommandError(f"{renewal}: no such mandate is recorded (import its resolution first)")
+            raise CommandError(_("%(symbol)s: no such mandate is recorded (import its resolution first)") % {"symbol": renewal})
         suggestions = suggest_uptake(renewal=mandate)
         if json:
             self.stdout.write(_dumps([s.as_json() for s in suggestions]))
             return
         if not suggestions:
-            self.stdout.write(f"No recommendation on {mandate.situation} proposed language for {mandate.symbol}.")
+            self.stdout.write(_("No recommendation for the situation “%(situation)s” proposed language for %(symbol)s.") % {
+                "situation": mandate.situation, "symbol": mandate.symbol,
+            })
         for s in suggestions:
             labels = ", ".join(p.label for p in s.paragraphs) or "—"
             self.stdout.write(f"{s.recommendation.reference}: {s.uptake} ({labels}) {' '.join(s.matched[:12])}")
