@@ -253,7 +253,7 @@ def test_french_report_sentences_are_whole(client, french_mission):
         assert fragment not in page, fragment
     page = re.sub(r"<[^>]+>", "", client.get(f"/mandates/{mandate.pk}/").content.decode())
     assert ": paragraphes couverts par les recommandations" in page
-    assert "22 cités, dont 15 qu'aucune recommandation ne couvre" in page
+    assert "22 cités, dont 13 qu'aucune recommandation ne couvre" in page
 
 
 def test_the_missed_reminders_email_is_said_in_the_secretarys_language(demo):
