@@ -72,6 +72,10 @@ DEFAULT_GROUPING = "theme"
 FIRST_PAGE_LINES = 10
 # One line of the first page: the reference, this much of the text, the paragraphs.
 FIRST_PAGE_EXCERPT = 110
+# The web page folds each recommendation's updates and holds only its latest few (the PDF
+# prints them all; the recommendation's own page lists its whole history): the page's
+# rendering time then follows the number of recommendations, capped, not of updates.
+PAGE_UPDATES = 3
 # The weekly chart covers at most this many weeks (the last ones of the cycle).
 MAX_WEEKS = 53
 CHART_BAR_WIDTH = 230
@@ -135,6 +139,16 @@ class ReportItem:
     @property
     def latest_update(self) -> StatusUpdate | None:
         return self.updates[-1] if self.updates else None
+
+    @property
+    def page_updates(self) -> list[StatusUpdate]:
+        """The latest PAGE_UPDATES updates, oldest first: what the web page holds."""
+        return self.updates[-PAGE_UPDATES:]
+
+    @property
+    def earlier_update_count(self) -> int:
+        """This cycle's updates the web page leaves to the recommendation's own page."""
+        return max(len(self.updates) - PAGE_UPDATES, 0)
 
 
 @dataclass

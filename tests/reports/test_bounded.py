@@ -170,3 +170,19 @@ def test_capped_report_page_queries_do_not_grow(past, settings, client, django_a
         html = client.get(url).content.decode()
     assert html.count('class="report-rec-title"') == 10
     assert "This report prints 10 of the 304 recommendations of this cycle" in _visible_text(html)
+
+
+def test_the_page_folds_the_latest_updates_the_pdf_prints_all(demo, client):
+    rec = demo.recommendations[0]
+    for i in range(5):
+        record_status_update(recommendation=rec, author=demo.secretariat, status="in_progress",
+                             note=f"Step {i} of the plan.", visibility=SHARED, at=_at(dt.date(2023, 4, 1 + i)))
+    client.force_login(demo.expert)
+    html = client.get(f"/mandates/{demo.mandate.pk}/report/").content.decode()
+    text = _visible_text(html)
+    assert "5 updates this cycle (latest 5 April 2023: in progress)" in text
+    assert f'<a href="/recommendations/{rec.pk}/">2 earlier updates this cycle</a> on the recommendation’s page.' in html
+    assert [i for i in range(5) if f"Step {i} of the plan." in text] == [2, 3, 4]
+    context = build_report_context(mandate=demo.mandate, audience="council", today=REPORT_DAY)
+    text = pdf_text(render_report_pdf(context)[0])
+    assert [i for i in range(5) if f"Step {i} of the plan." in text] == [0, 1, 2, 3, 4]
