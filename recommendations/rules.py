@@ -123,8 +123,12 @@ def stale_q(
     )
 
 
-def is_stale(*, status: str, last_update_at: dt.datetime | None, created_at: dt.datetime, today: dt.date | None = None) -> bool:
-    return is_open(status) and (last_update_at or created_at) < stale_before(today=today)
+def is_stale(
+    *, status: str, last_update_at: dt.datetime | None, created_at: dt.datetime, today: dt.date | None = None,
+    before: dt.datetime | None = None,
+) -> bool:
+    """``before``: stale_before(today), when a caller testing many rows computed it once."""
+    return is_open(status) and (last_update_at or created_at) < (before or stale_before(today=today))
 
 
 def overdue_q(*, today: dt.date | None = None, prefix: str = "", status: str = "status") -> Q:
