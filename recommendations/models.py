@@ -300,6 +300,7 @@ class Recommendation(models.Model):
             # update: an ordered index scan, not a sort of every row (115 ms to ~1 ms at 100,000).
             models.Index(fields=["due_on", "reference"], name="rec_due_sort"),
             # ... and by last update, newest first (SORTS["-updated"]); 108 ms to ~1 ms at 100,000.
+            # On PostgreSQL only (SQLite cannot index NULLS LAST): see its migration, 0010.
             models.Index(models.F("last_update_at").desc(nulls_last=True), models.F("reference"), name="rec_updated_sort"),
         ]
 
