@@ -268,8 +268,8 @@ def csv_rows(*, user, recs: QuerySet[Recommendation], chunk_size: int = EXPORT_C
     user may read (access.Reader.updates), the same update whose status the row shows.
 
     A generator: plain values read ``chunk_size`` rows at a time (a server-side cursor on
-    PostgreSQL), each chunk's themes, owners, links and latest notes in four queries of their
-    own. So 1 + 3 queries per chunk, and the memory of one chunk, whatever the number of rows.
+    PostgreSQL), each chunk's themes, owners and links in three queries of their own. So
+    1 + 3 queries per chunk, and the memory of one chunk, whatever the number of rows.
 
     The latest readable update is found by its time, the row's shown_update: with_shown_status
     stores the time of the latest readable standing update (kept under the update's lock), so
