@@ -1,5 +1,5 @@
 """The domain's named rules, each written once: current mandate, renewal clock, cycle start,
-open, stale, overdue, needs an update this cycle.
+open, stale, overdue, in a report's cycle, needs an update this cycle.
 
 Each rule that lists use is a query filter (``*_q``, a Q over Recommendation rows, or over rows
 that reach a recommendation through ``prefix``) and, where Python needs it for rows already
@@ -126,8 +126,12 @@ def stale_q(
     )
 
 
-def is_stale(*, status: str, last_update_at: dt.datetime | None, created_at: dt.datetime, today: dt.date | None = None) -> bool:
-    return is_open(status) and (last_update_at or created_at) < stale_before(today=today)
+def is_stale(
+    *, status: str, last_update_at: dt.datetime | None, created_at: dt.datetime, today: dt.date | None = None,
+    before: dt.datetime | None = None,
+) -> bool:
+    """``before``: stale_before(today), when a caller testing many rows computed it once."""
+    return is_open(status) and (last_update_at or created_at) < (before or stale_before(today=today))
 
 
 def overdue_q(*, today: dt.date | None = None, prefix: str = "", status: str = "status") -> Q:
@@ -137,6 +141,20 @@ def overdue_q(*, today: dt.date | None = None, prefix: str = "", status: str = "
 
 def is_overdue(*, status: str, due_on: dt.date | None, today: dt.date | None = None) -> bool:
     return is_open(status) and due_on is not None and due_on < (today or local_today())
+
+
+def in_cycle_q(*, since: dt.date | None, prefix: str = "", status: str = "status", updated: str = "last_update_at") -> Q:
+    """What a report on a renewal cycle that began on ``since`` (cycle_start) covers: the
+    open recommendations, and the others updated since the cycle began (closed during it).
+    A closed one last updated before is the past cycles' business. No start known: all.
+    ``status`` and ``updated`` as in stale_q (the stored fields, or what a reader is shown)."""
+    if since is None:
+        return Q()
+    return open_q(prefix=prefix, status=status) | Q(**{f"{prefix}{updated}__gte": start_of_day(since)})
+
+
+def is_in_cycle(*, status: str, updated_at: dt.datetime | None, since: dt.date | None) -> bool:
+    return since is None or is_open(status) or (updated_at is not None and updated_at >= start_of_day(since))
 
 
 def needs_update_q(*, mandates: dict[int, Mandate], prefix: str = "") -> Q:

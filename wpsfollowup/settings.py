@@ -282,6 +282,9 @@ WPS_REMINDER_STUCK_AFTER = env_int("WPS_REMINDER_STUCK_AFTER", 900, minimum=1)
 # A report "queued" or "generating" that has not moved for this long (seconds) is a dead
 # job: marked failed, and retried once automatically. Above the longest render's step.
 WPS_REPORT_STALLED_AFTER = env_int("WPS_REPORT_STALLED_AFTER", 600, minimum=1)
+# A report prints at most this many recommendations of its cycle (those of the newest notes;
+# the rest are counted, by status, with a link to the list): bounds the PDF worker's memory.
+WPS_REPORT_MAX_RECOMMENDATIONS = env_int("WPS_REPORT_MAX_RECOMMENDATIONS", 300, minimum=1, maximum=5000)
 # Weekly digests go out on this weekday (0 = Monday).
 WPS_WEEKLY_DIGEST_WEEKDAY = env_int("WPS_WEEKLY_DIGEST_WEEKDAY", 0, maximum=6)
 # One static daily pass (reminders and the Council report ahead of renewal), in TIME_ZONE.

@@ -8,6 +8,11 @@ The report is written for a Council expert three weeks before a renewal: a first
 works alone (the renewal, a few key figures, what to ask for in the renewal), the progress of
 the cycle as two charts, the recommendations grouped (by theme or by mandate paragraph), and
 the paragraphs' texts once, in an annex, cited from each recommendation by label.
+
+It covers the cycle (rules.in_cycle_q: the open recommendations and those updated since the
+cycle began) and prints at most WPS_REPORT_MAX_RECOMMENDATIONS of them, the newest notes'
+first; what it leaves out is counted by status and linked to the list (``left_out``), so its
+length, and the PDF worker's memory, do not grow with the situation's past.
 """
 
 from __future__ import annotations
@@ -15,8 +20,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
+from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef, Prefetch
+from django.conf import settings
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Value
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -38,7 +47,7 @@ from recommendations.models import (
     Theme,
     Uptake,
 )
-from recommendations.rules import cycle_start, is_open
+from recommendations.rules import cycle_start, in_cycle_q, is_open
 
 # One colour per status, the same as the tags on screen; each bar of a chart sits beside the
 # word and the number, so nothing depends on colour alone.
@@ -64,6 +73,10 @@ DEFAULT_GROUPING = "theme"
 FIRST_PAGE_LINES = 10
 # One line of the first page: the reference, this much of the text, the paragraphs.
 FIRST_PAGE_EXCERPT = 110
+# The web page folds each recommendation's updates and holds only its latest few (the PDF
+# prints them all; the recommendation's own page lists its whole history): the page's
+# rendering time then follows the number of recommendations, capped, not of updates.
+PAGE_UPDATES = 3
 # The weekly chart covers at most this many weeks (the last ones of the cycle).
 MAX_WEEKS = 53
 CHART_BAR_WIDTH = 230
@@ -127,6 +140,16 @@ class ReportItem:
     @property
     def latest_update(self) -> StatusUpdate | None:
         return self.updates[-1] if self.updates else None
+
+    @property
+    def page_updates(self) -> list[StatusUpdate]:
+        """The latest PAGE_UPDATES updates, oldest first: what the web page holds."""
+        return self.updates[-PAGE_UPDATES:]
+
+    @property
+    def earlier_update_count(self) -> int:
+        """This cycle's updates the web page leaves to the recommendation's own page."""
+        return max(len(self.updates) - PAGE_UPDATES, 0)
 
 
 @dataclass
@@ -302,6 +325,82 @@ def _group_by_paragraph(items: list[ReportItem], *, mandate: Mandate, paragraphs
     return [g for g in groups.values() if g.items or g.also] + ([none] if none.items else [])
 
 
+class _Row(NamedTuple):
+    """One recommendation of the situation as the report's scope and cap read it (a light
+    row, not a model instance: a situation may hold thousands)."""
+
+    pk: int
+    status: str
+    uptake: str
+    addressee: str
+    situation_id: int
+    briefing_id: int
+    issued_on: dt.date
+    position: int
+    in_cycle: bool
+
+    @property
+    def briefing(self):
+        # renewal_selectors.cycle_rates reads rec.briefing.issued_on.
+        return self
+
+
+@dataclass
+class StatusLink:
+    """A status of the recommendations left out, their number, and the list filtered to it."""
+
+    label: str
+    count: int
+    path: str
+
+
+@dataclass
+class LeftOut:
+    """What the report does not print, and where to find it (the list; ``path``s are the
+    site's, the PDF prefixes SITE_URL). ``closed_*``: closed before the cycle began and not
+    updated since; ``capped_*``: of the cycle, beyond the cap (the oldest notes')."""
+
+    list_path: str
+    cycle_count: int = 0
+    printed_count: int = 0
+    cap: int = 0
+    closed_count: int = 0
+    closed_breakdown: str = ""
+    closed_links: list[StatusLink] = field(default_factory=list)
+    capped_count: int = 0
+    capped_breakdown: str = ""
+    # The newest issue date of the notes whose recommendations were cut.
+    capped_through: dt.date | None = None
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.closed_count or self.capped_count)
+
+
+def _list_path(**filters) -> str:
+    return reverse("recommendation_list") + "?" + urlencode(filters)
+
+
+def _scope(rows: list[_Row], *, situation_id: int, cap: int) -> tuple[list[int], LeftOut]:
+    """The ids the report prints and what it leaves out: of the cycle's recommendations the
+    newest notes' first (a note's in its order), at most ``cap``."""
+    in_cycle = [r for r in rows if r.in_cycle]
+    closed = Counter(r.status for r in rows if not r.in_cycle)
+    ranked = sorted(in_cycle, key=lambda r: (-r.issued_on.toordinal(), -r.briefing_id, r.position))
+    printed, capped = ranked[:cap], ranked[cap:]
+    left = LeftOut(
+        list_path=_list_path(situation=situation_id), cycle_count=len(in_cycle), printed_count=len(printed), cap=cap,
+        closed_count=sum(closed.values()), closed_breakdown=_breakdown(closed),
+        closed_links=[
+            StatusLink(label=label, count=closed[value], path=_list_path(situation=situation_id, status=value))
+            for value, label in ImplementationStatus.choices if closed.get(value)
+        ],
+        capped_count=len(capped), capped_breakdown=_breakdown(Counter(r.status for r in capped)),
+        capped_through=max((r.issued_on for r in capped), default=None),
+    )
+    return [r.pk for r in printed], left
+
+
 def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool:
     """The Python twin of uptake.proposals_q for the renewal still to come: language proposed
     to the Council (any addressee but Council members asked individually) in a note issued
@@ -314,8 +413,13 @@ def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool
 def build_report_context(
     *, mandate: Mandate, audience: str, today: dt.date | None = None, group: str = DEFAULT_GROUPING,
 ) -> dict:
-    """Everything the report template needs, in a fixed number of queries (nine) whatever
+    """Everything the report template needs, in a fixed number of queries (ten) whatever
     the number of recommendations, paragraphs and updates.
+
+    It prints the recommendations of the mandate's cycle (rules.in_cycle_q, by the status and
+    update this audience is shown), at most WPS_REPORT_MAX_RECOMMENDATIONS, the newest notes'
+    first; ``left_out`` (a LeftOut) counts the rest. The uptake at each renewal counts all the
+    situation's recommendations; every other figure, the printed ones.
 
     ``audience`` is a ProgressReport.Audience value; for the Council only updates shared with
     Council experts are read, and a recommendation's status is that of its latest shared
@@ -343,8 +447,22 @@ def build_report_context(
     links = ParagraphLink.objects.all()
     if audience == ProgressReport.Audience.COUNCIL:
         links = links.filter(confirmed=True)
+    # The scope and the cap, from one light read of the situation's recommendations.
+    situation_recs = reader.with_shown_status(Recommendation.objects.filter(situation_id=mandate.situation_id))
+    scope = in_cycle_q(since=since, status="shown_status", updated="shown_update_at")
+    rows = [
+        _Row(*values) for values in situation_recs.annotate(
+            in_cycle=ExpressionWrapper(scope, output_field=BooleanField()) if since is not None else Value(True)
+        ).values_list(
+            "pk", "shown_status", "uptake", "addressee", "situation_id", "briefing_id", "briefing__issued_on",
+            "position", "in_cycle",
+        )
+    ]
+    printed_ids, left_out = _scope(
+        rows, situation_id=mandate.situation_id, cap=settings.WPS_REPORT_MAX_RECOMMENDATIONS
+    )
     recommendations = list(
-        reader.with_shown_status(Recommendation.objects.filter(situation_id=mandate.situation_id))
+        situation_recs.filter(pk__in=printed_ids)
         .annotate(updated_this_cycle=Exists(activity))
         .select_related("briefing", "uptake_paragraph")
         .prefetch_related(
@@ -435,8 +553,9 @@ def build_report_context(
     status_rows = _count_rows(ImplementationStatus.choices, status_counts, STATUS_COLOURS)
     uptake_rows = _count_rows(Uptake.choices, Counter(r.uptake for r in recommendations), UPTAKE_COLOURS)
     # Uptake per renewal cycle of the situation: one query for the renewals, counted here.
+    # (over all the situation's recommendations: the past renewals' proposals are mostly closed)
     cycle_rates = renewal_selectors.cycle_rates(
-        renewals=renewal_selectors.renewals(situation_ids=[mandate.situation_id]), recommendations=recommendations
+        renewals=renewal_selectors.renewals(situation_ids=[mandate.situation_id]), recommendations=rows
     )
     last_rate = next(
         (r for r in reversed(cycle_rates)
@@ -475,6 +594,8 @@ def build_report_context(
         "cycle_start": since,
         "items": items,
         "recommendation_count": len(items),
+        "left_out": left_out,
+        "site_url": settings.SITE_URL,
         "open_count": open_count,
         "open_breakdown": _breakdown(Counter(r.shown_status for r in recommendations if is_open(r.shown_status))),
         "closed_breakdown": _breakdown(Counter(r.shown_status for r in recommendations if not is_open(r.shown_status))),

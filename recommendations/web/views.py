@@ -31,6 +31,7 @@ from recommendations.importing.save import import_ieg_update
 from recommendations.models import Addressee, Briefing, ReminderPass
 from recommendations.templatetags.wps import long_date
 from recommendations.web import forms, renewal_views
+from recommendations.web.xlsx import xlsx_stream
 from wpsfollowup.celery import app as celery_app
 
 
@@ -124,28 +125,16 @@ def recommendation_export(request):
 @require_GET
 def recommendation_export_xlsx(request):
     """The same rows and columns as the CSV (selectors.csv_rows), as an Excel workbook
-    written in openpyxl's write-only mode (rows streamed to the file, not kept as cells)
-    into a temporary file on disk, then sent from it in blocks: the memory stays that of one
-    chunk of rows, whatever their number (the first byte leaves once the workbook is whole:
-    a zip's central directory comes last)."""
-    import tempfile
-
-    from django.http import FileResponse
-    from openpyxl import Workbook
-
+    streamed as the rows are read (web/xlsx.py): the first byte leaves with the first rows,
+    and the memory stays that of one chunk of rows, whatever their number."""
     form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
     if form.is_bound and form.errors:
         return _csv_response(request, form, None)
     recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(gettext("Recommendations"))
-    for row in selectors.csv_rows(user=request.user, recs=recs):
-        sheet.append([_csv_cell(cell) for cell in row])
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
-    workbook.save(spool)
-    spool.seek(0)
-    response = FileResponse(
-        spool, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    rows = ([_csv_cell(cell) for cell in row] for row in selectors.csv_rows(user=request.user, recs=recs))
+    response = StreamingHttpResponse(
+        xlsx_stream(rows, sheet_name=gettext("Recommendations")),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="recommendations-{local_today():%Y-%m-%d}.xlsx"'
     return response

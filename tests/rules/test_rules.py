@@ -95,6 +95,27 @@ def test_needs_update_agrees_and_follows_the_cycle(grid):
     assert pick("Haiti", dt.date(2023, 1, 15)).pk not in by_query
 
 
+def test_in_cycle_agrees_and_keeps_open_and_closed_this_cycle(grid):
+    since = dt.date(2022, 6, 30)
+    for start in (since, None):
+        by_query = _ids(Recommendation.objects.filter(rules.in_cycle_q(since=start)))
+        assert by_query == {
+            r.pk for r in grid if rules.is_in_cycle(status=r.status, updated_at=r.last_update_at, since=start)
+        }
+    assert _ids(Recommendation.objects.filter(rules.in_cycle_q(since=None))) == {r.pk for r in grid}
+    in_cycle = _ids(Recommendation.objects.filter(rules.in_cycle_q(since=since)))
+
+    def pick(status, updated_on):
+        return next(r for r in grid if r.status == status and (
+            timezone.localdate(r.last_update_at) == updated_on if updated_on else r.last_update_at is None))
+    # Open: in, however old its last update; closed: in from the cycle's first day only.
+    assert pick("not_started", None).pk in in_cycle
+    assert pick("in_progress", dt.date(2022, 1, 1)).pk in in_cycle
+    assert pick("implemented", dt.date(2022, 6, 29)).pk not in in_cycle
+    assert pick("implemented", dt.date(2022, 6, 30)).pk in in_cycle
+    assert pick("superseded", None).pk not in in_cycle
+
+
 def test_two_future_mandates_the_dashboard_and_the_reminders_choose_the_same(demo):
     """The bug: the dashboard took the soonest future mandate, the reminder pass the latest.
     A renewal adopted before the old expiry leaves two future mandates; the current one is

@@ -24,7 +24,7 @@ def test_xlsx_has_the_csvs_columns_and_rows(world, as_user):
         assert response.status_code == 200
         assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         assert response["Content-Disposition"].startswith('attachment; filename="recommendations-')
-        assert response.streaming  # sent from a file on disk, not built in memory
+        assert response.streaming  # streamed as the rows are read, not built in memory
         sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)["Recommendations"]
         from_xlsx = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         assert from_xlsx == from_csv, persona
@@ -52,3 +52,15 @@ def test_export_rows_are_read_in_chunks_with_the_same_result(world, django_asser
     with django_assert_num_queries(1 + 3 * 5):
         chunked = list(selectors.csv_rows(user=world.secretariat, recs=recs, chunk_size=(len(whole) - 1 + 4) // 5))
     assert chunked == whole
+
+
+def test_xlsx_escapes_markup_and_drops_what_xml_cannot_hold(world, as_user):
+    """The workbook is written by hand (web/xlsx.py): markup is text, and a control character
+    that XML 1.0 refuses (pasted from a PDF) is dropped rather than breaking the file."""
+    rec = factories.make_recommendations(world.rec.briefing, 1)[0]
+    Recommendation.objects.filter(pk=rec.pk).update(text='Ask <b>all</b> "parties" & \x0bpartners\x01 ]]> now')
+    response = as_user("secretariat").get(f"/recommendations/export.xlsx?situation={world.mali.pk}&q={rec.reference}")
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    rows = list(book["Recommendations"].iter_rows(values_only=True))
+    assert len(rows) == 2 and rows[1][0] == rec.reference
+    assert rows[1][3] == 'Ask <b>all</b> "parties" & partners ]]> now'
