@@ -1,7 +1,10 @@
 """How fast a progress report renders, against a bare WeasyPrint document of the same length.
 
-    DEBUG=1 .venv/bin/python benchmarks/report_speed.py [--runs 5] [--demo-runs 15]
+    .venv/bin/python benchmarks/report_speed.py [--runs 5] [--demo-runs 15]
 
+Runs with DEBUG off, as in production (benchmarks._django: a throwaway secret key, a scratch
+folder): with DEBUG on, Django would keep every query in ``connection.queries`` and compile
+templates with debug information, a cost the report pays and the bare document does not.
 Builds its own database (a temporary SQLite file under a temporary WPS_VAR_DIR), migrates,
 loads the demo, times the demo report, then grows Mali to 300 recommendations (each with a
 shared and an internal update, their text taken from the real note) and times that report.
@@ -35,7 +38,6 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from html import escape
 from pathlib import Path
@@ -43,18 +45,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-_TMP = tempfile.TemporaryDirectory(prefix="wps-report-bench-")
-os.environ["WPS_VAR_DIR"] = _TMP.name
-os.environ["DATABASE_URL"] = f"sqlite:///{Path(_TMP.name) / 'bench.sqlite3'}"
-os.environ.setdefault("DEBUG", "1")
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wpsfollowup.settings")
+# Its own scratch database, whatever the environment names; DEBUG off (a DEBUG=1 in the
+# environment, as the command used to say, is overridden: the goal is judged as in production).
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("WPS_VAR_DIR", None)
+os.environ["DEBUG"] = "0"
 
-import django  # noqa: E402
+from benchmarks import _django  # noqa: E402
 
-django.setup()
+_django.start(migrate=False)
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from recommendations.curation import services  # noqa: E402
@@ -231,9 +234,12 @@ def main() -> int:
     mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
     rows = [_measure("demo (12 recommendations)", mandate, aud, args.demo_runs) for aud in ("council", "secretariat")]
     _grow(mandate, 300)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics for the grown tables, as in production
     rows += [_measure("300 recommendations", mandate, aud, args.runs) for aud in ("council", "secretariat")]
 
-    print(f"Median of {args.demo_runs} (demo) and {args.runs} (300) interleaved runs each, wall-clock seconds, "
+    assert not settings.DEBUG, "the benchmark runs with DEBUG off"
+    print(f"DEBUG={settings.DEBUG}. Median of {args.demo_runs} (demo) and {args.runs} (300) interleaved runs each, wall-clock seconds, "
           f"this machine ({os.cpu_count()} CPUs).")
     print("Report = queries + template + layout + PDF, tagged (PDF/UA-1, the report's standard variant). "
           "Bare = headings and paragraphs of the note's text, same page count: WeasyPrint's defaults or the "
