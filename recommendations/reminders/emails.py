@@ -313,16 +313,16 @@ def build_reminder_email(reminder: Reminder, reads: EmailReads | None = None) ->
     cc = [settings.WPS_SECRETARIAT_EMAIL] if reminder.kind == Kind.OVERDUE else []
     message = EmailMultiAlternatives(
         subject=reminder.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.email], cc=cc,
-        # The row's Message-ID (fixed at its first claim): a resend after a dead worker is
-        # the same message, and receivers can tell.
-        # RFC 8058 one-click: one HTTPS URI, to which the mail client POSTs
-        # "List-Unsubscribe=One-Click". (No mailto: no mailbox reads unsubscribe requests; the
-        # footer links to the page where every choice is made.) An overdue digest's copy to
-        # the secretariat carries the same header: it is one message.
         headers={
             "Auto-Submitted": "auto-generated",
+            # RFC 8058 one-click: one HTTPS URI, to which the mail client POSTs
+            # "List-Unsubscribe=One-Click". (No mailto: no mailbox reads unsubscribe requests;
+            # the footer links to the page where every choice is made.) An overdue digest's
+            # copy to the secretariat carries the same header: it is one message.
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # The row's Message-ID (fixed at its first claim): a resend after a dead worker is
+            # the same message, and receivers can tell.
             **({"Message-ID": reminder.message_id} if reminder.message_id else {}),
         },
     )
