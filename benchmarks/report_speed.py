@@ -1,7 +1,10 @@
 """How fast a progress report renders, against a bare WeasyPrint document of the same length.
 
-    DEBUG=1 .venv/bin/python benchmarks/report_speed.py [--runs 5] [--demo-runs 15]
+    .venv/bin/python benchmarks/report_speed.py [--runs 5] [--demo-runs 15]
 
+Runs with DEBUG off, as in production (benchmarks._django: a throwaway secret key, a scratch
+folder): with DEBUG on, Django would keep every query in ``connection.queries`` and compile
+templates with debug information, a cost the report pays and the bare document does not.
 Builds its own database (a temporary SQLite file under a temporary WPS_VAR_DIR), migrates,
 loads the demo, times the demo report, then grows Mali to 300 recommendations (each with a
 shared and an internal update, their text taken from the real note) and times that report.
@@ -14,6 +17,12 @@ render is collected before the next is timed. Prints seconds, pages per second a
 (the median of each run's report over that run's bare document: pairs timed seconds apart
 share the machine's drift, which here is a fifth from minute to minute);
 the goals are the demo report under 3 s and every report within 1.5x of its bare document.
+
+Two clocks. Each render is timed in wall-clock seconds and in this process's CPU seconds
+(time.process_time). On a quiet machine the two agree (a render is one thread's work, its
+queries included); on a machine shared with other busy processes the wall-clock time also
+holds the time a render waited for a core, in bursts that interleaving alone does not even
+out over a few runs, while the CPU time is the render's own work. Both ratios are printed.
 
 Tagged and untagged references. The report is a tagged PDF, PDF/UA-1 (reports.pdf's standard
 variant): a structure tree a screen reader follows is a requirement of the product (issue 15),
@@ -35,7 +44,6 @@ import logging
 import os
 import statistics
 import sys
-import tempfile
 import time
 from html import escape
 from pathlib import Path
@@ -43,18 +51,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-_TMP = tempfile.TemporaryDirectory(prefix="wps-report-bench-")
-os.environ["WPS_VAR_DIR"] = _TMP.name
-os.environ["DATABASE_URL"] = f"sqlite:///{Path(_TMP.name) / 'bench.sqlite3'}"
-os.environ.setdefault("DEBUG", "1")
-os.environ["CELERY_TASK_ALWAYS_EAGER"] = "1"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wpsfollowup.settings")
+# Its own scratch database, whatever the environment names; DEBUG off (a DEBUG=1 in the
+# environment, as the command used to say, is overridden: the goal is judged as in production).
+os.environ.pop("DATABASE_URL", None)
+os.environ.pop("WPS_VAR_DIR", None)
+os.environ["DEBUG"] = "0"
 
-import django  # noqa: E402
+from benchmarks import _django  # noqa: E402
 
-django.setup()
+_django.start(migrate=False)
 
+from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
 from recommendations.curation import services  # noqa: E402
@@ -181,13 +190,22 @@ def _grow(mandate: Mandate, total: int) -> None:
         )
 
 
-def _timed(render) -> float:
-    """Seconds for one render; the garbage of the previous one is collected first, so that no
-    document pays for another's (the report pauses the cyclic collector while it renders)."""
+def _timed(render) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds of this process) for one render; the garbage of the
+    previous one is collected first, so that no document pays for another's (the report
+    pauses the cyclic collector while it renders). Everything a render does runs in this
+    process and thread (the queries too: SQLite), so its CPU time is its work, whatever the
+    other processes on the machine are doing; its wall-clock time also holds the time it
+    waited for a core."""
     gc.collect()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     render()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
+
+
+# The two clocks: wall-clock (what a person waits, on a quiet machine) and CPU time (the
+# render's own work; on a machine shared with other busy processes, the steadier of the two).
+CLOCKS = {"wall": 0, "cpu": 1}
 
 
 def _measure(label: str, mandate, audience: str, runs: int) -> dict:
@@ -205,13 +223,15 @@ def _measure(label: str, mandate, audience: str, runs: int) -> dict:
         for key, render in renders.items():
             timings[key].append(_timed(render))
     row = {"label": label, "audience": audience, "pages": pages}
-    row.update({key: statistics.median(values) for key, values in timings.items()})
-    for key in REFERENCES:
-        # The ratio of each run's report to the bare document of the same run, a few seconds apart:
-        # the machine's speed drifts by a fifth from minute to minute here, and such a pair shares it.
-        ratios = [report / bare for report, bare in zip(timings["report"], timings[key])]
-        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
-        row[f"{key}_ratio"] = (statistics.median(ratios), quartiles[0], quartiles[2])
+    for clock, i in CLOCKS.items():
+        row.update({(clock, key): statistics.median(t[i] for t in values) for key, values in timings.items()})
+        for key in REFERENCES:
+            # The ratio of each run's report to the bare document of the same run, a few seconds
+            # apart: the machine's speed drifts by a fifth from minute to minute here, and such a
+            # pair shares it.
+            ratios = [report[i] / bare[i] for report, bare in zip(timings["report"], timings[key])]
+            quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+            row[(clock, f"{key}_ratio")] = (statistics.median(ratios), quartiles[0], quartiles[2])
     return row
 
 
@@ -231,39 +251,47 @@ def main() -> int:
     mandate = Mandate.objects.get(symbol="S/RES/2640 (2022)")
     rows = [_measure("demo (12 recommendations)", mandate, aud, args.demo_runs) for aud in ("council", "secretariat")]
     _grow(mandate, 300)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics for the grown tables, as in production
     rows += [_measure("300 recommendations", mandate, aud, args.runs) for aud in ("council", "secretariat")]
 
-    print(f"Median of {args.demo_runs} (demo) and {args.runs} (300) interleaved runs each, wall-clock seconds, "
-          f"this machine ({os.cpu_count()} CPUs).")
+    assert not settings.DEBUG, "the benchmark runs with DEBUG off"
+    load = os.getloadavg()
+    print(f"DEBUG={settings.DEBUG}. Median of {args.demo_runs} (demo) and {args.runs} (300) interleaved runs each, "
+          f"this machine ({os.cpu_count()} CPUs; load average at the end {load[0]:.1f}, {load[1]:.1f}, {load[2]:.1f}).")
     print("Report = queries + template + layout + PDF, tagged (PDF/UA-1, the report's standard variant). "
           "Bare = headings and paragraphs of the note's text, same page count: WeasyPrint's defaults or the "
           "report's page and font (matched), each written tagged (PDF/UA-1) and untagged.")
     print("Ratio = median of the runs' report / bare ratios, each report set beside the bare document of the "
-          "same run (in brackets: the middle half of those ratios).")
-    print()
+          "same run (in brackets: the middle half of those ratios). Wall-clock: what a person waits; CPU: this "
+          "process's own work, which other processes on a shared machine do not inflate.")
     keys = list(REFERENCES)
-    print(f"{'report':<27}{'audience':<12}{'pages':>6}{'seconds':>9}{'pages/s':>9}"
-          + "".join(f"{'bare ' + key:>26}" for key in keys))
-    for r in rows:
-        print(f"{r['label']:<27}{r['audience']:<12}{r['pages']:>6}{r['report']:>9.3f}{r['pages'] / r['report']:>9.1f}"
-              + "".join(f"{r[key]:>26.3f}" for key in keys))
-    print()
 
-    def ratio(r, key):
-        median, low, high = r[f"{key}_ratio"]
+    def ratio(r, clock, key):
+        median, low, high = r[(clock, f"{key}_ratio")]
         return f"{median:.2f} [{low:.2f}-{high:.2f}]"
 
-    print(f"{'ratio to the bare document':<27}{'audience':<12}" + "".join(f"{key:>20}" for key in keys))
-    for r in rows:
-        print(f"{r['label']:<27}{r['audience']:<12}" + "".join(f"{ratio(r, key):>20}" for key in keys))
+    for clock in CLOCKS:
+        print()
+        print(f"{clock + ' seconds':<27}{'audience':<12}{'pages':>6}{'report':>9}{'pages/s':>9}"
+              + "".join(f"{'bare ' + key:>26}" for key in keys))
+        for r in rows:
+            seconds = r[(clock, "report")]
+            print(f"{r['label']:<27}{r['audience']:<12}{r['pages']:>6}{seconds:>9.3f}{r['pages'] / seconds:>9.1f}"
+                  + "".join(f"{r[(clock, key)]:>26.3f}" for key in keys))
+        print()
+        print(f"{clock + ' ratio to bare':<27}{'audience':<12}" + "".join(f"{key:>20}" for key in keys))
+        for r in rows:
+            print(f"{r['label']:<27}{r['audience']:<12}" + "".join(f"{ratio(r, clock, key):>20}" for key in keys))
     print()
-    demo_ok = all(r["report"] < 3 for r in rows[:2])
-    print(f"Goal: demo report under 3 s: {'met' if demo_ok else 'NOT met'}.")
-    for key in keys:
-        worst = max(r[f"{key}_ratio"][0] for r in rows)
-        judged = "the goal" if key in GOAL_REFERENCES else "for the record, not the goal: the report is tagged"
-        print(f"Within 1.5x of the bare document ({key}; {judged}): {'met' if worst <= 1.5 else 'NOT met'} "
-              f"(worst {worst:.2f}x).")
+    demo_ok = all(r[("wall", "report")] < 3 for r in rows[:2])
+    print(f"Goal: demo report under 3 s (wall-clock): {'met' if demo_ok else 'NOT met'}.")
+    for clock in CLOCKS:
+        for key in keys:
+            worst = max(r[(clock, f"{key}_ratio")][0] for r in rows)
+            judged = "the goal" if key in GOAL_REFERENCES else "for the record, not the goal: the report is tagged"
+            print(f"Within 1.5x of the bare document ({clock}; {key}; {judged}): "
+                  f"{'met' if worst <= 1.5 else 'NOT met'} (worst {worst:.2f}x).")
     return 0
 
 

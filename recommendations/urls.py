@@ -13,7 +13,7 @@ from recommendations.web.account import (
 )
 from recommendations.web.auth_views import PasswordResetView
 from recommendations.web.language_views import account_language
-from recommendations.web.reminder_views import reminder_preferences, reminder_preview
+from recommendations.web.reminder_views import reminder_preferences, reminder_preview, reminder_unsubscribe
 from recommendations.web.renewal_views import council_calendar, mandate_changes, uptake_review
 from recommendations.web.report_views import (
     mandate_report,
@@ -102,6 +102,7 @@ urlpatterns = [
     path("reports/<int:pk>/download/", report_download, name="report_download"),
     # Reminders
     path("account/reminders/", reminder_preferences, name="reminder_preferences"),
+    path("account/reminders/unsubscribe/<str:token>/", reminder_unsubscribe, name="reminder_unsubscribe"),
     path("reminders/preview/", reminder_preview, name="reminder_preview"),
     # Language (issue 16): the person's own choice, and the header's switch for the session.
     path("account/language/", account_language, name="account_language"),

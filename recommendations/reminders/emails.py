@@ -30,6 +30,7 @@ from recommendations.models import (
     Reminder,
     Situation,
 )
+from recommendations.reminders.preferences import unsubscribe_token
 
 Kind = Reminder.Kind
 
@@ -55,6 +56,13 @@ def update_form_url(pk: int) -> str:
 
 def preferences_url() -> str:
     return settings.SITE_URL + reverse("reminder_preferences")
+
+
+def unsubscribe_url(*, user_id: int, kind: str) -> str:
+    """The email's one-click unsubscribe link (RFC 8058): no sign-in needed, its token names
+    the person and the kind of email. A GET shows a page with a button; a POST turns off
+    (preferences.turn_off_by_link). HTTPS when SITE_URL is, as RFC 8058 asks."""
+    return settings.SITE_URL + reverse("reminder_unsubscribe", args=[unsubscribe_token(user_id=user_id, kind=kind)])
 
 
 def person_name(user) -> str:
@@ -263,6 +271,7 @@ def reminder_context(reminder: Reminder, reads: EmailReads | None = None) -> dic
         "recipient": reminder.recipient,
         "recipient_name": person_name(reminder.recipient),
         "preferences_url": preferences_url(),
+        "unsubscribe_url": unsubscribe_url(user_id=reminder.recipient_id, kind=reminder.kind),
         "situation": reminder.situation,
         "mandate": mandate,
         "entities": payload.get("entities", []),
@@ -325,10 +334,16 @@ def build_reminder_email(reminder: Reminder, reads: EmailReads | None = None) ->
     cc = [settings.WPS_SECRETARIAT_EMAIL] if reminder.kind == Kind.OVERDUE else []
     message = EmailMultiAlternatives(
         subject=reminder.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.email], cc=cc,
-        # The row's Message-ID (fixed at its first claim): a resend after a dead worker is
-        # the same message, and receivers can tell.
         headers={
-            "Auto-Submitted": "auto-generated", "List-Unsubscribe": f"<{context['preferences_url']}>",
+            "Auto-Submitted": "auto-generated",
+            # RFC 8058 one-click: one HTTPS URI, to which the mail client POSTs
+            # "List-Unsubscribe=One-Click". (No mailto: no mailbox reads unsubscribe requests;
+            # the footer links to the page where every choice is made.) An overdue digest's
+            # copy to the secretariat carries the same header: it is one message.
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            # The row's Message-ID (fixed at its first claim): a resend after a dead worker is
+            # the same message, and receivers can tell.
             **({"Message-ID": reminder.message_id} if reminder.message_id else {}),
         },
     )

@@ -1,18 +1,26 @@
-"""Reminder pages: a person's choice of reminders (/account/reminders/) and the secretariat's
-preview of a day's pass (/reminders/preview/)."""
+"""Reminder pages: a person's choice of reminders (/account/reminders/), the one-click
+unsubscribe link of every reminder email (/account/reminders/unsubscribe/<token>/) and the
+secretariat's preview of a day's pass (/reminders/preview/)."""
 
 from __future__ import annotations
 
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from recommendations import access
 from recommendations.dates import local_today
+from recommendations.models import ReminderPreference
+from recommendations.people.language import language_of
 from recommendations.reminders import preferences
+from recommendations.reminders.emails import person_name
 from recommendations.reminders.preview import preview_pass
 from recommendations.web.reminder_forms import PreviewDateForm, ReminderPreferenceForm
 
@@ -32,6 +40,37 @@ def reminder_preferences(request):
     return render(request, "recommendations/reminder_preferences.html", {
         "form": form, "is_focal_point": request.user.groups.filter(entity__isnull=False).exists(),
     })
+
+
+# RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the link, with no cookie
+# and no CSRF token; the signed token in the URL is what authorises the change, and all it
+# can do is turn weekly digests off. CSRF-exempt here only. A GET never changes anything:
+# mail scanners follow links.
+@login_not_required
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def reminder_unsubscribe(request, token: str):
+    """The one-click unsubscribe link of a reminder email, no sign-in needed. GET: a page that
+    says what the button turns off; POST: turned off (again, harmlessly). A bad token: 400,
+    nothing changed."""
+    found = preferences.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "recommendations/reminder_unsubscribe.html", {"invalid": True}, status=400)
+    user, kind = found
+    done = request.method == "POST"
+    preference = (
+        preferences.turn_off_by_link(user=user, kind=kind) if done else preferences.preference_of(user)
+    )
+    turns_off = preferences.ONE_CLICK_TURNS_OFF[kind]
+    language = translation.get_language()
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        language = language_of(user)  # the email's language, unless this browser chose one
+    with translation.override(language):
+        return render(request, "recommendations/reminder_unsubscribe.html", {
+            "kind": kind, "name": person_name(user), "done": done,
+            "weekly_kind": len(turns_off) == 1,
+            "already_off": all(getattr(preference, n) == ReminderPreference.Frequency.OFF for n in turns_off),
+        })
 
 
 # The emails are shown in sandboxed srcdoc frames, which take this page's

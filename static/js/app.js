@@ -30,3 +30,20 @@
   var summary = document.querySelector("[data-error-summary]");
   if (summary) { summary.focus(); }
 })();
+// Printing from the browser: folded sections (<details>, such as the report's updates and the
+// paragraph texts) print open, since paper cannot be unfolded; they fold back after printing.
+// Without JavaScript they print as they are shown.
+(function () {
+  "use strict";
+  var opened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (details) {
+      details.open = true;
+      opened.push(details);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    opened.forEach(function (details) { details.open = false; });
+    opened = [];
+  });
+})();

@@ -1,6 +1,6 @@
 """Emails a focal point would choose to read (issue 15): the name, whole texts or a cut at a
 word, a button to the update form, what is new since the last email, a choice of reminders
-with a List-Unsubscribe header leading to it, CSS inlined; and the secretariat's preview."""
+and a one-click List-Unsubscribe header, CSS inlined; and the secretariat's preview."""
 
 from __future__ import annotations
 
@@ -47,7 +47,9 @@ def test_greeting_button_plain_text_and_headers(demo):
     # The plain text reads alone: no markup, the links written out, the reason and the choice.
     assert "<" not in text.replace("<https", "")
     assert f"Choose which reminders you get (renewal reminders always come; stale and overdue ones can be weekly or off):\n{PREFS}" in text
-    assert message.extra_headers["List-Unsubscribe"] == f"<{PREFS}>"
+    # One-click unsubscribe (RFC 8058; tests/reminders/test_one_click_unsubscribe.py).
+    assert message.extra_headers["List-Unsubscribe"].startswith("<http://testserver/account/reminders/unsubscribe/")
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert f'<a href="{PREFS}" style="color: #1d70b8;">Choose which reminders you get</a>' in html
     # CSS inlined for mail clients: no <style> block left, the rules in style attributes.
     assert "<style" not in html

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from pypdf import PdfReader
 
 from recommendations.reports import build_report_context
@@ -41,8 +42,11 @@ def _read(data: bytes):
 
 @pytest.mark.parametrize("variant,marker", [("standard", b"pdfuaid:part"), ("archive", b"pdfaid:part")])
 def test_report_pdf_is_tagged_with_title_and_language(demo, variant, marker):
-    context = build_report_context(mandate=demo.mandate, audience="council", today=REPORT_DAY)
-    data, _pages = render_report_pdf(context, variant=variant)
+    # In the report's language, as the worker renders it (reports.services); outside any, the
+    # document would take LANGUAGE_CODE (en-gb), and this test passed or failed by test order.
+    with translation.override("en"):
+        context = build_report_context(mandate=demo.mandate, audience="council", today=REPORT_DAY)
+        data, _pages = render_report_pdf(context, variant=variant)
     reader, root = _read(data)
 
     assert bool(root["/MarkInfo"]["/Marked"])

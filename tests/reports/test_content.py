@@ -42,6 +42,8 @@ def test_demo_pdf_sections_and_counts(demo, audience, marking):
     # Every page: running header, audience, date generated, page N of M.
     for number, page in enumerate(pages, start=1):
         assert "MINUSMA · S/RES/2640 (2022) · Progress report" in page
+        # Once: in the margin, not also as body text (the running elements are not drawn).
+        assert page.count("MINUSMA · S/RES/2640 (2022) · Progress report") == 1, page
         assert marking.upper() in page
         assert f"Generated 27 May 2023 · {marking}" in page
         assert f"Page {number} of {page_count}" in page
