@@ -332,16 +332,25 @@ def build_reminder_email(reminder: Reminder, reads: EmailReads | None = None) ->
     # Mail clients drop <style> blocks or ignore them: every rule goes into style attributes.
     html = css_inline.inline(render_to_string(f"emails/{name}.html", context))
     cc = [settings.WPS_SECRETARIAT_EMAIL] if reminder.kind == Kind.OVERDUE else []
+    if cc:
+        # A copied message is one message: a one-click header there would let the
+        # secretariat's mail client turn off the focal point's digest. So its header names the
+        # page where each reader, signed in, makes their own choice; the footer's link (a page
+        # that names whose reminders it turns off, and asks first) stays for the focal point.
+        unsubscribe = {"List-Unsubscribe": f"<{context['preferences_url']}>"}
+    else:
+        # RFC 8058 one-click: one HTTPS URI, to which the mail client POSTs
+        # "List-Unsubscribe=One-Click". (No mailto: no mailbox reads unsubscribe requests;
+        # the footer links to the page where every choice is made.)
+        unsubscribe = {
+            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     message = EmailMultiAlternatives(
         subject=reminder.subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[reminder.email], cc=cc,
         headers={
             "Auto-Submitted": "auto-generated",
-            # RFC 8058 one-click: one HTTPS URI, to which the mail client POSTs
-            # "List-Unsubscribe=One-Click". (No mailto: no mailbox reads unsubscribe requests;
-            # the footer links to the page where every choice is made.) An overdue digest's
-            # copy to the secretariat carries the same header: it is one message.
-            "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            **unsubscribe,
             # The row's Message-ID (fixed at its first claim): a resend after a dead worker is
             # the same message, and receivers can tell.
             **({"Message-ID": reminder.message_id} if reminder.message_id else {}),
