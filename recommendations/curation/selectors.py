@@ -8,6 +8,7 @@ read without touching the database again.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -140,6 +141,19 @@ class AttentionList:
     first: list[Recommendation]
 
 
+def overdue_rule() -> Callable[..., Q]:
+    """rules.overdue_q as a rule for access.Reader.shown_q (which tests it on the fields a
+    reader is shown). Today is read once, when the rule is made."""
+    today = local_today()
+    return lambda *, status, updated: rules.overdue_q(today=today, status=status)
+
+
+def stale_rule() -> Callable[..., Q]:
+    """rules.stale_q as a rule for access.Reader.shown_q."""
+    today = local_today()
+    return lambda *, status, updated: rules.stale_q(today=today, status=status, updated=updated)
+
+
 def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SHOWN) -> list[AttentionList]:
     """The dashboard's lists behind its counts, for the recommendations the user may see:
     overdue and stale (rules.overdue_q / stale_q over the status each row shows the user,
@@ -155,9 +169,9 @@ def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SH
     )
     lists = [
         AttentionList("overdue", gettext("Overdue: due date passed, still open"), sum(r.overdue for r in rows),
-                      list(recs.filter(rules.overdue_q(status="shown_status"))[:limit])),
+                      list(recs.filter(reader.shown_q(overdue_rule()))[:limit])),
         AttentionList("stale", gettext("Stale: no update for a long time"), sum(r.stale for r in rows),
-                      list(recs.filter(rules.stale_q(**SHOWN))[:limit])),
+                      list(recs.filter(reader.shown_q(stale_rule()))[:limit])),
     ]
     if access.is_secretariat(user):
         unowned = recs.filter(~Exists(Ownership.objects.filter(recommendation=OuterRef("pk"))))

@@ -6,11 +6,12 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from django.db.models import F
+from django.db.models import F, Q
 
-from recommendations import access
+from recommendations import access, rules
+from recommendations.curation.selectors import SHOWN, overdue_rule, stale_rule
 from recommendations.curation.services import assign_owner, record_status_update, withdraw_status_update
-from recommendations.models import Ownership, ProgressReport, Recommendation, StatusUpdate
+from recommendations.models import ImplementationStatus, Ownership, ProgressReport, Recommendation, StatusUpdate
 
 PERSONAS = ("secretariat", "focalpoint", "mission", "expert", "outsider", "ssd_expert", "nobody", "anonymous")
 VISIBILITIES = (StatusUpdate.Visibility.INTERNAL, StatusUpdate.Visibility.SHARED)
@@ -80,6 +81,15 @@ def test_queryset_and_per_object_forms_agree(data):
         assert not Recommendation.objects.annotate(computed=access.shared_status()).exclude(
             shared_status=F("computed")).exists()
         shown = dict(reader.with_shown_status(Recommendation.objects.all()).values_list("pk", "shown_status"))
+        # The filters' form (shown_q, the rule's two branches) selects what the annotation shows.
+        for value in ImplementationStatus.values:
+            by_branches = set(Recommendation.objects.filter(
+                reader.shown_q(lambda *, status, updated, value=value: Q(**{status: value}))).values_list("pk", flat=True))
+            assert by_branches == {pk for pk, status in shown.items() if status == value}, (name, value)
+        for rule, q in ((stale_rule(), rules.stale_q(**SHOWN)), (overdue_rule(), rules.overdue_q(status="shown_status"))):
+            by_branches = set(Recommendation.objects.filter(reader.shown_q(rule)).values_list("pk", flat=True))
+            by_case = set(reader.with_shown_status(Recommendation.objects.all()).filter(q).values_list("pk", flat=True))
+            assert by_branches == by_case, name
         for rec in recs:
             readable = [u for u in sorted(updates, key=lambda u: u.created_at, reverse=True)
                         if u.recommendation_id == rec.pk and reader.may_read_update(u)]
