@@ -142,16 +142,16 @@ class AttentionList:
     first: list[Recommendation]
 
 
-def overdue_rule() -> Callable[..., Q]:
+def overdue_rule(*, today: dt.date | None = None) -> Callable[..., Q]:
     """rules.overdue_q as a rule for access.Reader.shown_q (which tests it on the fields a
     reader is shown). Today is read once, when the rule is made."""
-    today = local_today()
+    today = today or local_today()
     return lambda *, status, updated: rules.overdue_q(today=today, status=status)
 
 
-def stale_rule() -> Callable[..., Q]:
+def stale_rule(*, today: dt.date | None = None) -> Callable[..., Q]:
     """rules.stale_q as a rule for access.Reader.shown_q."""
-    today = local_today()
+    today = today or local_today()
     return lambda *, status, updated: rules.stale_q(today=today, status=status, updated=updated)
 
 
