@@ -24,7 +24,8 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Value
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, QuerySet, Value, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -126,7 +127,12 @@ class ReportItem:
     status_label: str
     owners: list[str]
     paragraphs: list[LinkedParagraph]
+    # The updates printed, oldest first: every readable update of the cycle in the PDF, the
+    # latest PAGE_UPDATES on the web page (build_report_context's ``page``).
     updates: list[StatusUpdate]
+    # Every readable update of the cycle as (time, status), oldest first: the counts and the
+    # weekly chart, the same in the PDF and on the page.
+    marks: list[tuple[dt.datetime, str]] = field(default_factory=list)
     uptake_paragraph_label: str = ""
     flagged: bool = field(default=False)
     # Updated this cycle, but by updates this audience does not read ("details not shared").
@@ -142,6 +148,11 @@ class ReportItem:
         return self.updates[-1] if self.updates else None
 
     @property
+    def update_count(self) -> int:
+        """This cycle's updates this audience reads."""
+        return len(self.marks)
+
+    @property
     def page_updates(self) -> list[StatusUpdate]:
         """The latest PAGE_UPDATES updates, oldest first: what the web page holds."""
         return self.updates[-PAGE_UPDATES:]
@@ -149,7 +160,7 @@ class ReportItem:
     @property
     def earlier_update_count(self) -> int:
         """This cycle's updates the web page leaves to the recommendation's own page."""
-        return max(len(self.updates) - PAGE_UPDATES, 0)
+        return max(self.update_count - PAGE_UPDATES, 0)
 
 
 @dataclass
@@ -243,8 +254,8 @@ def _week_columns(items: list[ReportItem], *, since: dt.date | None, today: dt.d
     """Updates per week of the cycle, each week's bar stacked by the status the updates set.
     Weeks run Monday to Sunday, from the cycle's first week (or the first update's) to today's;
     at most MAX_WEEKS, the last ones."""
-    days = [timezone.localdate(u.created_at) for item in items for u in item.updates]
-    statuses = [u.status for item in items for u in item.updates]
+    days = [timezone.localdate(created_at) for item in items for created_at, _ in item.marks]
+    statuses = [status for item in items for _, status in item.marks]
     first = since or (min(days) if days else None)
     if first is None or first > today:
         return []
@@ -401,6 +412,32 @@ def _scope(rows: list[_Row], *, situation_id: int, cap: int) -> tuple[list[int],
     return [r.pk for r in printed], left
 
 
+def _read_updates(
+    updates: QuerySet[StatusUpdate], *, printed_ids: list[int], page: bool
+) -> tuple[dict[int, list[StatusUpdate]], dict[int, list[tuple[dt.datetime, str]]]]:
+    """The printed recommendations' updates (``updates``: those of the cycle this audience
+    reads, oldest first) by recommendation: the ones printed, and every one as (time, status).
+    For the PDF, all of them as model instances (one query); for the web page (``page``), every
+    one as a light row and the latest PAGE_UPDATES of each as instances (two queries: at
+    10,000 recommendations the secretariat's page read 6,000 instances to show 900)."""
+    updates = updates.filter(recommendation_id__in=printed_ids)
+    printed: dict[int, list[StatusUpdate]] = defaultdict(list)
+    marks: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    if not page:
+        for update in updates:
+            printed[update.recommendation_id].append(update)
+            marks[update.recommendation_id].append((update.created_at, update.status))
+        return printed, marks
+    for recommendation_id, created_at, status in updates.values_list("recommendation_id", "created_at", "status"):
+        marks[recommendation_id].append((created_at, status))
+    latest = updates.alias(
+        newness=Window(RowNumber(), partition_by=F("recommendation_id"), order_by=(F("created_at").desc(), F("id").desc()))
+    ).filter(newness__lte=PAGE_UPDATES)
+    for update in latest:
+        printed[update.recommendation_id].append(update)
+    return printed, marks
+
+
 def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool:
     """The Python twin of uptake.proposals_q for the renewal still to come: language proposed
     to the Council (any addressee but Council members asked individually) in a note issued
@@ -412,9 +449,15 @@ def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool
 
 def build_report_context(
     *, mandate: Mandate, audience: str, today: dt.date | None = None, group: str = DEFAULT_GROUPING,
+    page: bool = False,
 ) -> dict:
-    """Everything the report template needs, in a fixed number of queries (ten) whatever
-    the number of recommendations, paragraphs and updates.
+    """Everything the report template needs, in a fixed number of queries (ten; eleven with
+    ``page``) whatever the number of recommendations, paragraphs and updates.
+
+    ``page``: for the web page, which folds each recommendation's updates and holds its
+    latest PAGE_UPDATES: the cycle's updates are read as light rows (time and status, for the
+    counts and the chart) and only those latest few as model instances. The PDF (``page``
+    false) prints them all.
 
     It prints the recommendations of the mandate's cycle (rules.in_cycle_q, by the status and
     update this audience is shown), at most WPS_REPORT_MAX_RECOMMENDATIONS, the newest notes'
@@ -478,12 +521,12 @@ def build_report_context(
                 ),
                 to_attr="report_links",
             ),
-            Prefetch("status_updates", queryset=updates, to_attr="report_updates"),
             # The ninth query: themes, to group by them.
             Prefetch("themes", queryset=Theme.objects.order_by("name"), to_attr="report_themes"),
         )
         .order_by("briefing__issued_on", "briefing_id", "position")
     )
+    printed_updates, marks = _read_updates(updates, printed_ids=printed_ids, page=page)
 
     paragraphs = list(
         MandateParagraph.objects.filter(mandate=mandate)
@@ -517,10 +560,11 @@ def build_report_context(
             status_label=ImplementationStatus(rec.shown_status).label,
             owners=[o.entity.name for o in rec.report_ownerships],
             paragraphs=linked,
-            updates=rec.report_updates,
+            updates=printed_updates.get(rec.pk, []),
+            marks=marks.get(rec.pk, []),
             uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
-            flagged=not rec.report_updates and not rec.updated_this_cycle,
-            updated_unshared=not rec.report_updates and rec.updated_this_cycle,
+            flagged=not marks.get(rec.pk) and not rec.updated_this_cycle,
+            updated_unshared=not marks.get(rec.pk) and rec.updated_this_cycle,
             themes=[str(t) for t in rec.report_themes],
             for_renewal=(
                 is_open(rec.shown_status) and rec.uptake == Uptake.PENDING
@@ -610,7 +654,7 @@ def build_report_context(
         "uncovered_wps_paragraphs": uncovered_wps,
         "flagged_items": [item for item in items if item.flagged],
         "updated_count": len(updated),
-        "update_count": sum(len(item.updates) for item in items),
+        "update_count": sum(item.update_count for item in items),
         "cycle_rates": cycle_rates,
         "last_rate": last_rate,
         "renewal_lines": renewal_lines,

@@ -51,7 +51,9 @@ def mandate_report(request, pk):
     except _BadAudience as exc:
         return _bad_audience_response(str(exc))
     # The grouping is the reader's choice (an unknown value gets the default).
-    context = reports.build_report_context(mandate=mandate, audience=audience, group=request.GET.get("group", ""))
+    context = reports.build_report_context(
+        mandate=mandate, audience=audience, group=request.GET.get("group", ""), page=True
+    )
     context["other_audience"] = (
         ProgressReport.Audience.SECRETARIAT if audience == ProgressReport.Audience.COUNCIL
         else ProgressReport.Audience.COUNCIL

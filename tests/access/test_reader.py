@@ -3,14 +3,19 @@ every persona and audience, on every update and recommendation of a generated da
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 import pytest
-from django.db.models import F
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
 
-from recommendations import access
+from recommendations import access, rules
+from recommendations.curation.selectors import SHOWN, overdue_rule, stale_rule
 from recommendations.curation.services import assign_owner, record_status_update, withdraw_status_update
-from recommendations.models import Ownership, ProgressReport, Recommendation, StatusUpdate
+from recommendations.dates import local_today
+from recommendations.models import ImplementationStatus, Ownership, ProgressReport, Recommendation, StatusUpdate
 
 PERSONAS = ("secretariat", "focalpoint", "mission", "expert", "outsider", "ssd_expert", "nobody", "anonymous")
 VISIBILITIES = (StatusUpdate.Visibility.INTERNAL, StatusUpdate.Visibility.SHARED)
@@ -62,6 +67,7 @@ def readers(world):
 def test_queryset_and_per_object_forms_agree(data):
     updates = list(StatusUpdate.objects.select_related("recommendation"))
     recs = list(Recommendation.objects.all())
+    found = {"stale": set(), "overdue": set()}
     for name, reader in readers(data):
         by_query = set(reader.updates().values_list("pk", flat=True))
         by_object = {u.pk for u in updates if reader.may_read_update(u)}
@@ -80,6 +86,24 @@ def test_queryset_and_per_object_forms_agree(data):
         assert not Recommendation.objects.annotate(computed=access.shared_status()).exclude(
             shared_status=F("computed")).exists()
         shown = dict(reader.with_shown_status(Recommendation.objects.all()).values_list("pk", "shown_status"))
+        # The filters' form (shown_q, the rule's two branches) selects what the annotation shows.
+        for value in ImplementationStatus.values:
+            by_branches = set(Recommendation.objects.filter(
+                reader.shown_q(lambda *, status, updated, value=value: Q(**{status: value}))).values_list("pk", flat=True))
+            assert by_branches == {pk for pk, status in shown.items() if status == value}, (name, value)
+        # Stale and overdue on days that put the cutoff between the updates (and today), so the
+        # stored and the shared readings differ somewhere.
+        days = {local_today()} | {timezone.localdate(u.created_at) + dt.timedelta(days=after)
+                                  for u in updates for after in (settings.WPS_STALE_AFTER_DAYS + 1, 1)}
+        for today in sorted(days):
+            for kind, rule, q in (
+                ("stale", stale_rule(today=today), rules.stale_q(today=today, **SHOWN)),
+                ("overdue", overdue_rule(today=today), rules.overdue_q(today=today, status="shown_status")),
+            ):
+                by_branches = set(Recommendation.objects.filter(reader.shown_q(rule)).values_list("pk", flat=True))
+                by_case = set(reader.with_shown_status(Recommendation.objects.all()).filter(q).values_list("pk", flat=True))
+                assert by_branches == by_case, (name, kind, today)
+                found[kind].add(frozenset(by_case))
         for rec in recs:
             readable = [u for u in sorted(updates, key=lambda u: u.created_at, reverse=True)
                         if u.recommendation_id == rec.pk and reader.may_read_update(u)]
@@ -88,6 +112,8 @@ def test_queryset_and_per_object_forms_agree(data):
                 # The stored status follows withdrawals: that of the latest update standing.
                 standing = [u for u in readable if access.is_standing(u)]
                 assert rec.status == (standing[0].status if standing else "not_started"), (name, rec.reference)
+    # Not vacuous: on some day some rows are stale and some overdue, not the same for everyone.
+    assert all(len(sets - {frozenset()}) >= 2 for sets in found.values()), found
 
 
 def test_who_reads_what(data):

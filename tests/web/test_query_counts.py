@@ -15,7 +15,9 @@ READERS = ("secretariat", "focalpoint", "expert")
 
 # (reader, page) -> queries, at both sizes. Raise one only with a reason in the commit.
 EXPECTED = {
-    ("secretariat", "dashboard"): 14, ("focalpoint", "dashboard"): 16, ("expert", "dashboard"): 12,
+    # Secretariat dashboard: -1 in issue 14 (the unowned count and first five in one query).
+    # Focal point dashboard: -1 (the visible situations read once, not again for "needs your update").
+    ("secretariat", "dashboard"): 13, ("focalpoint", "dashboard"): 15, ("expert", "dashboard"): 12,
     ("secretariat", "list"): 11, ("focalpoint", "list"): 11, ("expert", "list"): 11,
     ("secretariat", "list filtered"): 13, ("focalpoint", "list filtered"): 13, ("expert", "list filtered"): 13,
     ("secretariat", "list page 2 or last"): 11, ("focalpoint", "list page 2 or last"): 11,
