@@ -21,7 +21,7 @@ nothing. Write checks raise ``PermissionDenied`` (403) for objects the user may 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -186,6 +186,8 @@ class Reader:
 
     user: AnyUser | None = None
     audience: str | None = None
+    # What this reader has read once (situation_ids); a Reader lives for one request or pass.
+    _read: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, user: AnyUser) -> Reader:
@@ -220,9 +222,32 @@ class Reader:
         owned_situations = Ownership.objects.filter(entity__group__user=self.user).values("recommendation__situation_id")
         return Situation.objects.filter(_followed_situations_q(self.user) | Q(pk__in=owned_situations))
 
-    def recommendations(self) -> QuerySet[Recommendation]:
+    def situation_list(self) -> list[Situation] | None:
+        """:meth:`situations` by name, read once for this Reader (one query); None, and no
+        query, for a reader of every situation."""
+        if self.audience is not None or self.reads_everything:
+            return None
+        if "situations" not in self._read:
+            self._read["situations"] = list(self.situations().order_by("name"))
+        return self._read["situations"]
+
+    def situation_ids(self) -> list[int] | None:
+        """The ids of :meth:`situation_list` (the same one query); None for a reader of every
+        situation."""
+        situations = self.situation_list()
+        return None if situations is None else [s.pk for s in situations]
+
+    def recommendations(self, *, by_ids: bool = False) -> QuerySet[Recommendation]:
+        """The recommendations this reader may see: those of :meth:`situations`. With
+        ``by_ids``, the situations are read first (:meth:`situation_ids`, once per Reader) and
+        the filter is a list of ids, for queries over many rows (lists, their counts, exports,
+        the mandate page): PostgreSQL estimated the subquery at 262 of 300 situations for a
+        focal point who sees 30, and read every matching recommendation of all 300 (issue 14).
+        Without it, one query with the subquery inside (fetching one recommendation)."""
         if self.audience is not None or self.reads_everything:
             return Recommendation.objects.all()
+        if by_ids:
+            return Recommendation.objects.filter(situation_id__in=self.situation_ids())
         return Recommendation.objects.filter(situation__in=self.situations())
 
     def mandates(self) -> QuerySet[Mandate]:

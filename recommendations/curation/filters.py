@@ -77,9 +77,19 @@ class IdChoiceField(django_filters.fields.ModelChoiceField):
     """A choice of an object by its id; an id out of range is an invalid choice, like any
     id that names nothing."""
 
+    # The objects offered, by id, when they were read already (the reader's situations): a
+    # choice is then checked against them, with no query.
+    known: dict | None = None
+
     def to_python(self, value):
         if value not in self.empty_values and as_id(value) is None:
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if self.known is not None and value not in self.empty_values:
+            if as_id(value) not in self.known:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+                )
+            return self.known[as_id(value)]
         return super().to_python(value)
 
 
@@ -165,9 +175,10 @@ class RecommendationFilterSet(django_filters.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         self.user = user if user is not None else getattr(request, "user", None) or AnonymousUser()
-        if queryset is None:
-            reader = access.Reader.of(self.user)
-            queryset = reader.with_shown_status(reader.recommendations())
+        self.reader = access.Reader.of(self.user)
+        # Without a queryset: what the reader may see, built by qs (the situations' ids are read
+        # then, once, and not at all where only the form is wanted).
+        self._readers_own = queryset is None
         super().__init__(data, queryset, request=request, prefix=prefix)
         choices = filter_choices(user=self.user)
         self.filters["situation"].queryset = choices["situations"]
@@ -179,18 +190,39 @@ class RecommendationFilterSet(django_filters.FilterSet):
     # (the rule's two branches, which PostgreSQL can estimate), not the shown_status annotation.
 
     def filter_status(self, recs: QuerySet, name: str, value: str) -> QuerySet:
-        reader = access.Reader.of(self.user)
-        return recs.filter(reader.shown_q(lambda *, status, updated: Q(**{status: value}))) if value else recs
+        return recs.filter(self.reader.shown_q(lambda *, status, updated: Q(**{status: value}))) if value else recs
 
     def filter_stale(self, recs: QuerySet, name: str, value: bool) -> QuerySet:
-        return recs.filter(access.Reader.of(self.user).shown_q(stale_rule())) if value else recs
+        return recs.filter(self.reader.shown_q(stale_rule())) if value else recs
 
     def filter_overdue(self, recs: QuerySet, name: str, value: bool) -> QuerySet:
-        return recs.filter(access.Reader.of(self.user).shown_q(overdue_rule())) if value else recs
+        return recs.filter(self.reader.shown_q(overdue_rule())) if value else recs
+
+    def _visible(self) -> QuerySet[Recommendation]:
+        if self._readers_own:
+            self.queryset = self.reader.with_shown_status(self.reader.recommendations(by_ids=True))
+            self._readers_own = False
+        return self.queryset
+
+    @property
+    def form(self):
+        """The filter form; its situations offered are those the reader read once for the
+        list (Reader.situation_list), not a query of their own."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            situations = self.reader.situation_list() if self._readers_own else None
+            if situations is not None:
+                field = form.fields["situation"]
+                field.queryset = Situation.objects.filter(pk__in=[s.pk for s in situations])
+                field.known = {s.pk: s for s in situations}
+                empty = [("", field.empty_label)] if field.empty_label is not None else []
+                field.widget.choices = empty + [(s.pk, field.label_from_instance(s)) for s in situations]
+        return self._form
 
     @property
     def qs(self) -> QuerySet[Recommendation]:
         if not hasattr(self, "_sorted"):
+            self._visible()
             sort = None
             if self.is_bound:
                 self.form.is_valid()
@@ -203,7 +235,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         """The same filters given as cleaned values (``form.filters()``), for callers that
         hold them already."""
         filterset = cls(user=user)
-        recs = filterset.queryset
+        recs = filterset._visible()
         for name, value in filters.items():
             if name in filterset.filters and name != "sort":
                 recs = filterset.filters[name].filter(recs, value)

@@ -594,7 +594,7 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
     or it is linked to one of its paragraphs. Six queries (two more than when it listed every
     link: the counts), and a page whose size does not grow with the recommendations."""
     reader = access.Reader.of(user)
-    visible = reader.recommendations()
+    visible = reader.recommendations(by_ids=True)
     paragraphs = list(mandate.paragraphs.order_by("position"))
     # Counts per paragraph and shown status: one query.
     counts: dict[int, dict[str, int]] = {}

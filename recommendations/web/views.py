@@ -136,10 +136,11 @@ def recommendation_export_xlsx(request):
     """The same rows and columns as the CSV (selectors.csv_rows), as an Excel workbook
     streamed as the rows are read (web/xlsx.py): the first byte leaves with the first rows,
     and the memory stays that of one chunk of rows, whatever their number."""
-    form = forms.RecommendationFilterForm(request.GET or None, user=request.user)
+    filterset = forms.RecommendationListFilter(request.GET or None, request=request)
+    form = filterset.form
     if form.is_bound and form.errors:
         return _csv_response(request, form, None)
-    recs = selectors.filtered_recommendations(user=request.user, filters=form.filters())
+    recs = filterset.qs
     rows = ([_csv_cell(cell) for cell in row] for row in selectors.csv_rows(user=request.user, recs=recs))
     response = StreamingHttpResponse(
         xlsx_stream(rows, sheet_name=gettext("Recommendations")),

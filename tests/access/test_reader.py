@@ -8,14 +8,23 @@ import itertools
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.db.models import F, Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from recommendations import access, rules
 from recommendations.curation.selectors import SHOWN, overdue_rule, stale_rule
 from recommendations.curation.services import assign_owner, record_status_update, withdraw_status_update
 from recommendations.dates import local_today
-from recommendations.models import ImplementationStatus, Ownership, ProgressReport, Recommendation, StatusUpdate
+from recommendations.models import (
+    ImplementationStatus,
+    Ownership,
+    ProgressReport,
+    Recommendation,
+    Situation,
+    StatusUpdate,
+)
 
 PERSONAS = ("secretariat", "focalpoint", "mission", "expert", "outsider", "ssd_expert", "nobody", "anonymous")
 VISIBILITIES = (StatusUpdate.Visibility.INTERNAL, StatusUpdate.Visibility.SHARED)
@@ -144,6 +153,26 @@ def test_visible_situations_follow_ownership_and_following(data):
     # A focal point sees a situation while their entity owns something there, and no longer.
     Ownership.objects.filter(entity=data.minusma).delete()
     assert not access.Reader.of(data.mission).situations().exists()
+
+
+def test_situations_read_as_ids_select_the_same_rows(data):
+    """recommendations(by_ids=True) (the list, its exports, the mandate page) reads the
+    situations once and filters on their ids: the same rows as the subquery form, for every
+    reader; and the ids are read once per Reader, by name."""
+    for name, reader in readers(data):
+        by_subquery = set(reader.recommendations().values_list("pk", flat=True))
+        assert set(reader.recommendations(by_ids=True).values_list("pk", flat=True)) == by_subquery, name
+        situations = reader.situation_list()
+        if situations is None:
+            assert reader.situations().count() == Situation.objects.count(), name
+        else:
+            assert [s.name for s in situations] == list(reader.situations().order_by("name").values_list("name", flat=True))
+    reader = access.Reader.of(data.focalpoint)
+    reader.situation_ids()
+    with CaptureQueriesContext(connection) as ctx:
+        assert reader.situation_ids() == [data.mali.pk]
+        reader.recommendations(by_ids=True)
+    assert len(ctx.captured_queries) == 0
 
 
 def test_experts_following_is_the_readers_rule_from_the_other_side(data):

@@ -19,7 +19,9 @@ EXPECTED = {
     # Focal point dashboard: -1 (the visible situations read once, not again for "needs your update").
     ("secretariat", "dashboard"): 13, ("focalpoint", "dashboard"): 15, ("expert", "dashboard"): 12,
     ("secretariat", "list"): 11, ("focalpoint", "list"): 11, ("expert", "list"): 11,
-    ("secretariat", "list filtered"): 13, ("focalpoint", "list filtered"): 13, ("expert", "list filtered"): 13,
+    # List filtered: -1 for a focal point and an expert in issue 14 (the situations read once, as
+    # the list's ids and the form's choices; the chosen one checked against them, not fetched).
+    ("secretariat", "list filtered"): 13, ("focalpoint", "list filtered"): 12, ("expert", "list filtered"): 12,
     ("secretariat", "list page 2 or last"): 11, ("focalpoint", "list page 2 or last"): 11,
     ("expert", "list page 2 or last"): 11,
     ("secretariat", "csv"): 9, ("focalpoint", "csv"): 9, ("expert", "csv"): 9,
@@ -27,7 +29,9 @@ EXPECTED = {
     ("secretariat", "detail"): 14, ("focalpoint", "detail"): 10, ("expert", "detail"): 10,
     # Mandate: +2 in issue 14 (the counts per paragraph and status, and the totals, so the page
     # shows the first five per paragraph instead of every link).
-    ("secretariat", "mandate"): 13, ("focalpoint", "mandate"): 14, ("expert", "mandate"): 15,
+    # +1 for a focal point and an expert (issue 14): their situations read first, as ids (the
+    # subquery, estimated at 262 of 300 situations for 30, read every linked row; 2x the admin).
+    ("secretariat", "mandate"): 13, ("focalpoint", "mandate"): 15, ("expert", "mandate"): 16,
 }
 
 
