@@ -178,7 +178,7 @@ class RecommendationFilterSet(django_filters.FilterSet):
         self.reader = access.Reader.of(self.user)
         # Without a queryset: what the reader may see, built by qs (the situations' ids are read
         # then, once, and not at all where only the form is wanted).
-        self._readers_own = queryset is None
+        self._readers_own = self._visible_pending = queryset is None
         super().__init__(data, queryset, request=request, prefix=prefix)
         choices = filter_choices(user=self.user)
         self.filters["situation"].queryset = choices["situations"]
@@ -199,9 +199,9 @@ class RecommendationFilterSet(django_filters.FilterSet):
         return recs.filter(self.reader.shown_q(overdue_rule())) if value else recs
 
     def _visible(self) -> QuerySet[Recommendation]:
-        if self._readers_own:
+        if self._visible_pending:
             self.queryset = self.reader.with_shown_status(self.reader.recommendations(by_ids=True))
-            self._readers_own = False
+            self._visible_pending = False
         return self.queryset
 
     @property

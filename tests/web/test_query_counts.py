@@ -86,3 +86,26 @@ def test_query_counts_do_not_grow_with_the_data(world, django_assert_num_queries
     measure(world, django_assert_num_queries)
     grow(world, to=300)
     measure(world, django_assert_num_queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("form_first", [True, False])
+def test_the_list_reads_a_readers_situations_once(world, form_first):
+    """The list's rows, its count and its form's situations come from one read of the focal
+    point's situations (access.Reader.situation_list), whichever is asked for first; a choice
+    of a situation they may not see is refused without a query of its own."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from recommendations.web.forms import RecommendationListFilter
+
+    other = factories.make_situation("Elsewhere", "ELS")
+    filterset = RecommendationListFilter({"situation": str(other.pk)}, user=world.focalpoint)
+    with CaptureQueriesContext(connection) as ctx:
+        parts = [lambda: filterset.form, lambda: filterset.qs]
+        for part in parts if form_first else parts[::-1]:
+            part()
+        choices = [label for value, label in filterset.form.fields["situation"].widget.choices if value]
+        assert filterset.form.errors["situation"]
+    assert choices == ["Mali"]
+    assert sum("recommendations_situation" in q["sql"] for q in ctx.captured_queries) == 1
