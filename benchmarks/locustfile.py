@@ -50,6 +50,14 @@ class Person(_Signed):
         self.client.get(f"/mandates/{WORLD['mandate']}/", name="app: mandate")
 
     @task(1)
+    def search(self):
+        self.client.get("/recommendations/?q=women", name="app: list search")
+
+    @task(1)
+    def report_page(self):
+        self.client.get(f"/mandates/{WORLD['mandate']}/report/", name="app: report page")
+
+    @task(1)
     def api(self):
         self.client.get("/api/v1/recommendations/", name="app: api list")
 

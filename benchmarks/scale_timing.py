@@ -108,10 +108,49 @@ def run(*, world: dict, rounds: int) -> None:
     report(world)
 
 
-def exports_memory(clients, urls) -> None:
-    """Peak Python memory (tracemalloc) while the secretariat's CSV and XLSX of every row
-    are produced and consumed, and the time to the CSV's first byte."""
-    print("\nExports of every row, as the secretariat (tracemalloc peak of Python allocations):")
+def bare_dump() -> int:
+    """The reference for an export of every row: the same recommendations' own columns
+    straight from one table to csv.writer (no permissions, shown status, themes, owners,
+    links or notes), read in the export's chunk size. Returns the bytes written."""
+    import csv
+    import io
+
+    from recommendations.curation.selectors import EXPORT_CHUNK
+    from recommendations.models import Recommendation
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    size = 0
+    rows = Recommendation.objects.values_list(
+        "pk", "reference", "situation_id", "text", "addressee", "due_on", "status", "last_update_at", "created_at",
+        "uptake",
+    ).iterator(chunk_size=EXPORT_CHUNK)
+    for row in rows:
+        writer.writerow(row)
+        if out.tell() > 1 << 20:
+            size += out.tell()
+            out.seek(0)
+            out.truncate()
+    return size + out.tell()
+
+
+def exports_memory(clients, urls, rounds: int = 3) -> None:
+    """Exports of every row as the secretariat: time against a bare dump of the same rows,
+    interleaved (median of ``rounds``); then the peak Python memory (tracemalloc) while
+    the CSV and XLSX are produced and consumed, and the time to the CSV's first byte."""
+    print(f"\nExports of every row, as the secretariat, each right after a bare dump of the same rows "
+          f"(benchmarks.scale_timing.bare_dump; median of {rounds}):")
+    for page in ("csv", "xlsx"):
+        export_times, bare_times = [], []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            bare_size = bare_dump()
+            bare_times.append(time.perf_counter() - start)
+            export_times.append(timed(clients["secretariat"], urls[page])[0])
+        export, bare = statistics.median(export_times), statistics.median(bare_times)
+        print(f"  {page}: {export:.2f} s (spread {spread(export_times)} ms); bare dump {bare:.2f} s "
+              f"({bare_size / 1e6:.1f} MB); {export / bare:.2f}x the bare dump")
+    print("Peak Python memory (tracemalloc):")
     for page in ("csv", "xlsx"):
         gc.collect()
         tracemalloc.start()
