@@ -14,6 +14,7 @@ import urllib.parse
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 from openpyxl import load_workbook
 
 from recommendations.curation.filters import RecommendationFilterSet, search_terms, tsquery
@@ -152,3 +153,17 @@ def test_the_query_is_built_from_letters_and_digits_only():
     assert search_terms("  MLI-2023-03-R01 l'État & (x) :* ") == [["MLI", "2023", "03", "R01"], ["l", "État"], ["x"]]
     assert tsquery(search_terms("protect MLI-2023")) == "('protect':*) & ('MLI':* <-> '2023':*)"
     assert search_terms("& | ! ' \\ -") == []
+
+
+def test_the_search_box_says_what_it_finds_in_english_and_in_french(searched, as_user):
+    client = as_user("secretariat")
+    english = text_of(client.get("/recommendations/"))
+    assert ('<p class="hint" id="id_q_helptext">Every word must appear in the text or the reference; '
+            "“protect” also finds “protection”.</p>") in english
+    try:
+        client.post("/i18n/setlang/", {"language": "fr"})
+        french = text_of(client.get("/recommendations/"))
+    finally:
+        translation.deactivate()
+    assert ('<p class="hint" id="id_q_helptext">Chaque mot doit figurer dans le texte ou la référence ; '
+            "« protég » trouve aussi « protégés ».</p>") in french
