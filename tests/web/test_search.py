@@ -100,6 +100,8 @@ def found(world, q: str, persona: str = "secretariat", *, everywhere: bool = Fal
     # ... and a word of punctuation only narrows nothing.
     ("&", EVERY), ("|", EVERY), ("!", EVERY), (":", EVERY), ("(", EVERY), ('"', EVERY), ("-", EVERY),
     ("'", EVERY), ("\\", EVERY), ("<->", EVERY), ("& | ! ( ) :*", EVERY), ("«", EVERY),
+    # Other scripts and symbols: a search like any other, never an error.
+    ("女性", []), ("النساء", []), ("²", []), ("👩", EVERY), ("👩 women", ["TST-2023-03-R01"]),
     # No search at all.
     ("", EVERY), ("   ", EVERY), ("\t", EVERY),
 ])
