@@ -304,6 +304,9 @@ class Recommendation(models.Model):
             # ... and by last update, newest first (SORTS["-updated"]); 108 ms to ~1 ms at 100,000.
             # On PostgreSQL only (SQLite cannot index NULLS LAST): see its migration, 0010.
             models.Index(models.F("last_update_at").desc(nulls_last=True), models.F("reference"), name="rec_updated_sort"),
+            # The list's search (curation.filters._words) on PostgreSQL: a stored tsvector column,
+            # search_document, generated from reference and text, and its GIN index rec_search.
+            # Both outside the model's state, so that no query selects the column: migration 0011.
         ]
 
     def __str__(self) -> str:

@@ -10,11 +10,14 @@ not see is a form error (a 400 on the page, on the export and in the API), never
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connections
+from django.db.models import Exists, Expression, Lookup, OuterRef, Q, QuerySet, TextField
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -117,9 +120,73 @@ class ParagraphFilter(IdChoiceFilter):
     field_class = ParagraphChoiceField
 
 
+# A run of letters and digits: what the search reads of a word, and where PostgreSQL's stored
+# document (migration 0011) was split too (its ASCII punctuation read as spaces).
+WORD_PIECE = re.compile(r"[^\W_]+")
+EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def search_terms(value: str) -> list[list[str]]:
+    """The words of a search (split at spaces), each as its runs of letters and digits:
+    "MLI-2023-03" is ["MLI", "2023", "03"]. A word of punctuation only ("&", "-") is
+    dropped: it finds nothing and narrows nothing."""
+    return [pieces for word in value.split() if (pieces := WORD_PIECE.findall(word))]
+
+
+def tsquery(terms: list[list[str]]) -> str:
+    """The text-search query of ``terms`` for ``to_tsquery``: every word (&), each of its
+    pieces at the start of a word and in the order typed (<->), so "protect" finds
+    "protection" and "MLI-2023" finds "MLI-2023-03-R01". Built from pieces of letters and
+    digits only, quoted: nothing a user types can be read as an operator."""
+    return " & ".join("(" + " <-> ".join(f"'{piece}':*" for piece in pieces) + ")" for pieces in terms)
+
+
+class SearchDocument(Expression):
+    """The recommendation's stored tsvector (PostgreSQL only: migration 0011), as a column of
+    the query's own table; not a model field, so that no list selects it."""
+
+    output_field = TextField()
+
+    def __init__(self, alias: str | None = None):
+        super().__init__()
+        self.alias = alias
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return SearchDocument(query.get_initial_alias())
+
+    def relabeled_clone(self, change_map):
+        return SearchDocument(change_map.get(self.alias, self.alias))
+
+    def get_group_by_cols(self):
+        return [self]
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.alias)}.{connection.ops.quote_name('search_document')}", []
+
+
+class Matches(Lookup):
+    """``SearchDocument() @@ to_tsquery('simple', query)``: what the GIN index rec_search serves."""
+
+    lookup_name = "matches"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} @@ to_tsquery('simple'::regconfig, %s)", (*lhs_params, self.rhs)
+
+
 def _words(recs: QuerySet, name: str, value: str) -> QuerySet:
+    """Every word in the text or the reference. PostgreSQL: full text, each word at the start
+    of a word (the stored document and its GIN index). SQLite: each word, its punctuation at
+    either end left out, anywhere in the text or the reference."""
+    terms = search_terms(value)
+    if not terms:
+        return recs
+    if connections[recs.db].vendor == "postgresql":
+        return recs.filter(Matches(SearchDocument(), tsquery(terms)))
     for word in value.split():
-        recs = recs.filter(Q(text__icontains=word) | Q(reference__icontains=word))
+        if word := EDGE_PUNCTUATION.sub("", word):
+            recs = recs.filter(Q(text__icontains=word) | Q(reference__icontains=word))
     return recs
 
 
@@ -145,7 +212,8 @@ class RecommendationFilterSet(django_filters.FilterSet):
     (a QueryDict: the list page's GET, the API's query) and sorted by its ``sort``."""
 
     q = django_filters.CharFilter(
-        label=_("Search"), max_length=200, help_text=_("Words in the text or the reference"), method=_words
+        label=_("Search"), max_length=200, method=_words,
+        help_text=_("Every word must appear in the text or the reference; “protect” also finds “protection”."),
     )
     situation = IdChoiceFilter(queryset=Situation.objects.all(), empty_label=_("All situations"), label=_("Situation"))
     status = django_filters.ChoiceFilter(
