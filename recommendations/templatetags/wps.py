@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
-from django.utils import dateformat, translation
+from django.utils import dateformat, formats, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext
 
@@ -53,6 +53,12 @@ def days_left(expires_on: dt.date | None, days: int | None = None):
         days = (expires_on - local_today()).days
     level = "red" if days < RED_UNDER else "amber" if days < AMBER_UNDER else "ok"
     return format_html('<span class="days days--{}">{}</span>', level, format_days_left(days, expires_on))
+
+
+@register.filter
+def number(value: int) -> str:
+    """A whole number with the language's digit grouping: 10,000; 10 000 in French."""
+    return formats.number_format(value, force_grouping=True)
 
 
 @register.filter

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.http import HttpResponse, JsonResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
@@ -102,6 +103,31 @@ def dashboard(request):
 
 
 LIST_PAGE_SIZE = 50
+# A search's matches are counted up to this many (CappedPaginator).
+SEARCH_COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at ``cap``. A full-text index finds a search's matches
+    but cannot count them: an exact count reads every matching row (a common word matches
+    most of the table). Beyond ``cap`` the list says "more than" and pages through the first
+    ``cap``; the exports still hold every match."""
+
+    def __init__(self, object_list, per_page, *, cap: int):
+        super().__init__(object_list, per_page)
+        self.cap = cap
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
 
 
 @require_GET
@@ -114,7 +140,11 @@ def recommendation_list(request):
     recs = filterset.qs
     if request.GET.get("format") == "csv":
         return _csv_response(request, form, recs)
-    paginator = Paginator(selectors.with_list_details(recs), LIST_PAGE_SIZE)
+    recs = selectors.with_list_details(recs)
+    if filters.get("q"):
+        paginator = CappedPaginator(recs, LIST_PAGE_SIZE, cap=SEARCH_COUNT_CAP)
+    else:
+        paginator = Paginator(recs, LIST_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "recommendations/recommendation_list.html", {
         "form": form,

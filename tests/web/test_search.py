@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import urllib.parse
 
 import pytest
@@ -169,3 +170,56 @@ def test_the_search_box_says_what_it_finds_in_english_and_in_french(searched, as
         translation.deactivate()
     assert ('<p class="hint" id="id_q_helptext">Chaque mot doit figurer dans le texte ou la référence ; '
             "« protég » trouve aussi « protégés ».</p>") in french
+
+
+def plain(response) -> str:
+    """The page's text without tags, its spaces collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", "", text_of(response)).split())
+
+
+@pytest.fixture
+def capped(searched, monkeypatch):
+    """The search count's cap at 3, two recommendations a page."""
+    from recommendations.web import views
+
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", 3)
+    monkeypatch.setattr(views, "LIST_PAGE_SIZE", 2)
+    return searched
+
+
+def test_a_search_counts_up_to_the_cap_and_says_more(capped):
+    """A search's matches are counted up to SEARCH_COUNT_CAP (a full-text index cannot count
+    them): beyond it the list says "more than" the cap and pages through the first ones; the
+    CSV still holds every match. At the cap, and without a search, the count is exact."""
+    client = client_for(capped, "secretariat")
+    query = f"situation={capped.testland.pk}&q=tst"
+    first = client.get(f"/recommendations/?{query}")
+    assert "More than 3 recommendations match your search; the first 3 are listed." in plain(first)
+    assert "Page 1 of 2" in plain(first)
+    assert references_in(text_of(first)) == EVERY[:2]
+    assert references_in(text_of(client.get(f"/recommendations/?{query}&page=2"))) == EVERY[2:3]
+    assert references_in(text_of(client.get(f"/recommendations/?{query}&page=99"))) == EVERY[2:3]
+    assert [row["reference"] for row in csv_rows(client.get(f"/recommendations/export.csv?{query}"))] == EVERY
+    exact = client.get(f"/recommendations/?situation={capped.testland.pk}&q=TST-2024")
+    assert "3 recommendations match your filters." in plain(exact)
+    assert references_in(text_of(exact)) == EVERY[2:4]
+    unsearched = client.get(f"/recommendations/?situation={capped.testland.pk}")
+    assert "5 recommendations match your filters." in plain(unsearched)
+    assert "Page 1 of 3" in plain(unsearched)
+
+
+def test_the_capped_count_in_french(capped):
+    client = client_for(capped, "secretariat")
+    client.post("/i18n/setlang/", {"language": "fr"})
+    page = plain(client.get(f"/recommendations/?situation={capped.testland.pk}&q=tst"))
+    assert "Plus de 3 recommandations correspondent à votre recherche ; les 3 premières sont affichées." in page
+    assert "Page 1 sur 2" in page
+
+
+def test_the_cap_is_written_with_the_languages_digit_grouping():
+    from recommendations.templatetags.wps import number
+
+    with translation.override("en"):
+        assert number(10_000) == "10,000"
+    with translation.override("fr"):
+        assert number(10_000) == "10\u00a0000"
