@@ -265,6 +265,12 @@ class Recommendation(models.Model):
         max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
     )
     shared_update_at = models.DateTimeField(null=True, blank=True)
+    # Whether an entity owns it (an Ownership row exists): the secretariat's "No owner" count
+    # and list read this column (issue 14: the anti-join over every recommendation and its
+    # owners was half the secretariat's dashboard at 100,000). Kept by curation.services
+    # (assign_owner, remove_owner, refresh_has_owner) under the recommendation's lock, like
+    # the status; rights never read it (they come from the Ownership rows, access.owned_by_q).
+    has_owner = models.BooleanField(default=False)
     uptake = models.CharField(max_length=20, choices=Uptake.choices, default=Uptake.PENDING)
     uptake_paragraph = models.ForeignKey(
         MandateParagraph, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -304,6 +310,9 @@ class Recommendation(models.Model):
             # ... and by last update, newest first (SORTS["-updated"]); 108 ms to ~1 ms at 100,000.
             # On PostgreSQL only (SQLite cannot index NULLS LAST): see its migration, 0010.
             models.Index(models.F("last_update_at").desc(nulls_last=True), models.F("reference"), name="rec_updated_sort"),
+            # The secretariat's dashboard: the first unowned ones, soonest due, without reading
+            # the owned ones (few or none are unowned once the secretariat has assigned them).
+            models.Index(fields=["due_on"], condition=models.Q(has_owner=False), name="rec_unowned_due"),
         ]
 
     def __str__(self) -> str:

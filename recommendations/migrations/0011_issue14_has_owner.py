@@ -1,0 +1,63 @@
+# Issue 14: whether a recommendation has an owner, stored (the secretariat's "No owner" count
+# and list read it instead of an anti-join over every recommendation and its owners), and a
+# partial index for the first few unowned, soonest due.
+
+from django.db import migrations, models
+from django.db.models import Exists, OuterRef
+
+
+def _has_owner_field() -> models.BooleanField:
+    field = models.BooleanField(default=False)
+    field.set_attributes_from_name("has_owner")
+    return field
+
+
+def add_column(apps, schema_editor):
+    """The column, as AddField would add it, except on SQLite: there AddField rebuilds the
+    table from the model's state, whose indexes include 0010's NULLS LAST one that SQLite
+    cannot build; an ALTER TABLE with a default adds the column in place."""
+    Recommendation = apps.get_model("recommendations", "Recommendation")
+    if schema_editor.connection.vendor == "sqlite":
+        table = schema_editor.quote_name(Recommendation._meta.db_table)
+        schema_editor.execute(f'ALTER TABLE {table} ADD COLUMN "has_owner" bool NOT NULL DEFAULT 0')
+    else:
+        schema_editor.add_field(Recommendation, _has_owner_field())
+
+
+def remove_column(apps, schema_editor):
+    Recommendation = apps.get_model("recommendations", "Recommendation")
+    if schema_editor.connection.vendor == "sqlite":
+        table = schema_editor.quote_name(Recommendation._meta.db_table)
+        schema_editor.execute(f'ALTER TABLE {table} DROP COLUMN "has_owner"')
+    else:
+        schema_editor.remove_field(Recommendation, _has_owner_field())
+
+
+def compute(apps, schema_editor):
+    """The stored flag from the Ownership rows, with the rule of curation.services.refresh_has_owner."""
+    Recommendation = apps.get_model("recommendations", "Recommendation")
+    Ownership = apps.get_model("recommendations", "Ownership")
+    Recommendation.objects.filter(Exists(Ownership.objects.filter(recommendation=OuterRef("pk")))).update(has_owner=True)
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("recommendations", "0010_issue14_list_sort_indexes"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AddField(
+                    model_name="recommendation", name="has_owner", field=models.BooleanField(default=False),
+                ),
+            ],
+            database_operations=[migrations.RunPython(add_column, remove_column)],
+        ),
+        migrations.RunPython(compute, migrations.RunPython.noop),
+        migrations.AddIndex(
+            model_name="recommendation",
+            index=models.Index(condition=models.Q(("has_owner", False)), fields=["due_on"], name="rec_unowned_due"),
+        ),
+    ]
