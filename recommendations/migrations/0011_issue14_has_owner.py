@@ -7,31 +7,26 @@ from django.db import migrations, models
 from django.db.models import Exists, OuterRef
 
 
-def _has_owner_field() -> models.BooleanField:
-    field = models.BooleanField(default=False)
-    field.set_attributes_from_name("has_owner")
-    return field
-
-
 def add_column(apps, schema_editor):
-    """The column, as AddField would add it, except on SQLite: there AddField rebuilds the
-    table from the model's state, whose indexes include 0010's NULLS LAST one that SQLite
-    cannot build; an ALTER TABLE with a default adds the column in place."""
+    """The column, true on every existing row without rewriting any (a constant default is
+    kept in the catalogue on PostgreSQL; SQLite adds it in place), so that ``compute`` then
+    writes only the rows with no owner (none in the 100k benchmark): an update of every row
+    would leave as many dead rows behind. Not AddField on SQLite: it rebuilds the table from
+    the models' state, whose indexes include 0010's NULLS LAST one that SQLite cannot build.
+    The models' default (false, for a new recommendation) is Django's, not the database's."""
     Recommendation = apps.get_model("recommendations", "Recommendation")
+    table = schema_editor.quote_name(Recommendation._meta.db_table)
     if schema_editor.connection.vendor == "sqlite":
-        table = schema_editor.quote_name(Recommendation._meta.db_table)
-        schema_editor.execute(f'ALTER TABLE {table} ADD COLUMN "has_owner" bool NOT NULL DEFAULT 0')
+        schema_editor.execute(f'ALTER TABLE {table} ADD COLUMN "has_owner" bool NOT NULL DEFAULT 1')
     else:
-        schema_editor.add_field(Recommendation, _has_owner_field())
+        schema_editor.execute(f'ALTER TABLE {table} ADD COLUMN "has_owner" boolean NOT NULL DEFAULT true')
+        schema_editor.execute(f'ALTER TABLE {table} ALTER COLUMN "has_owner" DROP DEFAULT')
 
 
 def remove_column(apps, schema_editor):
     Recommendation = apps.get_model("recommendations", "Recommendation")
-    if schema_editor.connection.vendor == "sqlite":
-        table = schema_editor.quote_name(Recommendation._meta.db_table)
-        schema_editor.execute(f'ALTER TABLE {table} DROP COLUMN "has_owner"')
-    else:
-        schema_editor.remove_field(Recommendation, _has_owner_field())
+    table = schema_editor.quote_name(Recommendation._meta.db_table)
+    schema_editor.execute(f'ALTER TABLE {table} DROP COLUMN "has_owner"')
 
 
 DASHBOARD_COUNTS = models.Index(
@@ -56,10 +51,13 @@ def _on_postgresql(operation):
 
 
 def compute(apps, schema_editor):
-    """The stored flag from the Ownership rows, with the rule of curation.services.refresh_has_owner."""
+    """The stored flag from the Ownership rows, with the rule of curation.services
+    (_store_has_owner), writing only the rows whose flag differs."""
     Recommendation = apps.get_model("recommendations", "Recommendation")
     Ownership = apps.get_model("recommendations", "Ownership")
-    Recommendation.objects.filter(Exists(Ownership.objects.filter(recommendation=OuterRef("pk")))).update(has_owner=True)
+    owned = Exists(Ownership.objects.filter(recommendation=OuterRef("pk")))
+    Recommendation.objects.filter(owned, has_owner=False).update(has_owner=True)
+    Recommendation.objects.filter(~owned, has_owner=True).update(has_owner=False)
 
 
 class Migration(migrations.Migration):

@@ -85,6 +85,8 @@ def test_the_data_migration_fills_what_the_service_keeps(demo):
     remove_owner(recommendation=demo.recommendations[0], entity=demo.recommendations[0].owners.get())
     expected = {pk: computed for pk, (_, computed) in stored_and_computed().items()}
     assert False in expected.values() and True in expected.values()
-    Recommendation.objects.update(has_owner=False)
-    migration.compute(apps, None)
-    assert {pk: stored for pk, (stored, _) in stored_and_computed().items()} == expected
+    # From either value (the column arrives true on every row), the same flags.
+    for start in (True, False):
+        Recommendation.objects.update(has_owner=start)
+        migration.compute(apps, None)
+        assert {pk: stored for pk, (stored, _) in stored_and_computed().items()} == expected
