@@ -80,6 +80,7 @@ def dashboard_rows(*, user) -> list[SituationRow]:
     mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
     rates = last_renewal_rates(situation_ids=[s.pk for s in situations])
     counts = _counts_in_sql(reader, today=today, unowned=access.is_secretariat(user))
+    statuses, uptakes = ImplementationStatus.choices, Uptake.choices  # each built anew when read
     rows = []
     for situation in situations:
         mandate = mandates.get(situation.pk)
@@ -92,8 +93,8 @@ def dashboard_rows(*, user) -> list[SituationRow]:
         if found:
             row.total, row.stale, row.overdue, row.open = found["total"], found["stale"], found["overdue"], found["open"]
             row.unowned = found["unowned"]
-            row.by_status = [(v, label, found[f"s_{v}"]) for v, label in ImplementationStatus.choices]
-            row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in Uptake.choices]
+            row.by_status = [(v, label, found[f"s_{v}"]) for v, label in statuses]
+            row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in uptakes]
         rows.append(row)
     rows.sort(key=_by_renewal)
     return rows
