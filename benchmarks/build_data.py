@@ -7,8 +7,8 @@
   recommendations are bulk copies of the imported ones of the same situation (same
   briefings, texts, due dates, themes and paragraph links): importing costs ~0.5 s a note.
 - Owners: ``curation.services.assign_owner`` for the imported recommendations, bulk
-  Ownership rows for the copies; one entity of twenty per situation, a second on every
-  seventh recommendation.
+  Ownership rows for the copies (and their stored has_owner set in SQL with the same rule);
+  one entity of twenty per situation, a second on every seventh recommendation.
 - Updates: ``curation.services.record_status_update`` / ``withdraw_status_update`` for a
   sample (every tenth recommendation, corrections and withdrawals among them), then the rest
   bulk-inserted (appending only, as the triggers allow) and the denormalised fields
@@ -163,6 +163,8 @@ def build(*, n_recs: int, n_updates: int, log=print) -> dict:
             else:
                 bulk.append(Ownership(recommendation_id=pk, entity=entity, assigned_by=secretariat))
     Ownership.objects.bulk_create(bulk, batch_size=5000, ignore_conflicts=True)
+    # The stored has_owner of the bulk rows, with the services' rule (curation.services._store_has_owner).
+    Recommendation.objects.filter(Exists(Ownership.objects.filter(recommendation=OuterRef("pk")))).update(has_owner=True)
     for situation in Situation.objects.order_by("name")[:3]:
         follow_situation(user=expert, situation=situation)
     log(f"  owners assigned in {time.perf_counter() - t0:.0f} s")

@@ -25,7 +25,22 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, CharField, DateTimeField, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateTimeField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -265,6 +280,17 @@ class Reader:
         if not self._is_person:
             return Q(pk__in=[])
         return owned_by_q(self.user, recommendation=recommendation)
+
+    def internal_flag(self) -> Expression:
+        """:meth:`internal_q` as a boolean column, for counts grouped by it (each group then
+        counted on the stored status or on the stored shared one, as :meth:`shown_q` tests
+        them): a constant when the answer is the same on every row."""
+        inside = self.internal_q()
+        if inside is None:
+            return Value(True, output_field=BooleanField())
+        if not self._is_person:
+            return Value(False, output_field=BooleanField())
+        return ExpressionWrapper(inside, output_field=BooleanField())
 
     def reads_internal(self, recommendation: Recommendation) -> bool:
         if self.reads_everything:

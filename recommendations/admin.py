@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
+from recommendations.curation.services import refresh_has_owner
 from recommendations.models import (
     Briefing,
     Entity,
@@ -109,9 +110,18 @@ class RecommendationAdmin(admin.ModelAdmin):
     search_fields = ["reference", "text"]
     raw_id_fields = ["briefing", "previous", "uptake_paragraph"]
     # status and last_update_at (and the shared ones) follow the status updates; record one to change them.
-    readonly_fields = ["status", "last_update_at", "shared_status", "shared_update_at", "created_at", "change_history"]
+    # has_owner follows the owners (curation.services).
+    readonly_fields = [
+        "status", "last_update_at", "shared_status", "shared_update_at", "has_owner", "created_at", "change_history",
+    ]
     filter_horizontal = ["themes"]
     inlines = [OwnershipInline, ParagraphLinkInline, StatusUpdateInline]
+
+    def save_related(self, request, form, formsets, change):
+        """After the inlines: the stored has_owner from the owners the inline left (the
+        service's rule and lock, as assign_owner/remove_owner keep it)."""
+        super().save_related(request, form, formsets, change)
+        refresh_has_owner(recommendation=form.instance)
 
     @admin.display(description="History")
     def change_history(self, obj):

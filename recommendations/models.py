@@ -265,6 +265,12 @@ class Recommendation(models.Model):
         max_length=20, choices=ImplementationStatus.choices, default=ImplementationStatus.NOT_STARTED
     )
     shared_update_at = models.DateTimeField(null=True, blank=True)
+    # Whether an entity owns it (an Ownership row exists): the secretariat's "No owner" count
+    # and list read this column (issue 14: the anti-join over every recommendation and its
+    # owners was half the secretariat's dashboard at 100,000). Kept by curation.services
+    # (assign_owner, remove_owner, refresh_has_owner) under the recommendation's lock, like
+    # the status; rights never read it (they come from the Ownership rows, access.owned_by_q).
+    has_owner = models.BooleanField(default=False)
     uptake = models.CharField(max_length=20, choices=Uptake.choices, default=Uptake.PENDING)
     uptake_paragraph = models.ForeignKey(
         MandateParagraph, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -307,6 +313,13 @@ class Recommendation(models.Model):
             # The list's search (curation.filters._words) on PostgreSQL: a stored tsvector column,
             # search_document, generated from reference and text, and its GIN index rec_search.
             # Both outside the model's state, so that no query selects the column: migration 0011.
+            # The secretariat's dashboard: the first unowned ones, soonest due, without reading
+            # the owned ones (few or none are unowned once the secretariat has assigned them).
+            models.Index(fields=["due_on"], condition=models.Q(has_owner=False), name="rec_unowned_due"),
+            # Not declared here, on PostgreSQL only (INCLUDE; SQLite would warn and build a second
+            # index on the situation alone): rec_dashboard_counts, on the situation with every
+            # column the dashboard's counts read (curation.selectors._counts_in_sql), so that they
+            # come from the index alone where the table is vacuumed. See migration 0012.
         ]
 
     def __str__(self) -> str:

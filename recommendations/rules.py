@@ -12,7 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Min, OuterRef, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext
 
 from recommendations.dates import local_today, start_of_day
@@ -34,11 +35,18 @@ def current_mandates(*, situation_ids=None) -> dict[int, Mandate]:
     has been renewed has a successor expiring later); once every one has expired, it is the
     last one the Council set. A terminated mandate can be current: it says why no renewal
     comes (see renewal_clock_runs). One query; ready for cycle_start."""
-    mandates = with_first_briefing(candidate_mandates()).select_related("situation", "terminated_by")
+    mandates = candidate_mandates()
     if situation_ids is not None:
         mandates = mandates.filter(situation_id__in=list(situation_ids))
+    # Only each situation's first in that order comes back (a window in SQL): every candidate
+    # with its three related rows cost 28 ms of Python for 1,500 mandates at 100,000
+    # recommendations, the secretariat's dashboard (issue 14).
+    latest_first = [F("expires_on").desc(), F("pk").desc()]
+    mandates = mandates.annotate(
+        rank=Window(RowNumber(), partition_by=[F("situation_id")], order_by=latest_first)
+    ).filter(rank=1)
     current: dict[int, Mandate] = {}
-    for mandate in mandates.order_by("situation_id", "-expires_on", "-pk"):
+    for mandate in with_first_briefing(mandates).select_related("situation", "terminated_by").order_by("situation_id"):
         current.setdefault(mandate.situation_id, mandate)
     return current
 

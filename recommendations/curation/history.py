@@ -121,7 +121,10 @@ def recommendation_history(
                 history.append(HistoryEntry(entry.timestamp, who, _("Link to %(name)s confirmed") % {"name": name}))
         elif entry.action == LogEntry.Action.UPDATE:
             parts = []
-            for field, (old, new) in changes.items():
+            # In the fields' order (auditlog's diff walks a set of fields: its order moved when
+            # Recommendation gained a field, has_owner, in issue 14).
+            order = {name: i for i, name in enumerate(RECOMMENDATION_FIELDS)}
+            for field, (old, new) in sorted(changes.items(), key=lambda item: order.get(item[0], len(order))):
                 if field == "uptake_paragraph":
                     new = data.get("uptake_paragraph") or new
                     parts.append(_("%(field)s: %(value)s") % {"field": FIELD_LABELS[field], "value": _value(field, new, data)})

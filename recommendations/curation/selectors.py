@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
@@ -62,6 +62,7 @@ class SituationRow:
     stale: int = 0
     overdue: int = 0
     open: int = 0
+    unowned: int = 0  # counted for the secretariat only
     # The uptake of the proposals answered by the situation's last renewal (renewal_selectors).
     uptake_rate: object = None
 
@@ -72,14 +73,14 @@ def dashboard_rows(*, user) -> list[SituationRow]:
     from recommendations.curation.renewal_selectors import last_renewal_rates
 
     today = local_today()
-    situations = list(access.visible_situations(user).order_by("name"))
+    reader = access.Reader.of(user)
+    situations = reader.situation_list()
+    if situations is None:
+        situations = list(Situation.objects.order_by("name"))
     mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
     rates = last_renewal_rates(situation_ids=[s.pk for s in situations])
-    recs = Recommendation.objects.filter(situation__in=[s.pk for s in situations])
-    if access.is_secretariat(user):
-        counts = _counts_in_sql(recs, today=today)
-    else:
-        counts = _counts_in_sql(access.Reader.of(user).with_shown_status(recs), today=today, **SHOWN)
+    counts = _counts_in_sql(reader, today=today, unowned=access.is_secretariat(user))
+    statuses, uptakes = ImplementationStatus.choices, Uptake.choices  # each built anew when read
     rows = []
     for situation in situations:
         mandate = mandates.get(situation.pk)
@@ -91,8 +92,9 @@ def dashboard_rows(*, user) -> list[SituationRow]:
         found = counts.get(situation.pk)
         if found:
             row.total, row.stale, row.overdue, row.open = found["total"], found["stale"], found["overdue"], found["open"]
-            row.by_status = [(v, label, found[f"s_{v}"]) for v, label in ImplementationStatus.choices]
-            row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in Uptake.choices]
+            row.unowned = found["unowned"]
+            row.by_status = [(v, label, found[f"s_{v}"]) for v, label in statuses]
+            row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in uptakes]
         rows.append(row)
     rows.sort(key=_by_renewal)
     return rows
@@ -107,28 +109,52 @@ def _by_renewal(row: SituationRow) -> tuple:
     return (1, -row.days_left, row.situation.name)
 
 
-def _counts_in_sql(
-    recs: QuerySet[Recommendation], *, today: dt.date, status: str = "status", updated: str = "last_update_at"
-) -> dict[int, dict]:
-    """Counts per situation over the stored status (for those who may read every update), or
-    over what each row shows the reader (``status`` and ``updated`` as in rules.stale_q, on
-    ``recs`` from with_shown_status: stored columns too, since issue 14, so one aggregate
-    query; counted in Python, a focal point's dashboard was 1.5 times the admin's list)."""
-    status_counts = {f"s_{value}": Count("pk", filter=Q(**{status: value})) for value in ImplementationStatus.values}
-    uptake_counts = {f"u_{value}": Count("pk", filter=Q(uptake=value)) for value in Uptake.values}
-    return {
-        row["situation_id"]: row
-        for row in recs.values("situation_id")
-        .annotate(
-            total=Count("pk"),
-            stale=Count("pk", filter=rules.stale_q(today=today, status=status, updated=updated)),
-            overdue=Count("pk", filter=rules.overdue_q(today=today, status=status)),
-            open=Count("pk", filter=rules.open_q(status=status)),
-            **status_counts,
-            **uptake_counts,
-        )
-        .order_by()
+# Counted on what a row shows its reader: the stored status, or the stored shared one.
+_SHOWN_COUNTS = ("stale", "overdue", "open", *(f"s_{value}" for value in ImplementationStatus.values))
+
+
+def _counts_in_sql(reader: access.Reader, *, today: dt.date, unowned: bool = False) -> dict[int, dict]:
+    """Per situation the reader may see: how many recommendations, how many stale, overdue,
+    open and in each status over what each row shows the reader (access.Reader.shown_q's two
+    branches: the stored status and last update where the reader reads the row's internal
+    updates, else the stored shared ones), in each uptake, and (``unowned``) with no owner.
+
+    One query, grouped by situation and by whether the reader reads the row's internal
+    updates (Reader.internal_flag), each group counted on both sets of columns and the right
+    one kept here: over the CASE of the shown status, PostgreSQL evaluated the ownership
+    test once per count per row (48 ms for a focal point's 10,000 at 100,000; 24 ms so)."""
+    def shown(prefix: str, status: str, updated: str) -> dict:
+        return {
+            f"{prefix}stale": Count("pk", filter=rules.stale_q(today=today, status=status, updated=updated)),
+            f"{prefix}overdue": Count("pk", filter=rules.overdue_q(today=today, status=status)),
+            f"{prefix}open": Count("pk", filter=rules.open_q(status=status)),
+            **{f"{prefix}s_{value}": Count("pk", filter=Q(**{status: value})) for value in ImplementationStatus.values},
+        }
+
+    flag = reader.internal_flag()
+    reads_all = isinstance(flag, Value) and flag.value is True
+    reads_none = isinstance(flag, Value) and flag.value is False
+    counts = {
+        "total": Count("pk"),
+        **{f"u_{value}": Count("pk", filter=Q(uptake=value)) for value in Uptake.values},
+        **({} if reads_none else shown("", "status", "last_update_at")),
+        **({} if reads_all else shown("shared_", "shared_status", "shared_update_at")),
     }
+    if unowned:
+        counts["unowned"] = Count("pk", filter=Q(has_owner=False))
+    plain = ["total", *(f"u_{value}" for value in Uptake.values), *(["unowned"] if unowned else [])]
+    found: dict[int, dict] = {}
+    for row in (
+        reader.recommendations(by_ids=True).annotate(reads_internal=flag)
+        .values("situation_id", "reads_internal").annotate(**counts).order_by()
+    ):
+        into = found.setdefault(row["situation_id"], dict.fromkeys(["unowned", *plain, *_SHOWN_COUNTS], 0))
+        prefix = "" if row["reads_internal"] else "shared_"
+        for key in plain:
+            into[key] += row[key]
+        for key in _SHOWN_COUNTS:
+            into[key] += row[f"{prefix}{key}"]
+    return found
 
 
 ATTENTION_SHOWN = 5
@@ -174,17 +200,13 @@ def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SH
                       list(recs.filter(reader.shown_q(stale_rule()))[:limit])),
     ]
     if access.is_secretariat(user):
-        # The first few and their number in one query, over the whole anti-join (the due date
-        # as an expression, the same order, that no index serves): as a count, then the first
-        # few along the due-date index, PostgreSQL probed the owners of all 100,000
-        # recommendations one by one when none or few are unowned (0.1 s + 0.25 s; issue 14).
-        unowned = list(
-            recs.filter(~Exists(Ownership.objects.filter(recommendation=OuterRef("pk"))))
-            .annotate(unowned_count=Window(Count("pk")))
-            .order_by(Coalesce("due_on", Value(dt.date.max)), *ties)[:limit]
-        )
+        # The stored has_owner (curation.services keeps it with the owners), counted already in
+        # ``rows``; the first few along its partial index (rec_unowned_due). Before, the count
+        # and the first few were an anti-join of every recommendation with its owners: 115 ms
+        # of the secretariat's dashboard at 100,000 (issue 14).
+        unowned = list(recs.filter(has_owner=False)[:limit])
         lists.insert(1, AttentionList("unowned", gettext("No owner: nobody is asked for an update"),
-                                      unowned[0].unowned_count if unowned else 0, unowned))
+                                      sum(r.unowned for r in rows), unowned))
     return lists
 
 
@@ -206,28 +228,35 @@ NEEDS_UPDATE_SHOWN = 25
 
 
 def needs_update_this_cycle(
-    *, user, limit: int = NEEDS_UPDATE_SHOWN, situation_ids: list[int] | None = None
+    *, user, limit: int = NEEDS_UPDATE_SHOWN, situation_ids: list[int] | None = None,
+    mandates: dict[int, Mandate] | None = None,
 ) -> tuple[int, list[Recommendation]]:
     """For a focal point: how many open recommendations their entities own have had no
     status update since the current cycle began (DESIGN.md "Reminders"), and the first
-    ``limit`` of them, soonest due first. Four queries, whatever their number; three when
-    the caller gives ``situation_ids``, those the user may see (the dashboard has them from
-    dashboard_rows: read twice, 17 ms each for a focal point at 100,000; issue 14)."""
+    ``limit`` of them, soonest due first. Three queries, whatever their number; one when the
+    caller gives ``situation_ids``, those the user may see, and ``mandates``, their current
+    ones (rules.current_mandates, ready for cycle_start): the dashboard has both from
+    dashboard_rows (issue 14: the situations read twice, 17 ms each for a focal point at
+    100,000; the mandates twice)."""
     if situation_ids is None:
         situation_ids = list(access.visible_situations(user).values_list("pk", flat=True))
+    if mandates is None:
+        mandates = rules.current_mandates(situation_ids=situation_ids)
     recs = (
         Recommendation.objects.filter(
             Exists(Ownership.objects.filter(recommendation=OuterRef("pk"), entity__in=access.user_entities(user))),
             situation_id__in=situation_ids,
         )
-        .filter(rules.needs_update_q(mandates=rules.current_mandates(situation_ids=situation_ids)))
+        .filter(rules.needs_update_q(mandates=mandates))
     )
+    # The first few and their number in one query (a window count over every match, whatever
+    # their number): as a count and a list, PostgreSQL found the same rows twice (20 ms each
+    # for a focal point at 100,000; issue 14).
     shown = list(
-        recs.select_related("situation")
+        recs.select_related("situation").annotate(needs_count=Window(Count("pk")))
         .order_by(F("due_on").asc(nulls_last=True), "situation__name", "briefing__issued_on", "position")[:limit]
     )
-    # Always counted, so the number of queries is the same for 3 or 3,000.
-    return recs.count(), shown
+    return (shown[0].needs_count if shown else 0), shown
 
 
 # --- the list and its CSV --------------------------------------------------------------------

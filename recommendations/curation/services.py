@@ -33,21 +33,44 @@ def assign_owner(*, recommendation: Recommendation, entity: Entity, assigned_by:
     """Make ``entity`` an owner. Returns False when it already was.
 
     Its focal points may then record updates on the recommendation and read its situation:
-    rights that access.py derives from the Ownership row itself, nothing to grant."""
+    rights that access.py derives from the Ownership row itself, nothing to grant. Side
+    effect: the stored Recommendation.has_owner, in the recommendation's lock."""
     with transaction.atomic():
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
         _, created = Ownership.objects.get_or_create(
-            recommendation=recommendation, entity=entity, defaults={"assigned_by": assigned_by}
+            recommendation=locked, entity=entity, defaults={"assigned_by": assigned_by}
         )
+        recommendation.has_owner = _store_has_owner(locked)
     return created
 
 
 def remove_owner(*, recommendation: Recommendation, entity: Entity) -> bool:
     """Remove ``entity`` from the owners. Returns False when it was not one. Its focal points'
     rights on the recommendation (and on the situation, where it owns nothing else) go with
-    the row."""
+    the row. Side effect: the stored Recommendation.has_owner, in the recommendation's lock."""
     with transaction.atomic():
-        deleted, _ = Ownership.objects.filter(recommendation=recommendation, entity=entity).delete()
+        locked = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+        deleted, _ = Ownership.objects.filter(recommendation=locked, entity=entity).delete()
+        recommendation.has_owner = _store_has_owner(locked)
     return bool(deleted)
+
+
+def refresh_has_owner(*, recommendation: Recommendation) -> bool:
+    """Store whether ``recommendation`` has an owner, from its Ownership rows, in its lock: for
+    owners changed outside assign_owner/remove_owner (the admin's inline). Returns the flag."""
+    with transaction.atomic():
+        return _store_has_owner(Recommendation.objects.select_for_update().get(pk=recommendation.pk))
+
+
+def _store_has_owner(locked: Recommendation) -> bool:
+    """Inside the recommendation's lock: Recommendation.has_owner from the Ownership rows (the
+    rule: an Ownership row exists). A queryset update, so the history records no change of
+    the recommendation itself (the Ownership row has its own entry)."""
+    has_owner = Ownership.objects.filter(recommendation=locked).exists()
+    if has_owner != locked.has_owner:
+        Recommendation.objects.filter(pk=locked.pk).update(has_owner=has_owner)
+        locked.has_owner = has_owner
+    return has_owner
 
 
 def link_paragraph(*, recommendation: Recommendation, paragraph: MandateParagraph, user: User | None) -> ParagraphLink:

@@ -22,11 +22,21 @@ AMBER_UNDER = 30
 RED_UNDER = 14
 
 
+_TAGS: dict[tuple, str] = {}
+
+
 def _tag(choices, value: str, css_prefix: str = ""):
     """A choice as a coloured tag that also says its word (never colour alone); an unknown
-    value shows as itself."""
-    label = choices(value).label if value in choices.values else value
-    return format_html('<strong class="tag tag--{}{}">{}</strong>', css_prefix, value, label)
+    value shows as itself. Built once per choice and language (a dashboard shows 200 of them:
+    issue 14)."""
+    key = (choices, value, css_prefix, translation.get_language())
+    found = _TAGS.get(key)
+    if found is None:
+        label = choices(value).label if value in choices.values else value
+        found = format_html('<strong class="tag tag--{}{}">{}</strong>', css_prefix, value, label)
+        if value in choices.values:  # unknown values are not kept: they could be anything
+            _TAGS[key] = found
+    return found
 
 
 @register.simple_tag

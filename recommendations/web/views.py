@@ -83,7 +83,8 @@ def dashboard(request):
     entities = list(access.user_entities(request.user).order_by("name"))
     rows = selectors.dashboard_rows(user=request.user)
     needs_count, needs_update = selectors.needs_update_this_cycle(
-        user=request.user, situation_ids=[row.situation.pk for row in rows]
+        user=request.user, situation_ids=[row.situation.pk for row in rows],
+        mandates={row.situation.pk: row.mandate for row in rows if row.mandate},
     ) if entities else (0, [])
     # The situations' cards, renewals soonest first, DASHBOARD_SITUATIONS a page: the counts
     # above cover them all (issue 14: 300 cards at 100,000 recommendations, 995 KB).
