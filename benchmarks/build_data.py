@@ -222,11 +222,22 @@ def build(*, n_recs: int, n_updates: int, log=print) -> dict:
         )
     log(f"  {remaining} updates bulk-inserted, denormalised fields recomputed in {time.perf_counter() - t0:.0f} s")
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        log("  ANALYZE done")
+        vacuum_analyze()
+        log("  VACUUM ANALYZE done")
     log(f"  built in {time.perf_counter() - started:.0f} s")
     return world()
+
+
+def vacuum_analyze() -> None:
+    """VACUUM ANALYZE (PostgreSQL): the state autovacuum keeps a production database in. The
+    bulk recompute above leaves a dead row for each recommendation it updates (266,000 at
+    100,000 recommendations, 3.6 times the live table) and no visibility map, so without it
+    no index-only scan is possible: every count and the admin's changelist read the bloated
+    heap, and the figures describe a database no one runs."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
 
 
 def world() -> dict:
