@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, QuerySet, Value, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -78,6 +79,10 @@ FIRST_PAGE_EXCERPT = 110
 # prints them all; the recommendation's own page lists its whole history): the page's
 # rendering time then follows the number of recommendations, capped, not of updates.
 PAGE_UPDATES = 3
+# The web page prints the report's recommendations this many a page (``?page=``; page 1 after
+# the first-page summary, the charts and the contents); the PDF prints them all. Measured at
+# 100,000 recommendations (issue 14): the page's time follows the recommendations it renders.
+PAGE_RECOMMENDATIONS = 50
 # The weekly chart covers at most this many weeks (the last ones of the cycle).
 MAX_WEEKS = 53
 CHART_BAR_WIDTH = 230
@@ -142,6 +147,10 @@ class ReportItem:
     for_renewal: bool = False
     # The group (theme or paragraph) under which it is printed in full.
     home: str = ""
+    # The web page: the page that prints it, and a link to it from any page ("#rec-1", or
+    # "?audience=council&page=2#rec-1" from another page).
+    page_number: int = 1
+    href: str = ""
 
     @property
     def latest_update(self) -> StatusUpdate | None:
@@ -174,6 +183,14 @@ class ReportGroup:
     also: list[ReportItem] = field(default_factory=list)
     # Grouped by paragraph: where the annex prints the paragraph's text.
     annex_anchor: str = ""
+    # The web page: the pages that print its recommendations (the first one holds its heading
+    # and the link to it, ``href``), and whether this part follows one on an earlier page.
+    first_page: int = 1
+    last_page: int = 1
+    href: str = ""
+    continued: bool = False
+    # Its recommendations in the whole report (``items`` holds a page's share on the web page).
+    count: int = 0
 
 
 @dataclass
@@ -417,9 +434,10 @@ def _read_updates(
 ) -> tuple[dict[int, list[StatusUpdate]], dict[int, list[tuple[dt.datetime, str]]]]:
     """The printed recommendations' updates (``updates``: those of the cycle this audience
     reads, oldest first) by recommendation: the ones printed, and every one as (time, status).
-    For the PDF, all of them as model instances (one query); for the web page (``page``), every
-    one as a light row and the latest PAGE_UPDATES of each as instances (two queries: at
-    10,000 recommendations the secretariat's page read 6,000 instances to show 900)."""
+    For the PDF, all of them as model instances (one query). For the web page (``page``), every
+    one as a light row only, for the counts and the weekly chart of the whole report; the few
+    it prints are read by _read_page_updates for the page's own recommendations (at 10,000
+    recommendations the secretariat's page read 6,000 instances to show 900)."""
     updates = updates.filter(recommendation_id__in=printed_ids)
     printed: dict[int, list[StatusUpdate]] = defaultdict(list)
     marks: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
@@ -430,12 +448,71 @@ def _read_updates(
         return printed, marks
     for recommendation_id, created_at, status in updates.values_list("recommendation_id", "created_at", "status"):
         marks[recommendation_id].append((created_at, status))
-    latest = updates.alias(
+    return printed, marks
+
+
+def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
+    """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
+    those of the current page only), oldest first, as model instances (one query)."""
+    latest = updates.filter(recommendation_id__in=ids).alias(
         newness=Window(RowNumber(), partition_by=F("recommendation_id"), order_by=(F("created_at").desc(), F("id").desc()))
     ).filter(newness__lte=PAGE_UPDATES)
+    printed: dict[int, list[StatusUpdate]] = defaultdict(list)
     for update in latest:
         printed[update.recommendation_id].append(update)
-    return printed, marks
+    return printed
+
+
+def page_href(*, audience: str, group: str, number: int) -> str:
+    """The query string of the report page's page ``number`` (the grouping only when not the
+    default, as the grouping form sends it)."""
+    query = {"audience": audience}
+    if group != DEFAULT_GROUPING:
+        query["group"] = group
+    query["page"] = number
+    return "?" + urlencode(query)
+
+
+def _paginate(
+    groups: list[ReportGroup], *, page_number, audience: str, group: str
+) -> tuple[Page, list[ReportGroup]]:
+    """The web page's pages: the recommendations in the report's order (group by group),
+    PAGE_RECOMMENDATIONS a page, the page asked for chosen by the paginator's one rule (as on
+    the list: a number that is not one gives the first page, one out of range the last). Sets
+    each item's and each group's page and link; returns the page and the groups it shows, a
+    group split across pages once on each (``continued`` after its first). A group whose
+    recommendations are all printed under others (only ``also``) sits where the next
+    recommendation is, or on the last page."""
+    ordered = [item for g in groups for item in g.items]
+    paginator = Paginator(ordered, PAGE_RECOMMENDATIONS)
+    current = paginator.get_page(page_number)
+    per_page, last = PAGE_RECOMMENDATIONS, paginator.num_pages
+
+    def href(number: int, anchor: str) -> str:
+        if number == current.number:
+            return f"#{anchor}"
+        return page_href(audience=audience, group=group, number=number) + f"#{anchor}"
+
+    for index, item in enumerate(ordered):
+        item.page_number = index // per_page + 1
+        item.href = href(item.page_number, f"rec-{item.recommendation.pk}")
+    shown, start = [], 0
+    for g in groups:
+        g.count = len(g.items)
+        if g.items:
+            g.first_page, g.last_page = g.items[0].page_number, g.items[-1].page_number
+        else:
+            g.first_page = g.last_page = min(start // per_page + 1, last)
+        g.href = href(g.first_page, g.anchor)
+        start += g.count
+        if g.first_page <= current.number <= g.last_page:
+            if g.first_page == g.last_page:
+                shown.append(g)
+            else:
+                items = [item for item in g.items if item.page_number == current.number]
+                continued = current.number > g.first_page
+                shown.append(replace(g, items=items, also=[] if continued else g.also, continued=continued))
+    return current, shown
 
 
 def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool:
@@ -449,15 +526,18 @@ def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool
 
 def build_report_context(
     *, mandate: Mandate, audience: str, today: dt.date | None = None, group: str = DEFAULT_GROUPING,
-    page: bool = False,
+    page: bool = False, page_number: str | int | None = None,
 ) -> dict:
     """Everything the report template needs, in a fixed number of queries (ten; eleven with
     ``page``) whatever the number of recommendations, paragraphs and updates.
 
-    ``page``: for the web page, which folds each recommendation's updates and holds its
-    latest PAGE_UPDATES: the cycle's updates are read as light rows (time and status, for the
-    counts and the chart) and only those latest few as model instances. The PDF (``page``
-    false) prints them all.
+    ``page``: for the web page, which prints PAGE_RECOMMENDATIONS recommendations a page
+    (``page_number``, as the request gave it: see _paginate), folds each one's updates and
+    holds its latest PAGE_UPDATES: the cycle's updates are read as light rows (time and status,
+    for the counts and the chart of the whole report) and only the latest few of the page's
+    own recommendations as model instances. The figures, the charts, the first page's lines
+    and the contents cover the whole report on every page. The PDF (``page`` false) prints
+    everything on one "page".
 
     It prints the recommendations of the mandate's cycle (rules.in_cycle_q, by the status and
     update this audience is shown), at most WPS_REPORT_MAX_RECOMMENDATIONS, the newest notes'
@@ -576,6 +656,19 @@ def build_report_context(
         groups = _group_by_paragraph(items, mandate=mandate, paragraphs=paragraphs)
     else:
         groups = _group_by_theme(items, themes)
+    if page:
+        report_page, shown_groups = _paginate(groups, page_number=page_number, audience=audience, group=group)
+        latest = _read_page_updates(updates, ids=[item.recommendation.pk for item in report_page.object_list])
+        for item in report_page.object_list:
+            item.updates = latest.get(item.recommendation.pk, [])
+        first_page, last_page = report_page.number == 1, not report_page.has_next()
+
+        def page_link(number: int) -> str:
+            return "" if number == report_page.number else page_href(audience=audience, group=group, number=number)
+
+        first_href, last_href = page_link(1), page_link(report_page.paginator.num_pages)
+    else:
+        report_page, shown_groups, first_page, last_page, first_href, last_href = None, groups, True, True, "", ""
 
     # The annex: every paragraph of this mandate that a recommendation cites or that speaks of
     # WPS (an uncovered one is a question for the renewal), then the older mandates' cited ones.
@@ -666,6 +759,16 @@ def build_report_context(
         "group_label": GROUPINGS[group],
         "groupings": GROUPINGS,
         "groups": groups,
+        # The web page's page (a Django Page of ReportItems; None in the PDF), the groups it
+        # prints (all of them in the PDF), whether it holds the first-page summary and the
+        # last page's sections (not in this report, the annex, the sources; both in the PDF),
+        # and the links to those two pages ("" on the page itself).
+        "report_page": report_page,
+        "shown_groups": shown_groups,
+        "is_first_page": first_page,
+        "is_last_page": last_page,
+        "first_href": first_href,
+        "last_href": last_href,
         "annex": annex,
         "owner_rows": _owner_rows(items),
         "week_columns": weeks,
