@@ -25,8 +25,20 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, QuerySet, Value, Window
-from django.db.models.functions import RowNumber
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -135,9 +147,13 @@ class ReportItem:
     # The updates printed, oldest first: every readable update of the cycle in the PDF, the
     # latest PAGE_UPDATES on the web page (build_report_context's ``page``).
     updates: list[StatusUpdate]
-    # Every readable update of the cycle as (time, status), oldest first: the counts and the
-    # weekly chart, the same in the PDF and on the page.
-    marks: list[tuple[dt.datetime, str]] = field(default_factory=list)
+    # This cycle's updates this audience reads (all of them, not only those printed): the
+    # figures, the same in the PDF and on the page.
+    update_count: int = 0
+    # The addressee and the uptake in the reader's language (get_FOO_display translates every
+    # choice on each call: a tenth of the page's time).
+    addressee_label: str = ""
+    uptake_label: str = ""
     uptake_paragraph_label: str = ""
     flagged: bool = field(default=False)
     # Updated this cycle, but by updates this audience does not read ("details not shared").
@@ -155,11 +171,6 @@ class ReportItem:
     @property
     def latest_update(self) -> StatusUpdate | None:
         return self.updates[-1] if self.updates else None
-
-    @property
-    def update_count(self) -> int:
-        """This cycle's updates this audience reads."""
-        return len(self.marks)
 
     @property
     def page_updates(self) -> list[StatusUpdate]:
@@ -233,18 +244,21 @@ def _breakdown(counts: Counter) -> str:
     return ", ".join(_status_count(value, counts[value]) for value in ImplementationStatus.values if counts.get(value))
 
 
+# "3 not started"; in French the status agrees in number ("3 non commencées"). Only the one
+# asked for is translated (a chart's breakdowns ask for hundreds).
+_STATUS_COUNT_FORMS = {
+    ImplementationStatus.NOT_STARTED: lambda n: ngettext("%(n)d not started", "%(n)d not started", n),
+    ImplementationStatus.IN_PROGRESS: lambda n: ngettext("%(n)d in progress", "%(n)d in progress", n),
+    ImplementationStatus.PARTIAL: lambda n: ngettext("%(n)d partially implemented", "%(n)d partially implemented", n),
+    ImplementationStatus.IMPLEMENTED: lambda n: ngettext("%(n)d implemented", "%(n)d implemented", n),
+    ImplementationStatus.NOT_IMPLEMENTED: lambda n: ngettext("%(n)d not implemented", "%(n)d not implemented", n),
+    ImplementationStatus.SUPERSEDED: lambda n: ngettext("%(n)d superseded", "%(n)d superseded", n),
+}
+
+
 def _status_count(value: str, n: int) -> str:
     """"3 not started"; in French the status agrees in number ("3 non commencées")."""
-    S = ImplementationStatus
-    forms = {
-        S.NOT_STARTED: ngettext("%(n)d not started", "%(n)d not started", n),
-        S.IN_PROGRESS: ngettext("%(n)d in progress", "%(n)d in progress", n),
-        S.PARTIAL: ngettext("%(n)d partially implemented", "%(n)d partially implemented", n),
-        S.IMPLEMENTED: ngettext("%(n)d implemented", "%(n)d implemented", n),
-        S.NOT_IMPLEMENTED: ngettext("%(n)d not implemented", "%(n)d not implemented", n),
-        S.SUPERSEDED: ngettext("%(n)d superseded", "%(n)d superseded", n),
-    }
-    return forms[value] % {"n": n}
+    return _STATUS_COUNT_FORMS[value](n) % {"n": n}
 
 
 def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
@@ -267,13 +281,12 @@ def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
     return rows
 
 
-def _week_columns(items: list[ReportItem], *, since: dt.date | None, today: dt.date) -> list[WeekColumn]:
-    """Updates per week of the cycle, each week's bar stacked by the status the updates set.
-    Weeks run Monday to Sunday, from the cycle's first week (or the first update's) to today's;
-    at most MAX_WEEKS, the last ones."""
-    days = [timezone.localdate(created_at) for item in items for created_at, _ in item.marks]
-    statuses = [status for item in items for _, status in item.marks]
-    first = since or (min(days) if days else None)
+def _week_columns(per_day: Counter, *, since: dt.date | None, today: dt.date) -> list[WeekColumn]:
+    """Updates per week of the cycle, each week's bar stacked by the status the updates set
+    (``per_day``: the number of updates by (local day, status)). Weeks run Monday to Sunday,
+    from the cycle's first week (or the first update's) to today's; at most MAX_WEEKS, the
+    last ones."""
+    first = since or (min(day for day, _ in per_day) if per_day else None)
     if first is None or first > today:
         return []
     start = first - dt.timedelta(days=first.weekday())
@@ -283,10 +296,10 @@ def _week_columns(items: list[ReportItem], *, since: dt.date | None, today: dt.d
         start += dt.timedelta(weeks=weeks - MAX_WEEKS)
         weeks = MAX_WEEKS
     counts = [Counter() for _ in range(weeks)]
-    for day, status in zip(days, statuses):
+    for (day, status), n in per_day.items():
         index = (day - start).days // 7
         if 0 <= index < weeks:
-            counts[index][status] += 1
+            counts[index][status] += n
     top = max((sum(c.values()) for c in counts), default=0) or 1
     step = WEEK_CHART_WIDTH // weeks
     columns = []
@@ -431,24 +444,52 @@ def _scope(rows: list[_Row], *, situation_id: int, cap: int) -> tuple[list[int],
 
 def _read_updates(
     updates: QuerySet[StatusUpdate], *, printed_ids: list[int], page: bool
-) -> tuple[dict[int, list[StatusUpdate]], dict[int, list[tuple[dt.datetime, str]]]]:
+) -> tuple[dict[int, list[StatusUpdate]], dict[int, int], Counter]:
     """The printed recommendations' updates (``updates``: those of the cycle this audience
-    reads, oldest first) by recommendation: the ones printed, and every one as (time, status).
-    For the PDF, all of them as model instances (one query). For the web page (``page``), every
-    one as a light row only, for the counts and the weekly chart of the whole report; the few
-    it prints are read by _read_page_updates for the page's own recommendations (at 10,000
-    recommendations the secretariat's page read 6,000 instances to show 900)."""
+    reads, oldest first): the ones printed by recommendation, their number by recommendation,
+    and their number by (local day, status) for the weekly chart. For the PDF, all of them as
+    model instances, counted here (one query). For the web page (``page``), only the counts by
+    day, by the database (one query, a few hundred rows: at 100,000 recommendations the
+    secretariat's page read 6,000 rows to count them; the counts by recommendation are an
+    annotation of the recommendations' query, ``readable_updates``); the few it prints are
+    read by _read_page_updates for the page's own recommendations."""
     updates = updates.filter(recommendation_id__in=printed_ids)
     printed: dict[int, list[StatusUpdate]] = defaultdict(list)
-    marks: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    per_recommendation: dict[int, int] = defaultdict(int)
+    per_day: Counter = Counter()
     if not page:
+        # timezone.localdate's day, the zone looked up once (it is per update: thousands).
+        zone = timezone.get_current_timezone()
         for update in updates:
             printed[update.recommendation_id].append(update)
-            marks[update.recommendation_id].append((update.created_at, update.status))
-        return printed, marks
-    for recommendation_id, created_at, status in updates.values_list("recommendation_id", "created_at", "status"):
-        marks[recommendation_id].append((created_at, status))
-    return printed, marks
+            per_recommendation[update.recommendation_id] += 1
+            per_day[(update.created_at.astimezone(zone).date(), update.status)] += 1
+        return printed, per_recommendation, per_day
+    # TruncDate: the day in the current time zone, as timezone.localdate.
+    for day, status, n in updates.order_by().annotate(day=TruncDate("created_at")).values("day", "status").annotate(
+        n=Count("id")
+    ).values_list("day", "status", "n"):
+        per_day[(day, status)] += n
+    return printed, per_recommendation, per_day
+
+
+class _Labels:
+    """The choices' labels in the reader's language, each translated once for the report
+    (a model's get_FOO_display translates all of its field's choices on every call)."""
+
+    def __init__(self):
+        self._status = {value: str(label) for value, label in ImplementationStatus.choices}
+        self._addressee = {value: str(label) for value, label in Addressee.choices}
+        self._uptake = {value: str(label) for value, label in Uptake.choices}
+
+    def status(self, value: str) -> str:
+        return self._status.get(value, value)
+
+    def addressee(self, value: str) -> str:
+        return self._addressee.get(value, value)
+
+    def uptake(self, value: str) -> str:
+        return self._uptake.get(value, value)
 
 
 def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
@@ -584,10 +625,19 @@ def build_report_context(
     printed_ids, left_out = _scope(
         rows, situation_id=mandate.situation_id, cap=settings.WPS_REPORT_MAX_RECOMMENDATIONS
     )
+    recommendations = situation_recs.filter(pk__in=printed_ids).annotate(updated_this_cycle=Exists(activity))
+    if page:
+        # The web page counts each one's updates in the database (see _read_updates).
+        recommendations = recommendations.annotate(readable_updates=Coalesce(Subquery(
+            updates.filter(recommendation_id=OuterRef("pk")).order_by().values("recommendation_id")
+            .annotate(n=Count("id")).values("n")
+        ), 0))
     recommendations = list(
-        situation_recs.filter(pk__in=printed_ids)
-        .annotate(updated_this_cycle=Exists(activity))
+        recommendations
         .select_related("briefing", "uptake_paragraph")
+        # Not the note's whole text (11 KB a recommendation at 100,000) nor the uptake
+        # paragraph's: the report prints neither.
+        .defer("briefing__original_text", "uptake_paragraph__text", "uptake_paragraph__text_fr")
         .prefetch_related(
             Prefetch(
                 "ownership_set",
@@ -606,7 +656,9 @@ def build_report_context(
         )
         .order_by("briefing__issued_on", "briefing_id", "position")
     )
-    printed_updates, marks = _read_updates(updates, printed_ids=printed_ids, page=page)
+    printed_updates, update_counts, per_day = _read_updates(updates, printed_ids=printed_ids, page=page)
+    if page:
+        update_counts = {rec.pk: rec.readable_updates for rec in recommendations}
 
     paragraphs = list(
         MandateParagraph.objects.filter(mandate=mandate)
@@ -614,9 +666,12 @@ def build_report_context(
         .order_by("position")
     )
 
+    labels = _Labels()
     items = []
     cited: dict[int, AnnexParagraph] = {}
     themes: dict[int, Theme] = {}
+    # A theme's name in the reader's language, translated once (Theme.__str__).
+    theme_names: dict[int, str] = {}
     for rec in recommendations:
         linked = []
         for link in rec.report_links:
@@ -637,15 +692,17 @@ def build_report_context(
         items.append(ReportItem(
             recommendation=rec,
             status=rec.shown_status,
-            status_label=ImplementationStatus(rec.shown_status).label,
+            status_label=labels.status(rec.shown_status),
+            addressee_label=labels.addressee(rec.addressee),
+            uptake_label=labels.uptake(rec.uptake),
             owners=[o.entity.name for o in rec.report_ownerships],
             paragraphs=linked,
             updates=printed_updates.get(rec.pk, []),
-            marks=marks.get(rec.pk, []),
+            update_count=update_counts.get(rec.pk, 0),
             uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
-            flagged=not marks.get(rec.pk) and not rec.updated_this_cycle,
-            updated_unshared=not marks.get(rec.pk) and rec.updated_this_cycle,
-            themes=[str(t) for t in rec.report_themes],
+            flagged=not update_counts.get(rec.pk) and not rec.updated_this_cycle,
+            updated_unshared=not update_counts.get(rec.pk) and rec.updated_this_cycle,
+            themes=[theme_names.get(t.pk) or theme_names.setdefault(t.pk, str(t)) for t in rec.report_themes],
             for_renewal=(
                 is_open(rec.shown_status) and rec.uptake == Uptake.PENDING
                 and _is_proposal_for_next_renewal(rec, mandate)
@@ -669,6 +726,10 @@ def build_report_context(
         first_href, last_href = page_link(1), page_link(report_page.paginator.num_pages)
     else:
         report_page, shown_groups, first_page, last_page, first_href, last_href = None, groups, True, True, "", ""
+    # Each printed update's status in the reader's language (reports/_update.html).
+    for item in report_page.object_list if page else items:
+        for update in item.updates:
+            update.status_label = labels.status(update.status)
 
     # The annex: every paragraph of this mandate that a recommendation cites or that speaks of
     # WPS (an uncovered one is a question for the renewal), then the older mandates' cited ones.
@@ -718,7 +779,7 @@ def build_report_context(
     days_left = mandate.days_to_renewal(today)
     open_count = sum(1 for r in recommendations if is_open(r.shown_status))
     updated = [item for item in items if not item.flagged]
-    weeks = _week_columns(items, since=since, today=today)
+    weeks = _week_columns(per_day, since=since, today=today)
     return {
         "mandate": mandate,
         "situation": mandate.situation,
