@@ -94,7 +94,7 @@ PAGE_UPDATES = 3
 # The web page prints the report's recommendations this many a page (``?page=``; page 1 after
 # the first-page summary, the charts and the contents); the PDF prints them all. Measured at
 # 100,000 recommendations (issue 14): the page's time follows the recommendations it renders.
-PAGE_RECOMMENDATIONS = 50
+PAGE_RECOMMENDATIONS = 25
 # The weekly chart covers at most this many weeks (the last ones of the cycle).
 MAX_WEEKS = 53
 CHART_BAR_WIDTH = 230

@@ -16,9 +16,12 @@ from tests.reports.conftest import REPORT_DAY, grow_mali
 
 pytestmark = pytest.mark.django_db
 
-# 120 recommendations, 110 printed (the cap): pages of 50, 50 and 10.
-TOTAL, CAP = 120, 110
-PAGES = -(-CAP // PAGE_RECOMMENDATIONS)
+# Mali grown to TOTAL recommendations, CAP printed (the cap), the newest note's GROWN first:
+# three pages, two full and one of 10.
+CAP = 2 * PAGE_RECOMMENDATIONS + 10
+TOTAL = CAP + 10
+GROWN = TOTAL - 12
+PAGES = 3
 
 
 @pytest.fixture
@@ -64,9 +67,10 @@ def test_page_one_holds_the_summary_and_the_first_recommendations(big, client):
     for heading in ("Key figures", "For the renewal", "Contents", "Progress this cycle", "Updates per week",
                     "Status by owner", "No update this cycle", "Recommendations, by theme"):
         assert heading in text, heading
-    assert f"Key figures 110 of {CAP} recommendations still open" in text
+    assert f"Key figures {CAP} of {CAP} recommendations still open" in text
     # What a printout of this page holds, and where the whole report is.
-    assert (f"Page 1 of 3 of this web page: recommendations 1 to 50 of {CAP}. Printing it prints this page only; "
+    assert (f"Page 1 of 3 of this web page: recommendations 1 to {PAGE_RECOMMENDATIONS} of {CAP}. Printing it prints "
+            "this page only; "
             "the PDF version holds the whole report. Download or generate the PDF") in text
     assert '<a class="report-screen-only" href="#reports">Download or generate the PDF</a>' in html
     assert 'id="reports"' in html
@@ -89,9 +93,10 @@ def test_page_two_continues_the_sections_under_a_short_header(big, client):
     assert '<h1 id="report-title">Progress report on women, peace and security recommendations: Mali</h1>' in html
     assert "MINUSMA — resolution S/RES/2640 (2022) · For Council experts" in text
     assert '<a href="?audience=council&amp;page=1">Back to the summary (page 1)</a>' in html
-    assert (f"Page 2 of 3 of this web page: recommendations 51 to 100 of {CAP}. Printing it prints this page "
+    assert (f"Page 2 of 3 of this web page: recommendations {PAGE_RECOMMENDATIONS + 1} to {2 * PAGE_RECOMMENDATIONS} "
+            f"of {CAP}. Printing it prints this page "
             "only; the PDF version holds the whole report.") in text
-    # The 108 grown recommendations have no theme: the section began on page 1 and goes on here.
+    # The grown recommendations have no theme: the section began on page 1 and goes on here.
     assert '<h3 class="report-group-title">No theme recorded (continued)</h3>' in html
     assert 'id="theme-none"' not in html
     # Nor the summary's sections, nor the grouping form (it starts again at page 1).
@@ -174,16 +179,17 @@ def test_the_summary_counts_the_whole_report_and_the_contents_are_the_same_on_ev
     # (today, as the page: the grown updates are today's, the chart's last week)
     context = build_report_context(mandate=big.mandate, audience="secretariat")
     text = _visible_text(pages[0])
-    # The figures and the charts cover all 110 printed, not the page's 50.
-    assert context["update_count"] == 2 * 108 + 2
-    assert f"{context['update_count']} updates this cycle, on 110 of 110 recommendations; 0 with none." in text
-    assert '<th scope="row">UN Women</th><td class="num">110</td>' in pages[0]
+    # The figures and the charts cover all the printed ones, not the page's.
+    assert context["update_count"] == 2 * GROWN + 2
+    assert f"{context['update_count']} updates this cycle, on {CAP} of {CAP} recommendations; 0 with none." in text
+    assert f'<th scope="row">UN Women</th><td class="num">{CAP}</td>' in pages[0]
     busy = context["busy_weeks"]
     assert sum(w.total for w in busy) == context["update_count"]
     assert f"{busy[-1].total} ({busy[-1].breakdown})" in text
     # The contents: the same words on every page (only their links' pages differ).
     tocs = {_visible_text(_section(html, "report-toc")) for html in pages}
-    assert len(tocs) == 1 and "No theme recorded (109 recommendations, pages 1 to 3)" in tocs.pop()
+    # (the grown ones and a demo one printed, R02, have no theme)
+    assert len(tocs) == 1 and f"No theme recorded ({GROWN + 1} recommendations, pages 1 to 3)" in tocs.pop()
 
 
 @pytest.mark.parametrize("value,shown", [
