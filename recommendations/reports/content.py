@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -36,6 +37,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
     Window,
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
@@ -625,13 +627,20 @@ def build_report_context(
     printed_ids, left_out = _scope(
         rows, situation_id=mandate.situation_id, cap=settings.WPS_REPORT_MAX_RECOMMENDATIONS
     )
-    recommendations = situation_recs.filter(pk__in=printed_ids).annotate(updated_this_cycle=Exists(activity))
+    recommendations = situation_recs.filter(pk__in=printed_ids)
     if page:
-        # The web page counts each one's updates in the database (see _read_updates).
-        recommendations = recommendations.annotate(readable_updates=Coalesce(Subquery(
-            updates.filter(recommendation_id=OuterRef("pk")).order_by().values("recommendation_id")
-            .annotate(n=Count("id")).values("n")
-        ), 0))
+        # The web page counts each one's updates in the database (see _read_updates); the
+        # owning entities' activity matters only to one with none this audience reads (the
+        # flag, or "details not shared"), and is looked for only then.
+        readable = updates.filter(recommendation_id=OuterRef("pk")).order_by()
+        recommendations = recommendations.annotate(
+            readable_updates=Coalesce(Subquery(
+                readable.values("recommendation_id").annotate(n=Count("id")).values("n")
+            ), 0),
+            updated_this_cycle=Case(When(Exists(readable), then=Value(True)), default=Exists(activity)),
+        )
+    else:
+        recommendations = recommendations.annotate(updated_this_cycle=Exists(activity))
     recommendations = list(
         recommendations
         .select_related("briefing", "uptake_paragraph")
