@@ -644,20 +644,25 @@ def build_report_context(
     recommendations = list(
         recommendations
         .select_related("briefing", "uptake_paragraph")
-        # Not the note's whole text (11 KB a recommendation at 100,000) nor the uptake
-        # paragraph's: the report prints neither.
-        .defer("briefing__original_text", "uptake_paragraph__text", "uptake_paragraph__text_fr")
+        # Only what the report uses: not the note's whole text (11 KB a recommendation at
+        # 100,000), nor the uptake paragraph's, nor the dates it does not print.
+        .only(
+            "briefing", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
+            "uptake_paragraph", "briefing__issued_on", "uptake_paragraph__label",
+        )
         .prefetch_related(
             Prefetch(
                 "ownership_set",
-                queryset=Ownership.objects.select_related("entity").order_by("entity__name"),
+                queryset=Ownership.objects.select_related("entity").only("recommendation", "entity__name")
+                .order_by("entity__name"),
                 to_attr="report_ownerships",
             ),
             Prefetch(
                 "paragraphlink_set",
-                queryset=links.select_related("paragraph__mandate").order_by(
-                    "-paragraph__mandate__expires_on", "paragraph__position"
-                ),
+                queryset=links.select_related("paragraph__mandate").only(
+                    "recommendation", "confirmed", "paragraph__label", "paragraph__text", "paragraph__text_fr",
+                    "paragraph__official", "paragraph__position", "paragraph__mandate__symbol",
+                ).order_by("-paragraph__mandate__expires_on", "paragraph__position"),
                 to_attr="report_links",
             ),
             # The ninth query: themes, to group by them.
