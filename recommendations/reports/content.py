@@ -652,12 +652,6 @@ def build_report_context(
         )
         .prefetch_related(
             Prefetch(
-                "ownership_set",
-                queryset=Ownership.objects.select_related("entity").only("recommendation", "entity__name")
-                .order_by("entity__name"),
-                to_attr="report_ownerships",
-            ),
-            Prefetch(
                 "paragraphlink_set",
                 queryset=links.select_related("paragraph__mandate").only(
                     "recommendation", "confirmed", "paragraph__label", "paragraph__text", "paragraph__text_fr",
@@ -665,11 +659,27 @@ def build_report_context(
                 ).order_by("-paragraph__mandate__expires_on", "paragraph__position"),
                 to_attr="report_links",
             ),
-            # The ninth query: themes, to group by them.
-            Prefetch("themes", queryset=Theme.objects.order_by("name"), to_attr="report_themes"),
         )
         .order_by("briefing__issued_on", "briefing_id", "position")
     )
+    # The owners' names, and the themes (the ninth query), to group by them: light rows, a
+    # few hundred each, one query each as the prefetches they replace (a model instance per
+    # row cost more than the report uses).
+    owners: dict[int, list[str]] = defaultdict(list)
+    for recommendation_id, name in Ownership.objects.filter(recommendation_id__in=printed_ids).order_by(
+        "entity__name"
+    ).values_list("recommendation_id", "entity__name"):
+        owners[recommendation_id].append(name)
+    theme_rows = Recommendation.themes.through.objects.filter(recommendation_id__in=printed_ids).order_by(
+        "theme__name"
+    ).values_list("recommendation_id", "theme_id", "theme__slug", "theme__name")
+    one_theme: dict[int, Theme] = {}
+    rec_themes: dict[int, list[Theme]] = defaultdict(list)
+    for recommendation_id, theme_id, slug, name in theme_rows:
+        theme = one_theme.get(theme_id) or one_theme.setdefault(theme_id, Theme(pk=theme_id, slug=slug, name=name))
+        rec_themes[recommendation_id].append(theme)
+    for rec in recommendations:
+        rec.report_themes = rec_themes.get(rec.pk, [])
     printed_updates, update_counts, per_day = _read_updates(updates, printed_ids=printed_ids, page=page)
     if page:
         update_counts = {rec.pk: rec.readable_updates for rec in recommendations}
@@ -709,7 +719,7 @@ def build_report_context(
             status_label=labels.status(rec.shown_status),
             addressee_label=labels.addressee(rec.addressee),
             uptake_label=labels.uptake(rec.uptake),
-            owners=[o.entity.name for o in rec.report_ownerships],
+            owners=owners.get(rec.pk, []),
             paragraphs=linked,
             updates=printed_updates.get(rec.pk, []),
             update_count=update_counts.get(rec.pk, 0),
