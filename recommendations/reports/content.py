@@ -33,7 +33,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     QuerySet,
     Subquery,
     Value,
@@ -650,18 +649,27 @@ def build_report_context(
             "briefing", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
             "uptake_paragraph", "briefing__issued_on", "uptake_paragraph__label",
         )
-        .prefetch_related(
-            Prefetch(
-                "paragraphlink_set",
-                queryset=links.select_related("paragraph__mandate").only(
-                    "recommendation", "confirmed", "paragraph__label", "paragraph__text", "paragraph__text_fr",
-                    "paragraph__official", "paragraph__position", "paragraph__mandate__symbol",
-                ).order_by("-paragraph__mandate__expires_on", "paragraph__position"),
-                to_attr="report_links",
-            ),
-        )
         .order_by("briefing__issued_on", "briefing_id", "position")
     )
+    # Each one's paragraph links (the newest mandate's first, in the resolution's order), as
+    # light rows; one paragraph instance for each paragraph cited, however often.
+    link_rows = links.filter(recommendation_id__in=printed_ids).order_by(
+        "-paragraph__mandate__expires_on", "paragraph__position"
+    ).values_list(
+        "recommendation_id", "confirmed", "paragraph_id", "paragraph__label", "paragraph__text",
+        "paragraph__text_fr", "paragraph__official", "paragraph__position", "paragraph__mandate_id",
+        "paragraph__mandate__symbol",
+    )
+    one_paragraph: dict[int, tuple[MandateParagraph, str]] = {}
+    rec_links: dict[int, list[tuple[MandateParagraph, str, bool]]] = defaultdict(list)
+    for recommendation_id, confirmed, paragraph_id, label, text, text_fr, official, position, mandate_id, symbol in link_rows:
+        if paragraph_id not in one_paragraph:
+            one_paragraph[paragraph_id] = (MandateParagraph(
+                pk=paragraph_id, label=label, text=text, text_fr=text_fr, official=official, position=position,
+                mandate_id=mandate_id,
+            ), symbol)
+        paragraph, symbol = one_paragraph[paragraph_id]
+        rec_links[recommendation_id].append((paragraph, symbol, confirmed))
     # The owners' names, and the themes (the ninth query), to group by them: light rows, a
     # few hundred each, one query each as the prefetches they replace (a model instance per
     # row cost more than the report uses).
@@ -698,9 +706,8 @@ def build_report_context(
     theme_names: dict[int, str] = {}
     for rec in recommendations:
         linked = []
-        for link in rec.report_links:
-            p = link.paragraph
-            other = "" if p.mandate_id == mandate.pk else p.mandate.symbol
+        for p, symbol, confirmed in rec_links.get(rec.pk, []):
+            other = "" if p.mandate_id == mandate.pk else symbol
             entry = cited.get(p.pk)
             if entry is None:
                 entry = cited[p.pk] = AnnexParagraph(
@@ -708,7 +715,7 @@ def build_report_context(
                 )
             entry.cited_by.append(rec.reference)
             linked.append(LinkedParagraph(
-                label=p.label, text=p.text, suggested=not link.confirmed, mandate_symbol=other,
+                label=p.label, text=p.text, suggested=not confirmed, mandate_symbol=other,
                 official=p.official, anchor=entry.anchor,
             ))
         for theme in rec.report_themes:
