@@ -245,3 +245,17 @@ def test_one_page_has_no_pager_and_no_page_note(demo, client):
     assert html.count('class="report-rec-title"') == 12
     assert "of this web page" not in html and 'class="pagination"' not in html
     assert "Page 1 of 1" not in html
+
+
+@pytest.mark.parametrize("value", ["1", "3", "abc"])
+def test_a_report_with_no_recommendation_is_one_page(demo, client, value):
+    import datetime as dt
+
+    from tests import factories
+
+    empty = factories.make_mandate(factories.make_situation("Haiti", "HTI"), expires_on=dt.date(2024, 7, 15))
+    client.force_login(demo.secretariat)
+    html = client.get(f"/mandates/{empty.pk}/report/?page={value}").content.decode()
+    assert "No recommendation yet for the situation “Haiti”." in html
+    assert 'class="pagination"' not in html and "of this web page" not in html
+    assert 'id="annex-title"' in html and 'id="figures-title"' in html
