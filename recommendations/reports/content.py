@@ -19,13 +19,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, QuerySet, Value, Window
-from django.db.models.functions import RowNumber
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -78,6 +92,10 @@ FIRST_PAGE_EXCERPT = 110
 # prints them all; the recommendation's own page lists its whole history): the page's
 # rendering time then follows the number of recommendations, capped, not of updates.
 PAGE_UPDATES = 3
+# The web page prints the report's recommendations this many a page (``?page=``; page 1 after
+# the first-page summary, the charts and the contents); the PDF prints them all. Measured at
+# 100,000 recommendations (issue 14): the page's time follows the recommendations it renders.
+PAGE_RECOMMENDATIONS = 25
 # The weekly chart covers at most this many weeks (the last ones of the cycle).
 MAX_WEEKS = 53
 CHART_BAR_WIDTH = 230
@@ -130,9 +148,13 @@ class ReportItem:
     # The updates printed, oldest first: every readable update of the cycle in the PDF, the
     # latest PAGE_UPDATES on the web page (build_report_context's ``page``).
     updates: list[StatusUpdate]
-    # Every readable update of the cycle as (time, status), oldest first: the counts and the
-    # weekly chart, the same in the PDF and on the page.
-    marks: list[tuple[dt.datetime, str]] = field(default_factory=list)
+    # This cycle's updates this audience reads (all of them, not only those printed): the
+    # figures, the same in the PDF and on the page.
+    update_count: int = 0
+    # The addressee and the uptake in the reader's language (get_FOO_display translates every
+    # choice on each call: a tenth of the page's time).
+    addressee_label: str = ""
+    uptake_label: str = ""
     uptake_paragraph_label: str = ""
     flagged: bool = field(default=False)
     # Updated this cycle, but by updates this audience does not read ("details not shared").
@@ -142,15 +164,14 @@ class ReportItem:
     for_renewal: bool = False
     # The group (theme or paragraph) under which it is printed in full.
     home: str = ""
+    # The web page: the page that prints it, and a link to it from any page ("#rec-1", or
+    # "?audience=council&page=2#rec-1" from another page).
+    page_number: int = 1
+    href: str = ""
 
     @property
     def latest_update(self) -> StatusUpdate | None:
         return self.updates[-1] if self.updates else None
-
-    @property
-    def update_count(self) -> int:
-        """This cycle's updates this audience reads."""
-        return len(self.marks)
 
     @property
     def page_updates(self) -> list[StatusUpdate]:
@@ -174,6 +195,14 @@ class ReportGroup:
     also: list[ReportItem] = field(default_factory=list)
     # Grouped by paragraph: where the annex prints the paragraph's text.
     annex_anchor: str = ""
+    # The web page: the pages that print its recommendations (the first one holds its heading
+    # and the link to it, ``href``), and whether this part follows one on an earlier page.
+    first_page: int = 1
+    last_page: int = 1
+    href: str = ""
+    continued: bool = False
+    # Its recommendations in the whole report (``items`` holds a page's share on the web page).
+    count: int = 0
 
 
 @dataclass
@@ -216,18 +245,21 @@ def _breakdown(counts: Counter) -> str:
     return ", ".join(_status_count(value, counts[value]) for value in ImplementationStatus.values if counts.get(value))
 
 
+# "3 not started"; in French the status agrees in number ("3 non commencées"). Only the one
+# asked for is translated (a chart's breakdowns ask for hundreds).
+_STATUS_COUNT_FORMS = {
+    ImplementationStatus.NOT_STARTED: lambda n: ngettext("%(n)d not started", "%(n)d not started", n),
+    ImplementationStatus.IN_PROGRESS: lambda n: ngettext("%(n)d in progress", "%(n)d in progress", n),
+    ImplementationStatus.PARTIAL: lambda n: ngettext("%(n)d partially implemented", "%(n)d partially implemented", n),
+    ImplementationStatus.IMPLEMENTED: lambda n: ngettext("%(n)d implemented", "%(n)d implemented", n),
+    ImplementationStatus.NOT_IMPLEMENTED: lambda n: ngettext("%(n)d not implemented", "%(n)d not implemented", n),
+    ImplementationStatus.SUPERSEDED: lambda n: ngettext("%(n)d superseded", "%(n)d superseded", n),
+}
+
+
 def _status_count(value: str, n: int) -> str:
     """"3 not started"; in French the status agrees in number ("3 non commencées")."""
-    S = ImplementationStatus
-    forms = {
-        S.NOT_STARTED: ngettext("%(n)d not started", "%(n)d not started", n),
-        S.IN_PROGRESS: ngettext("%(n)d in progress", "%(n)d in progress", n),
-        S.PARTIAL: ngettext("%(n)d partially implemented", "%(n)d partially implemented", n),
-        S.IMPLEMENTED: ngettext("%(n)d implemented", "%(n)d implemented", n),
-        S.NOT_IMPLEMENTED: ngettext("%(n)d not implemented", "%(n)d not implemented", n),
-        S.SUPERSEDED: ngettext("%(n)d superseded", "%(n)d superseded", n),
-    }
-    return forms[value] % {"n": n}
+    return _STATUS_COUNT_FORMS[value](n) % {"n": n}
 
 
 def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
@@ -250,13 +282,12 @@ def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
     return rows
 
 
-def _week_columns(items: list[ReportItem], *, since: dt.date | None, today: dt.date) -> list[WeekColumn]:
-    """Updates per week of the cycle, each week's bar stacked by the status the updates set.
-    Weeks run Monday to Sunday, from the cycle's first week (or the first update's) to today's;
-    at most MAX_WEEKS, the last ones."""
-    days = [timezone.localdate(created_at) for item in items for created_at, _ in item.marks]
-    statuses = [status for item in items for _, status in item.marks]
-    first = since or (min(days) if days else None)
+def _week_columns(per_day: Counter, *, since: dt.date | None, today: dt.date) -> list[WeekColumn]:
+    """Updates per week of the cycle, each week's bar stacked by the status the updates set
+    (``per_day``: the number of updates by (local day, status)). Weeks run Monday to Sunday,
+    from the cycle's first week (or the first update's) to today's; at most MAX_WEEKS, the
+    last ones."""
+    first = since or (min(day for day, _ in per_day) if per_day else None)
     if first is None or first > today:
         return []
     start = first - dt.timedelta(days=first.weekday())
@@ -266,10 +297,10 @@ def _week_columns(items: list[ReportItem], *, since: dt.date | None, today: dt.d
         start += dt.timedelta(weeks=weeks - MAX_WEEKS)
         weeks = MAX_WEEKS
     counts = [Counter() for _ in range(weeks)]
-    for day, status in zip(days, statuses):
+    for (day, status), n in per_day.items():
         index = (day - start).days // 7
         if 0 <= index < weeks:
-            counts[index][status] += 1
+            counts[index][status] += n
     top = max((sum(c.values()) for c in counts), default=0) or 1
     step = WEEK_CHART_WIDTH // weeks
     columns = []
@@ -414,28 +445,116 @@ def _scope(rows: list[_Row], *, situation_id: int, cap: int) -> tuple[list[int],
 
 def _read_updates(
     updates: QuerySet[StatusUpdate], *, printed_ids: list[int], page: bool
-) -> tuple[dict[int, list[StatusUpdate]], dict[int, list[tuple[dt.datetime, str]]]]:
+) -> tuple[dict[int, list[StatusUpdate]], dict[int, int], Counter]:
     """The printed recommendations' updates (``updates``: those of the cycle this audience
-    reads, oldest first) by recommendation: the ones printed, and every one as (time, status).
-    For the PDF, all of them as model instances (one query); for the web page (``page``), every
-    one as a light row and the latest PAGE_UPDATES of each as instances (two queries: at
-    10,000 recommendations the secretariat's page read 6,000 instances to show 900)."""
+    reads, oldest first): the ones printed by recommendation, their number by recommendation,
+    and their number by (local day, status) for the weekly chart. For the PDF, all of them as
+    model instances, counted here (one query). For the web page (``page``), only the counts by
+    day, by the database (one query, a few hundred rows: at 100,000 recommendations the
+    secretariat's page read 6,000 rows to count them; the counts by recommendation are an
+    annotation of the recommendations' query, ``readable_updates``); the few it prints are
+    read by _read_page_updates for the page's own recommendations."""
     updates = updates.filter(recommendation_id__in=printed_ids)
     printed: dict[int, list[StatusUpdate]] = defaultdict(list)
-    marks: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    per_recommendation: dict[int, int] = defaultdict(int)
+    per_day: Counter = Counter()
     if not page:
+        # timezone.localdate's day, the zone looked up once (it is per update: thousands).
+        zone = timezone.get_current_timezone()
         for update in updates:
             printed[update.recommendation_id].append(update)
-            marks[update.recommendation_id].append((update.created_at, update.status))
-        return printed, marks
-    for recommendation_id, created_at, status in updates.values_list("recommendation_id", "created_at", "status"):
-        marks[recommendation_id].append((created_at, status))
-    latest = updates.alias(
+            per_recommendation[update.recommendation_id] += 1
+            per_day[(update.created_at.astimezone(zone).date(), update.status)] += 1
+        return printed, per_recommendation, per_day
+    # TruncDate: the day in the current time zone, as timezone.localdate.
+    for day, status, n in updates.order_by().annotate(day=TruncDate("created_at")).values("day", "status").annotate(
+        n=Count("id")
+    ).values_list("day", "status", "n"):
+        per_day[(day, status)] += n
+    return printed, per_recommendation, per_day
+
+
+class _Labels:
+    """The choices' labels in the reader's language, each translated once for the report
+    (a model's get_FOO_display translates all of its field's choices on every call)."""
+
+    def __init__(self):
+        self._status = {value: str(label) for value, label in ImplementationStatus.choices}
+        self._addressee = {value: str(label) for value, label in Addressee.choices}
+        self._uptake = {value: str(label) for value, label in Uptake.choices}
+
+    def status(self, value: str) -> str:
+        return self._status.get(value, value)
+
+    def addressee(self, value: str) -> str:
+        return self._addressee.get(value, value)
+
+    def uptake(self, value: str) -> str:
+        return self._uptake.get(value, value)
+
+
+def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
+    """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
+    those of the current page only), oldest first, as model instances (one query)."""
+    latest = updates.filter(recommendation_id__in=ids).alias(
         newness=Window(RowNumber(), partition_by=F("recommendation_id"), order_by=(F("created_at").desc(), F("id").desc()))
     ).filter(newness__lte=PAGE_UPDATES)
+    printed: dict[int, list[StatusUpdate]] = defaultdict(list)
     for update in latest:
         printed[update.recommendation_id].append(update)
-    return printed, marks
+    return printed
+
+
+def page_href(*, audience: str, group: str, number: int) -> str:
+    """The query string of the report page's page ``number`` (the grouping only when not the
+    default, as the grouping form sends it)."""
+    query = {"audience": audience}
+    if group != DEFAULT_GROUPING:
+        query["group"] = group
+    query["page"] = number
+    return "?" + urlencode(query)
+
+
+def _paginate(
+    groups: list[ReportGroup], *, page_number, audience: str, group: str
+) -> tuple[Page, list[ReportGroup]]:
+    """The web page's pages: the recommendations in the report's order (group by group),
+    PAGE_RECOMMENDATIONS a page, the page asked for chosen by the paginator's one rule (as on
+    the list: a number that is not one gives the first page, one out of range the last). Sets
+    each item's and each group's page and link; returns the page and the groups it shows, a
+    group split across pages once on each (``continued`` after its first). A group whose
+    recommendations are all printed under others (only ``also``) sits where the next
+    recommendation is, or on the last page."""
+    ordered = [item for g in groups for item in g.items]
+    paginator = Paginator(ordered, PAGE_RECOMMENDATIONS)
+    current = paginator.get_page(page_number)
+    per_page, last = PAGE_RECOMMENDATIONS, paginator.num_pages
+
+    def href(number: int, anchor: str) -> str:
+        if number == current.number:
+            return f"#{anchor}"
+        return page_href(audience=audience, group=group, number=number) + f"#{anchor}"
+
+    for index, item in enumerate(ordered):
+        item.page_number = index // per_page + 1
+        item.href = href(item.page_number, f"rec-{item.recommendation.pk}")
+    shown, start = [], 0
+    for g in groups:
+        g.count = len(g.items)
+        if g.items:
+            g.first_page, g.last_page = g.items[0].page_number, g.items[-1].page_number
+        else:
+            g.first_page = g.last_page = min(start // per_page + 1, last)
+        g.href = href(g.first_page, g.anchor)
+        start += g.count
+        if g.first_page <= current.number <= g.last_page:
+            if g.first_page == g.last_page:
+                shown.append(g)
+            else:
+                items = [item for item in g.items if item.page_number == current.number]
+                continued = current.number > g.first_page
+                shown.append(replace(g, items=items, also=[] if continued else g.also, continued=continued))
+    return current, shown
 
 
 def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool:
@@ -449,15 +568,18 @@ def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool
 
 def build_report_context(
     *, mandate: Mandate, audience: str, today: dt.date | None = None, group: str = DEFAULT_GROUPING,
-    page: bool = False,
+    page: bool = False, page_number: str | int | None = None,
 ) -> dict:
     """Everything the report template needs, in a fixed number of queries (ten; eleven with
     ``page``) whatever the number of recommendations, paragraphs and updates.
 
-    ``page``: for the web page, which folds each recommendation's updates and holds its
-    latest PAGE_UPDATES: the cycle's updates are read as light rows (time and status, for the
-    counts and the chart) and only those latest few as model instances. The PDF (``page``
-    false) prints them all.
+    ``page``: for the web page, which prints PAGE_RECOMMENDATIONS recommendations a page
+    (``page_number``, as the request gave it: see _paginate), folds each one's updates and
+    holds its latest PAGE_UPDATES: the cycle's updates are read as light rows (time and status,
+    for the counts and the chart of the whole report) and only the latest few of the page's
+    own recommendations as model instances. The figures, the charts, the first page's lines
+    and the contents cover the whole report on every page. The PDF (``page`` false) prints
+    everything on one "page".
 
     It prints the recommendations of the mandate's cycle (rules.in_cycle_q, by the status and
     update this audience is shown), at most WPS_REPORT_MAX_RECOMMENDATIONS, the newest notes'
@@ -504,29 +626,71 @@ def build_report_context(
     printed_ids, left_out = _scope(
         rows, situation_id=mandate.situation_id, cap=settings.WPS_REPORT_MAX_RECOMMENDATIONS
     )
+    recommendations = situation_recs.filter(pk__in=printed_ids)
+    if page:
+        # The web page counts each one's updates in the database (see _read_updates); the
+        # owning entities' activity matters only to one with none this audience reads (the
+        # flag, or "details not shared"), and is looked for only then.
+        readable = updates.filter(recommendation_id=OuterRef("pk")).order_by()
+        recommendations = recommendations.annotate(
+            readable_updates=Coalesce(Subquery(
+                readable.values("recommendation_id").annotate(n=Count("id")).values("n")
+            ), 0),
+            updated_this_cycle=Case(When(Exists(readable), then=Value(True)), default=Exists(activity)),
+        )
+    else:
+        recommendations = recommendations.annotate(updated_this_cycle=Exists(activity))
     recommendations = list(
-        situation_recs.filter(pk__in=printed_ids)
-        .annotate(updated_this_cycle=Exists(activity))
+        recommendations
         .select_related("briefing", "uptake_paragraph")
-        .prefetch_related(
-            Prefetch(
-                "ownership_set",
-                queryset=Ownership.objects.select_related("entity").order_by("entity__name"),
-                to_attr="report_ownerships",
-            ),
-            Prefetch(
-                "paragraphlink_set",
-                queryset=links.select_related("paragraph__mandate").order_by(
-                    "-paragraph__mandate__expires_on", "paragraph__position"
-                ),
-                to_attr="report_links",
-            ),
-            # The ninth query: themes, to group by them.
-            Prefetch("themes", queryset=Theme.objects.order_by("name"), to_attr="report_themes"),
+        # Only what the report uses: not the note's whole text (11 KB a recommendation at
+        # 100,000), nor the uptake paragraph's, nor the dates it does not print.
+        .only(
+            "briefing", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
+            "uptake_paragraph", "briefing__issued_on", "uptake_paragraph__label",
         )
         .order_by("briefing__issued_on", "briefing_id", "position")
     )
-    printed_updates, marks = _read_updates(updates, printed_ids=printed_ids, page=page)
+    # Each one's paragraph links (the newest mandate's first, in the resolution's order), as
+    # light rows; one paragraph instance for each paragraph cited, however often.
+    link_rows = links.filter(recommendation_id__in=printed_ids).order_by(
+        "-paragraph__mandate__expires_on", "paragraph__position"
+    ).values_list(
+        "recommendation_id", "confirmed", "paragraph_id", "paragraph__label", "paragraph__text",
+        "paragraph__text_fr", "paragraph__official", "paragraph__position", "paragraph__mandate_id",
+        "paragraph__mandate__symbol",
+    )
+    one_paragraph: dict[int, tuple[MandateParagraph, str]] = {}
+    rec_links: dict[int, list[tuple[MandateParagraph, str, bool]]] = defaultdict(list)
+    for recommendation_id, confirmed, paragraph_id, label, text, text_fr, official, position, mandate_id, symbol in link_rows:
+        if paragraph_id not in one_paragraph:
+            one_paragraph[paragraph_id] = (MandateParagraph(
+                pk=paragraph_id, label=label, text=text, text_fr=text_fr, official=official, position=position,
+                mandate_id=mandate_id,
+            ), symbol)
+        paragraph, symbol = one_paragraph[paragraph_id]
+        rec_links[recommendation_id].append((paragraph, symbol, confirmed))
+    # The owners' names, and the themes (the ninth query), to group by them: light rows, a
+    # few hundred each, one query each as the prefetches they replace (a model instance per
+    # row cost more than the report uses).
+    owners: dict[int, list[str]] = defaultdict(list)
+    for recommendation_id, name in Ownership.objects.filter(recommendation_id__in=printed_ids).order_by(
+        "entity__name"
+    ).values_list("recommendation_id", "entity__name"):
+        owners[recommendation_id].append(name)
+    theme_rows = Recommendation.themes.through.objects.filter(recommendation_id__in=printed_ids).order_by(
+        "theme__name"
+    ).values_list("recommendation_id", "theme_id", "theme__slug", "theme__name")
+    one_theme: dict[int, Theme] = {}
+    rec_themes: dict[int, list[Theme]] = defaultdict(list)
+    for recommendation_id, theme_id, slug, name in theme_rows:
+        theme = one_theme.get(theme_id) or one_theme.setdefault(theme_id, Theme(pk=theme_id, slug=slug, name=name))
+        rec_themes[recommendation_id].append(theme)
+    for rec in recommendations:
+        rec.report_themes = rec_themes.get(rec.pk, [])
+    printed_updates, update_counts, per_day = _read_updates(updates, printed_ids=printed_ids, page=page)
+    if page:
+        update_counts = {rec.pk: rec.readable_updates for rec in recommendations}
 
     paragraphs = list(
         MandateParagraph.objects.filter(mandate=mandate)
@@ -534,14 +698,16 @@ def build_report_context(
         .order_by("position")
     )
 
+    labels = _Labels()
     items = []
     cited: dict[int, AnnexParagraph] = {}
     themes: dict[int, Theme] = {}
+    # A theme's name in the reader's language, translated once (Theme.__str__).
+    theme_names: dict[int, str] = {}
     for rec in recommendations:
         linked = []
-        for link in rec.report_links:
-            p = link.paragraph
-            other = "" if p.mandate_id == mandate.pk else p.mandate.symbol
+        for p, symbol, confirmed in rec_links.get(rec.pk, []):
+            other = "" if p.mandate_id == mandate.pk else symbol
             entry = cited.get(p.pk)
             if entry is None:
                 entry = cited[p.pk] = AnnexParagraph(
@@ -549,7 +715,7 @@ def build_report_context(
                 )
             entry.cited_by.append(rec.reference)
             linked.append(LinkedParagraph(
-                label=p.label, text=p.text, suggested=not link.confirmed, mandate_symbol=other,
+                label=p.label, text=p.text, suggested=not confirmed, mandate_symbol=other,
                 official=p.official, anchor=entry.anchor,
             ))
         for theme in rec.report_themes:
@@ -557,15 +723,17 @@ def build_report_context(
         items.append(ReportItem(
             recommendation=rec,
             status=rec.shown_status,
-            status_label=ImplementationStatus(rec.shown_status).label,
-            owners=[o.entity.name for o in rec.report_ownerships],
+            status_label=labels.status(rec.shown_status),
+            addressee_label=labels.addressee(rec.addressee),
+            uptake_label=labels.uptake(rec.uptake),
+            owners=owners.get(rec.pk, []),
             paragraphs=linked,
             updates=printed_updates.get(rec.pk, []),
-            marks=marks.get(rec.pk, []),
+            update_count=update_counts.get(rec.pk, 0),
             uptake_paragraph_label=rec.uptake_paragraph.label if rec.uptake_paragraph_id else "",
-            flagged=not marks.get(rec.pk) and not rec.updated_this_cycle,
-            updated_unshared=not marks.get(rec.pk) and rec.updated_this_cycle,
-            themes=[str(t) for t in rec.report_themes],
+            flagged=not update_counts.get(rec.pk) and not rec.updated_this_cycle,
+            updated_unshared=not update_counts.get(rec.pk) and rec.updated_this_cycle,
+            themes=[theme_names.get(t.pk) or theme_names.setdefault(t.pk, str(t)) for t in rec.report_themes],
             for_renewal=(
                 is_open(rec.shown_status) and rec.uptake == Uptake.PENDING
                 and _is_proposal_for_next_renewal(rec, mandate)
@@ -576,6 +744,23 @@ def build_report_context(
         groups = _group_by_paragraph(items, mandate=mandate, paragraphs=paragraphs)
     else:
         groups = _group_by_theme(items, themes)
+    if page:
+        report_page, shown_groups = _paginate(groups, page_number=page_number, audience=audience, group=group)
+        latest = _read_page_updates(updates, ids=[item.recommendation.pk for item in report_page.object_list])
+        for item in report_page.object_list:
+            item.updates = latest.get(item.recommendation.pk, [])
+        first_page, last_page = report_page.number == 1, not report_page.has_next()
+
+        def page_link(number: int) -> str:
+            return "" if number == report_page.number else page_href(audience=audience, group=group, number=number)
+
+        first_href, last_href = page_link(1), page_link(report_page.paginator.num_pages)
+    else:
+        report_page, shown_groups, first_page, last_page, first_href, last_href = None, groups, True, True, "", ""
+    # Each printed update's status in the reader's language (reports/_update.html).
+    for item in report_page.object_list if page else items:
+        for update in item.updates:
+            update.status_label = labels.status(update.status)
 
     # The annex: every paragraph of this mandate that a recommendation cites or that speaks of
     # WPS (an uncovered one is a question for the renewal), then the older mandates' cited ones.
@@ -625,7 +810,7 @@ def build_report_context(
     days_left = mandate.days_to_renewal(today)
     open_count = sum(1 for r in recommendations if is_open(r.shown_status))
     updated = [item for item in items if not item.flagged]
-    weeks = _week_columns(items, since=since, today=today)
+    weeks = _week_columns(per_day, since=since, today=today)
     return {
         "mandate": mandate,
         "situation": mandate.situation,
@@ -666,6 +851,16 @@ def build_report_context(
         "group_label": GROUPINGS[group],
         "groupings": GROUPINGS,
         "groups": groups,
+        # The web page's page (a Django Page of ReportItems; None in the PDF), the groups it
+        # prints (all of them in the PDF), whether it holds the first-page summary and the
+        # last page's sections (not in this report, the annex, the sources; both in the PDF),
+        # and the links to those two pages ("" on the page itself).
+        "report_page": report_page,
+        "shown_groups": shown_groups,
+        "is_first_page": first_page,
+        "is_last_page": last_page,
+        "first_href": first_href,
+        "last_href": last_href,
         "annex": annex,
         "owner_rows": _owner_rows(items),
         "week_columns": weeks,

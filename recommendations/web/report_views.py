@@ -44,15 +44,18 @@ def _bad_audience_response(value: str):
 
 @require_GET
 def mandate_report(request, pk):
-    """The report as a web page, the same content as the PDF, with a print stylesheet."""
+    """The report as a web page, the same content as the PDF, with a print stylesheet, its
+    recommendations PAGE_RECOMMENDATIONS a page (``?page=``; the PDF holds them all)."""
     mandate = access.get_mandate_for_user(request.user, pk)
     try:
         audience = _audience(request, request.GET)
     except _BadAudience as exc:
         return _bad_audience_response(str(exc))
-    # The grouping is the reader's choice (an unknown value gets the default).
+    # The grouping is the reader's choice (an unknown value gets the default); the page, the
+    # list's rule (the paginator's get_page: not a number, page 1; out of range, the last).
     context = reports.build_report_context(
-        mandate=mandate, audience=audience, group=request.GET.get("group", ""), page=True
+        mandate=mandate, audience=audience, group=request.GET.get("group", ""), page=True,
+        page_number=request.GET.get("page"),
     )
     context["other_audience"] = (
         ProgressReport.Audience.SECRETARIAT if audience == ProgressReport.Audience.COUNCIL

@@ -33,3 +33,28 @@ def test_printing_opens_the_folded_updates(demo, new_page):
     text = " ".join(p.extract_text() for p in printed.pages)
     assert NOTE in " ".join(text.split())
     assert page.locator("details.report-updates[open]").count() == 0  # folded again
+
+
+def test_printing_a_page_of_the_report_says_the_pdf_holds_the_whole(demo, new_page):
+    """Printed from the browser, a page of the report prints that page: it says which
+    recommendations it holds and that the PDF holds them all."""
+    from recommendations.reports.content import PAGE_RECOMMENDATIONS
+    from tests.reports.conftest import grow_mali
+
+    total = PAGE_RECOMMENDATIONS + 5
+    grow_mali(demo, total)
+    page = new_page()
+    sign_in(page, "expert", PASSWORD)
+    page.goto(f"/mandates/{demo.mandate.pk}/report/")
+    printed = PdfReader(io.BytesIO(page.pdf()))
+    text = " ".join(" ".join(p.extract_text() for p in printed.pages).split())
+    assert (f"Page 1 of 2 of this web page: recommendations 1 to {PAGE_RECOMMENDATIONS} of {total}. Printing it "
+            "prints this page only; the PDF version holds the whole report.") in text
+    assert "Days to renewal" in text or "Renewal deadline passed" in text
+    # Not the pager nor the screen's links.
+    assert "Next page" not in text and "Download or generate the PDF" not in text
+    page.goto(f"/mandates/{demo.mandate.pk}/report/?page=2")
+    printed = PdfReader(io.BytesIO(page.pdf()))
+    text = " ".join(" ".join(p.extract_text() for p in printed.pages).split())
+    assert (f"Page 2 of 2 of this web page: recommendations {PAGE_RECOMMENDATIONS + 1} to {total} of {total}.") in text
+    assert "Renewal deadline passed" not in text and "Annex: the paragraphs" in text

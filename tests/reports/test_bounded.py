@@ -95,7 +95,9 @@ def test_the_note_on_the_page_and_its_links(past, settings, client):
     html = client.get(f"/mandates/{past.mandate.pk}/report/?audience=secretariat").content.decode()
     assert html.count('class="report-rec-title"') == 10
     text = _visible_text(html)
-    assert "8 recommendations are not printed here: see “Not in this report”." in text
+    assert "8 recommendations are not printed here: see “Not in this report” ." in text
+    # (one page: the link stays on it)
+    assert 'see <a href="#left-out">“Not in this report”</a>.' in html
     assert (
         "Not in this report This report prints 10 of the 15 recommendations of this cycle, those of the newest "
         "notes. Left out: 5 recommendations of notes issued on or before 28 March 2023 (4 not started, 1 "
