@@ -316,6 +316,10 @@ class Recommendation(models.Model):
             # The secretariat's dashboard: the first unowned ones, soonest due, without reading
             # the owned ones (few or none are unowned once the secretariat has assigned them).
             models.Index(fields=["due_on"], condition=models.Q(has_owner=False), name="rec_unowned_due"),
+            # A focal point's situations (access.Reader.situations: the situations of the
+            # recommendations their entities own) from the index alone, not one table read per
+            # owned recommendation: 16-20 ms to 6 ms for 5,744 owned at 100,000, on every page.
+            models.Index(fields=["id", "situation"], name="rec_id_situation"),
             # Not declared here, on PostgreSQL only (INCLUDE; SQLite would warn and build a second
             # index on the situation alone): rec_dashboard_counts, on the situation with every
             # column the dashboard's counts read (curation.selectors._counts_in_sql), so that they
