@@ -669,7 +669,14 @@ def mandate_page(*, user, mandate: Mandate) -> MandatePage:
         reader.with_shown_status(visible).filter(briefing__mandate=mandate).exclude(Exists(linked_here))
     )
     unlinked = list(unlinked_qs.select_related("situation").order_by("briefing__issued_on", "position")[:UNLINKED_SHOWN])
-    totals = visible.filter(Q(Exists(linked_here)) | Q(briefing__mandate=mandate)).aggregate(
+    # On the mandate: linked to one of its paragraphs, or in a note that quotes it. As the ids
+    # of a UNION, not an OR of the two tests, which made PostgreSQL test every recommendation
+    # of every situation (72 ms to 5 ms at 100,000).
+    on_mandate = (
+        ParagraphLink.objects.filter(paragraph__mandate=mandate).order_by().values("recommendation_id")
+        .union(Recommendation.objects.filter(briefing__mandate=mandate).order_by().values("pk"))
+    )
+    totals = visible.filter(pk__in=on_mandate).aggregate(
         on_mandate=Count("pk"), unlinked=Count("pk", filter=~Q(Exists(linked_here)))
     )
     page = MandatePage(
