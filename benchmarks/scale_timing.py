@@ -75,6 +75,9 @@ def run(*, world: dict, rounds: int) -> None:
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=username))
     urls = pages(world)
+    # As a web process starts (wpsfollowup/wsgi.py: what it loads once is frozen out of the
+    # garbage collector's full collections); the admin's requests run in the same process.
+    import wpsfollowup.wsgi  # noqa: F401
     # Warm up: every page once (template loading, content types).
     fetch(clients["admin"], ADMIN)
     for persona in PERSONAS:

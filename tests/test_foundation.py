@@ -87,6 +87,23 @@ def test_production_settings_start_with_a_secret_key(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
+def test_a_web_process_freezes_what_it_loaded_and_serves(tmp_path):
+    """wsgi.py: the application, every view module imported, and what was loaded frozen out of
+    the garbage collector's full collections (issue 14). The load test (benchmarks/load.py) serves
+    every page through it under gunicorn."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "CELERY_", "EMAIL_URL"))}
+    base.update({"DEBUG": "1", "WPS_VAR_DIR": str(tmp_path)})
+    code = (
+        "import gc, sys\n"
+        "from wpsfollowup.wsgi import application\n"
+        "print(gc.get_freeze_count() > 50000, 'recommendations.web.views' in sys.modules)\n"
+        "print(type(application).__name__)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "WSGIHandler"]
+
+
 # --- constraints ---------------------------------------------------------------------------
 
 
