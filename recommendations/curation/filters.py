@@ -199,7 +199,9 @@ def _paragraph(recs: QuerySet, name: str, value: MandateParagraph) -> QuerySet:
 
 
 def _unowned(recs: QuerySet, name: str, value: bool) -> QuerySet:
-    return recs.filter(~Exists(Ownership.objects.filter(recommendation=OuterRef("pk")))) if value else recs
+    # The stored has_owner, the one reading of "no owner" (the dashboard counts and lists it
+    # too); curation.services keeps it with the Ownership rows, under the recommendation's lock.
+    return recs.filter(has_owner=False) if value else recs
 
 
 def _sort(recs: QuerySet, name: str, value: str) -> QuerySet:
