@@ -54,17 +54,30 @@ def set_reminder_preference(*, user, stale: str, overdue: str) -> ReminderPrefer
 def unsubscribe_token(*, user_id: int, kind: str) -> str:
     """The token of the one-click link of an email of ``kind`` to ``user_id``: the two,
     signed (django.core.signing, SECRET_KEY). No expiry: a link in an old email still works,
-    and all it can do is turn a weekly digest off."""
+    and all it can do is turn a weekly digest off. No timestamp either: the same email gets
+    the same link whenever it is built (its preview included)."""
     if kind not in ONE_CLICK_TURNS_OFF:
         raise ValueError(f"No unsubscribe link for emails of kind {kind!r}.")
-    return signing.dumps([user_id, kind], salt=UNSUBSCRIBE_SALT)
+    return _UNSUBSCRIBE_SIGNER.sign_object([user_id, kind])
+
+
+_UNSUBSCRIBE_SIGNER = signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+
+def _unsign(token: str):
+    """The signed value of an unsubscribe token, or BadSignature/ValueError. Tokens in emails
+    sent before the timestamp was dropped (``signing.dumps``) still read."""
+    try:
+        return _UNSUBSCRIBE_SIGNER.unsign_object(token)
+    except (signing.BadSignature, ValueError):
+        return signing.loads(token, salt=UNSUBSCRIBE_SALT)
 
 
 def read_unsubscribe_token(token: str):
     """(user, kind) of a token made by ``unsubscribe_token``; None when it is not one (cut,
     altered, signed with another key) or its person no longer exists. One query."""
     try:
-        user_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user_id, kind = _unsign(token)
     except (signing.BadSignature, ValueError, TypeError):
         return None
     if not isinstance(user_id, int) or kind not in ONE_CLICK_TURNS_OFF:

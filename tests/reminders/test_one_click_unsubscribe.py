@@ -179,6 +179,8 @@ def test_a_bad_token_is_refused_and_changes_nothing(demo, method):
         f"{other.rsplit(':', 1)[0]}:{signature}",  # another person's payload, this signature
         signing.dumps([demo.focalpoint.pk, "stale"], salt="another.salt"),  # signed for something else
         signing.dumps([demo.focalpoint.pk, "everything"], salt="recommendations.reminders.unsubscribe"),
+        signing.Signer(salt="recommendations.reminders.unsubscribe").sign_object([demo.focalpoint.pk, "everything"]),
+        signing.Signer(salt="another.salt").sign_object([demo.focalpoint.pk, "stale"]),
         good[: len(good) // 2],  # cut in two by a mail program
         "nonsense",
     ]
@@ -194,3 +196,22 @@ def test_a_bad_token_is_refused_and_changes_nothing(demo, method):
     demo.outsider.delete()
     assert getattr(client, method)(f"/account/reminders/unsubscribe/{gone}/").status_code == 400
     assert mail.outbox == []
+
+
+def test_the_link_is_the_same_whenever_the_email_is_built_and_old_links_still_work(demo):
+    """No timestamp in the token: a preview built a second before the pass shows the very link
+    the email carries. Links in emails sent before (timestamped tokens) still turn it off."""
+    from unittest import mock
+
+    from django.core import signing
+
+    first = unsubscribe_token(user_id=demo.focalpoint.pk, kind="stale")
+    with mock.patch("time.time", return_value=4_000_000_000):
+        assert unsubscribe_token(user_id=demo.focalpoint.pk, kind="stale") == first
+    assert first != unsubscribe_token(user_id=demo.focalpoint.pk, kind="overdue")
+    old = signing.dumps([demo.focalpoint.pk, "stale"], salt="recommendations.reminders.unsubscribe")
+    assert old != first and read_unsubscribe_token(old) == (demo.focalpoint, "stale")
+    response = Client().post(f"/account/reminders/unsubscribe/{old}/")
+    assert response.status_code == 200
+    preference = ReminderPreference.objects.get(user=demo.focalpoint)
+    assert (preference.stale, preference.overdue) == ("off", "weekly")
