@@ -62,7 +62,7 @@ def spread(values: list[float]) -> str:
     return f"{min(values) * 1000:.0f}-{max(values) * 1000:.0f}"
 
 
-def run(*, world: dict, rounds: int) -> None:
+def run(*, world: dict, rounds: int, only: list[str] | None = None) -> None:
     from django.conf import settings
     from django.contrib.auth.models import User
     from django.test import Client
@@ -75,6 +75,11 @@ def run(*, world: dict, rounds: int) -> None:
         clients[name] = Client()
         clients[name].force_login(User.objects.get(username=username))
     urls = pages(world)
+    if only:
+        unknown = sorted(set(only) - set(urls))
+        if unknown:
+            raise SystemExit(f"No such page: {', '.join(unknown)}; the pages: {', '.join(urls)}")
+        urls = {page: url for page, url in urls.items() if page in only}
     # As a web process starts (wpsfollowup/wsgi.py: what it loads once is frozen out of the
     # garbage collector's full collections); the admin's requests run in the same process.
     import wpsfollowup.wsgi  # noqa: F401
@@ -108,6 +113,8 @@ def run(*, world: dict, rounds: int) -> None:
         print(f"{persona:12} {page:24} {page_median * 1000:9.0f} {spread(values):>11} {admin_median * 1000:8.0f} "
               f"{page_median / admin_median:7.2f} {sql * 1000:7.0f} {page_median / max(sql, 1e-6):6.1f} "
               f"{queries:7d} {sizes[(persona, page)] / 1024:7.0f}")
+    if only:
+        return
     exports_memory(clients, urls)
     reminder_pass()
     report(world)
