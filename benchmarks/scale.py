@@ -49,8 +49,8 @@ def main() -> None:
     parser.add_argument("--load-only", action="store_true", help="only the load test (with --reuse)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers in the load test")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker in the load test")
-    parser.add_argument("--pages", help="time only these pages (comma-separated names of the table, "
-                        "e.g. 'dashboard,report page'); skips exports, reminder pass and report worker")
+    parser.add_argument("--pages", help="time only these pages (names of the table separated by ';', "
+                        "e.g. 'dashboard;report page'); skips exports, reminder pass and report worker")
     parser.add_argument("--report-worker", nargs=2, metavar=("MANDATE", "AUDIENCE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.report_worker:
@@ -87,7 +87,7 @@ def main() -> None:
     from benchmarks import load, scale_timing
 
     if not args.load_only:
-        only = [name.strip() for name in args.pages.split(",")] if args.pages else None
+        only = [name.strip() for name in args.pages.split(";")] if args.pages else None
         scale_timing.run(world=world, rounds=args.rounds, only=only)
     if not args.no_load:
         load.run(world=world, workers=args.workers, threads=args.threads)

@@ -33,6 +33,8 @@ def pages(world: dict) -> dict[str, str]:
         "csv": "/recommendations/export.csv",
         "xlsx": "/recommendations/export.xlsx",
         "api list": "/api/v1/recommendations/",
+        "api search": "/api/v1/recommendations/?q=women",
+        "api search rare word": "/api/v1/recommendations/?q=withdrawal",
     }
 
 
