@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django import template
+from django.template.defaultfilters import stringfilter
 from django.utils import dateformat, formats, translation
 from django.utils.html import format_html
+from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import gettext
 
 from recommendations import access
 from recommendations.dates import format_days_left, format_long_date, local_today
-from recommendations.models import ImplementationStatus, StatusUpdate, Uptake
+from recommendations.models import Addressee, ImplementationStatus, StatusUpdate, Uptake
 from recommendations.words import and_list
 
 register = template.Library()
@@ -63,6 +65,30 @@ def days_left(expires_on: dt.date | None, days: int | None = None):
         days = (expires_on - local_today()).days
     level = "red" if days < RED_UNDER else "amber" if days < AMBER_UNDER else "ok"
     return format_html('<span class="days days--{}">{}</span>', level, format_days_left(days, expires_on))
+
+
+@register.filter
+def addressee_label(value: str) -> str:
+    """An addressee in words: what Recommendation.get_addressee_display gives (an unknown
+    value as itself), without the dict of every choice, each label translated to hash it,
+    that Django builds on each call (50 a list page: issue 14)."""
+    member = Addressee._value2member_map_.get(value)
+    return str(member.label) if member is not None else value
+
+
+@register.filter(is_safe=True)
+@stringfilter
+def excerpt(value: str, length: int) -> str:
+    """Django's ``truncatechars``, the same text, without its walk over every character
+    where no character can combine (ASCII; 50 excerpts a list page: issue 14)."""
+    length = int(length)
+    if not value.isascii() or length <= 0:
+        return Truncator(value).chars(length)
+    if len(value) <= length:
+        return value
+    # ASCII: every character counts, so truncatechars keeps the first (length - the ellipsis's
+    # length) and adds the language's ellipsis, as here.
+    return add_truncation_text(value[: calculate_truncate_chars_length(length, None)])
 
 
 @register.filter
