@@ -19,7 +19,7 @@ VARIANTS = {
 }
 
 
-def main(usernames: list[str]) -> None:
+def main(usernames: list[str], *, full: bool = False) -> None:
     from benchmarks import _django
 
     _django.start(migrate=False)
@@ -36,15 +36,31 @@ def main(usernames: list[str]) -> None:
         for name, query in VARIANTS.items():
             request = RequestFactory().get("/recommendations/?" + query)
             request.user = user
-            page = selectors.with_list_details(forms.RecommendationListFilter(request.GET or None, request=request).qs)
-            sql, params = page[:50].query.sql_with_params()
+            filterset = forms.RecommendationListFilter(request.GET or None, request=request)
+            # What the page reads: the sorted rows, or their merge (selectors.MergedRows).
+            rows = selectors.merged_rows(
+                selectors.with_list_details(filterset.qs), parts=filterset.branches(), sort=filterset.sort_key
+            )
+            page = rows.page(0, 50) if isinstance(rows, selectors.MergedRows) else rows[:50]
+            sql, params = page.query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params)
                 plan = [row[0] for row in cursor.fetchall()]
-            print(f"--- {username} / {name} ({query or 'no filter'}): {plan[-1].strip()}")
-            for line in [line.strip() for line in plan if re.search(r"Scan|Sort|Join|Limit|Nested", line)][:8]:
+            planning = next((line.strip() for line in plan if line.startswith("Planning Time")), "")
+            print(f"--- {username} / {name} ({query or 'no filter'}): {plan[-1].strip()}; {planning}")
+            if full:
+                print("\n".join("    " + line for line in plan))
+                continue
+            for line in [line.strip() for line in plan if re.search(r"Scan|Sort|Join|Limit|Nested|Append", line)][:8]:
                 print("    " + re.sub(r"\(actual time=[^)]*\)", "", line)[:160])
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["bench-secretariat", "bench-focal-00", "bench-expert"])
+    # --full: every line of each plan; --only NAME: one variant (a key of VARIANTS).
+    args = sys.argv[1:]
+    if "--only" in args:
+        i = args.index("--only")
+        VARIANTS = {args[i + 1]: VARIANTS[args[i + 1]]}
+        del args[i : i + 2]
+    full = "--full" in args
+    main([a for a in args if a != "--full"] or ["bench-secretariat", "bench-focal-00", "bench-expert"], full=full)

@@ -21,7 +21,7 @@ nothing. Write checks raise ``PermissionDenied`` (403) for objects the user may 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
@@ -201,6 +201,9 @@ class Reader:
 
     user: AnyUser | None = None
     audience: str | None = None
+    # One branch of a reader split by what it is shown (:meth:`branches`): True, only the rows
+    # whose internal updates it reads; False, only the others; None, every row it may see.
+    internal_rows: bool | None = None
     # What this reader has read once (situation_ids); a Reader lives for one request or pass.
     _read: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -340,13 +343,33 @@ class Reader:
             return updates[0].status, updates[0].created_at
         return ImplementationStatus.NOT_STARTED, None
 
+    def branches(self) -> tuple[Reader, Reader] | None:
+        """This reader split by the reading each row shows it: a reader of the rows whose
+        internal updates it reads (shown their stored status and time), and a reader of the
+        others (shown the shared ones); together, exactly this reader's rows and readings. In
+        each, :meth:`with_shown_status` keeps only the branch's rows and shows plain columns
+        instead of the CASE, so that a sort on what is shown can follow an index (the list by
+        last update: curation.selectors.MergedRows), and :meth:`shown_q` tests those columns
+        alone: use a branch's shown_q on rows its with_shown_status gave. None where one
+        reading holds on every row (the secretariat, an audience, anyone not signed in)."""
+        if self.internal_rows is not None or not self._is_person or self.internal_q() is None:
+            return None
+        return replace(self, internal_rows=True), replace(self, internal_rows=False)
+
     def with_shown_status(self, recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
         """``recs`` annotated with ``shown_status`` (and aliased ``shown_update_at``): what
         :meth:`status_of` gives, for every row in the same query. shown_update_at is an
-        alias, computed only where a filter, a sort or an explicit annotation uses it."""
+        alias, computed only where a filter, a sort or an explicit annotation uses it. For
+        one of :meth:`branches`, only the branch's rows, with its plain columns."""
         inside = self.internal_q()
         if inside is None:
             return recs.annotate(shown_status=F("status")).alias(shown_update_at=F("last_update_at"))
+        if self.internal_rows is True:
+            return recs.filter(inside).annotate(shown_status=F("status")).alias(shown_update_at=F("last_update_at"))
+        if self.internal_rows is False:
+            return recs.filter(~inside).annotate(shown_status=F("shared_status")).alias(
+                shown_update_at=F("shared_update_at")
+            )
         if not self._is_person:
             # Reads no internal update anywhere (the Council audience, anonymous): the stored
             # shared reading itself. (For a signed-in expert the CASE stays: measured at 10k,
@@ -376,6 +399,13 @@ class Reader:
         if inside is None:
             return stored
         if not self._is_person:
+            return shared
+        # One of branches(): the test on its own columns alone, for the rows its
+        # with_shown_status kept (the test on ownership again made PostgreSQL probe the owners
+        # once more for every row, a third of the plan).
+        if self.internal_rows is True:
+            return stored
+        if self.internal_rows is False:
             return shared
         return (inside & stored) | (~inside & shared)
 

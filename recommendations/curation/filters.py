@@ -23,7 +23,14 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from recommendations import access
-from recommendations.curation.selectors import DEFAULT_SORT, SORTS, filter_choices, overdue_rule, stale_rule
+from recommendations.curation.selectors import (
+    DEFAULT_SORT,
+    MERGED_SORTS,
+    SORTS,
+    filter_choices,
+    overdue_rule,
+    stale_rule,
+)
 from recommendations.models import (
     Addressee,
     Entity,
@@ -290,15 +297,44 @@ class RecommendationFilterSet(django_filters.FilterSet):
         return self._form
 
     @property
+    def sort_key(self) -> str:
+        """The sort asked for (a key of selectors.SORTS), the default when none or a bad one."""
+        sort = None
+        if self.is_bound:
+            self.form.is_valid()
+            sort = self.form.cleaned_data.get("sort")
+        return sort if sort in SORTS else DEFAULT_SORT
+
+    @property
     def qs(self) -> QuerySet[Recommendation]:
         if not hasattr(self, "_sorted"):
             self._visible()
-            sort = None
-            if self.is_bound:
-                self.form.is_valid()
-                sort = self.form.cleaned_data.get("sort")
-            self._sorted = super().qs.order_by(*SORTS.get(sort or DEFAULT_SORT, SORTS[DEFAULT_SORT]))
+            self._sorted = super().qs.order_by(*SORTS[self.sort_key])
         return self._sorted
+
+    def branches(self) -> list[QuerySet[Recommendation]] | None:
+        """:attr:`qs` split in the branches of its reader (access.Reader.branches: the rows
+        whose internal updates it reads, and the others), each with the same filters and sort
+        over the plain columns the branch shows; None unless the reader is split and the sort
+        is one the list reads as a merge of its branches (selectors.MERGED_SORTS)."""
+        branches = self.reader.branches() if self._readers_own and self.sort_key in MERGED_SORTS else None
+        if branches is None:
+            return None
+        filters = self.form.filters()
+        parts = []
+        for reader in branches:
+            # The filters' methods read self.reader ("status", "stale", "overdue"): the
+            # branch's, while they run.
+            whole, self.reader = self.reader, reader
+            try:
+                recs = reader.with_shown_status(reader.recommendations(by_ids=True))
+                for name, value in filters.items():
+                    if name in self.filters and name != "sort":
+                        recs = self.filters[name].filter(recs, value)
+            finally:
+                self.reader = whole
+            parts.append(recs.order_by(*SORTS[self.sort_key]))
+        return parts
 
     @classmethod
     def apply(cls, *, user, filters: dict) -> QuerySet[Recommendation]:

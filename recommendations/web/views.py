@@ -120,7 +120,9 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        # The queryset itself where the rows are read as a merge (selectors.MergedRows).
+        recs = getattr(self.object_list, "queryset", self.object_list)
+        return recs.order_by().values("pk")[: self.cap + 1].count()
 
     @property
     def count(self) -> int:
@@ -141,11 +143,11 @@ def recommendation_list(request):
     recs = filterset.qs
     if request.GET.get("format") == "csv":
         return _csv_response(request, form, recs)
-    recs = selectors.with_list_details(recs)
+    rows = selectors.merged_rows(selectors.with_list_details(recs), parts=filterset.branches(), sort=filterset.sort_key)
     if filters.get("q"):
-        paginator = CappedPaginator(recs, LIST_PAGE_SIZE, cap=SEARCH_COUNT_CAP)
+        paginator = CappedPaginator(rows, LIST_PAGE_SIZE, cap=SEARCH_COUNT_CAP)
     else:
-        paginator = Paginator(recs, LIST_PAGE_SIZE)
+        paginator = Paginator(rows, LIST_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     return render(request, "recommendations/recommendation_list.html", {
         "form": form,
