@@ -257,11 +257,6 @@ class RecommendationFilterSet(django_filters.FilterSet):
         # then, once, and not at all where only the form is wanted).
         self._readers_own = self._visible_pending = queryset is None
         super().__init__(data, queryset, request=request, prefix=prefix)
-        choices = filter_choices(user=self.user)
-        self.filters["situation"].queryset = choices["situations"]
-        self.filters["theme"].queryset = choices["themes"]
-        self.filters["owner"].queryset = choices["entities"]
-        self.filters["paragraph"].queryset = choices["paragraphs"]
 
     # "status", "stale" and "overdue" test what the reader is shown, through access.Reader.shown_q
     # (the rule's two branches, which PostgreSQL can estimate), not the shown_status annotation.
@@ -286,6 +281,16 @@ class RecommendationFilterSet(django_filters.FilterSet):
         """The filter form; its situations offered are those the reader read once for the
         list (Reader.situation_list), not a query of their own."""
         if not hasattr(self, "_form"):
+            # The choices offered, set when the form is made (apply() makes none). Where the rows
+            # are the reader's own, its situations are read once anyway, for the rows and this
+            # form: the choices are narrowed to them (none read for the secretariat).
+            choices = filter_choices(
+                user=self.user, situation_ids=self.reader.situation_ids() if self._readers_own else None
+            )
+            self.filters["situation"].queryset = choices["situations"]
+            self.filters["theme"].queryset = choices["themes"]
+            self.filters["owner"].queryset = choices["entities"]
+            self.filters["paragraph"].queryset = choices["paragraphs"]
             form = super().form
             situations = self.reader.situation_list() if self._readers_own else None
             if situations is not None:

@@ -284,15 +284,26 @@ MERGED_SORTS = {
 }
 
 
-def filter_choices(*, user) -> dict[str, QuerySet]:
-    """The querysets the list's filter form offers: only what the user may see."""
+def filter_choices(*, user, situation_ids: list[int] | None = None) -> dict[str, QuerySet]:
+    """The querysets the list's filter form offers: only what the user may see.
+    ``situation_ids``: the ids of the situations the user may see, where the caller has read
+    them already (access.Reader.situation_ids): the situations and paragraphs are then
+    narrowed to those, the same rows without building the subqueries of
+    access.visible_situations and visible_mandates again (~5 ms of Python a list page for a
+    focal point: issue 14)."""
+    if situation_ids is None:
+        situations = access.visible_situations(user)
+        paragraphs = MandateParagraph.objects.filter(mandate__in=access.visible_mandates(user))
+    else:
+        situations = Situation.objects.filter(pk__in=situation_ids)
+        paragraphs = MandateParagraph.objects.filter(mandate__situation_id__in=situation_ids)
     return {
-        "situations": access.visible_situations(user).order_by("name"),
+        "situations": situations.order_by("name"),
         "themes": Theme.objects.order_by("name"),
         "entities": Entity.objects.order_by("name"),
-        "paragraphs": MandateParagraph.objects.filter(mandate__in=access.visible_mandates(user))
-        .select_related("mandate")
-        .order_by("mandate__situation__name", "-mandate__expires_on", "position"),
+        "paragraphs": paragraphs.select_related("mandate").order_by(
+            "mandate__situation__name", "-mandate__expires_on", "position"
+        ),
     }
 
 
