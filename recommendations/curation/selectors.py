@@ -70,36 +70,36 @@ class SituationRow:
 
 def dashboard_rows(*, user) -> list[SituationRow]:
     """One row per situation the user may see, renewals soonest first (_by_renewal), with its
-    current mandate and the uptake at its last renewal; no counts (count_dashboard_rows fills
-    those of the rows a page shows). Three queries whatever the number of situations."""
-    from recommendations.curation.renewal_selectors import last_renewal_rates
-
+    current mandate; no counts (fill_dashboard_cards fills those of the rows a page shows).
+    Two queries whatever the number of situations."""
     today = local_today()
     reader = access.Reader.of(user)
     situations = reader.situation_list()
     if situations is None:
         situations = list(Situation.objects.order_by("name"))
     mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
-    rates = last_renewal_rates(situation_ids=[s.pk for s in situations])
     rows = []
     for situation in situations:
         mandate = mandates.get(situation.pk)
         rows.append(SituationRow(
             situation=situation, mandate=mandate,
             days_left=mandate.days_to_renewal(today) if mandate else None,
-            uptake_rate=rates.get(situation.pk),
         ))
     rows.sort(key=_by_renewal)
     return rows
 
 
-def count_dashboard_rows(*, user, rows: list[SituationRow], shown: list[SituationRow]) -> None:
-    """Fill the counts of ``shown``, the rows of ``rows`` (dashboard_rows) a page shows as
-    cards. One query. For a reader of some situations, over the recommendations of all of
+def fill_dashboard_cards(*, user, rows: list[SituationRow], shown: list[SituationRow]) -> None:
+    """Fill the counts and the uptake at the last renewal of ``shown``, the rows of ``rows``
+    (dashboard_rows) a page shows as cards. Two queries, three when a situation shown has
+    had a renewal (renewal_selectors.last_renewal_rates: of the page's situations only). The
+    counts: for a reader of some situations, over the recommendations of all of
     ``rows`` (their sums are the totals above the cards: attention_lists); for a reader of
     every situation, over those of ``shown`` only: over all of them, the secretariat's
     counts read every one of 100,000 rows for the 20 cards of a page (45 ms of 16 FILTERs;
     its totals are counted apart, along the rules' indexes: attention_lists; issue 14)."""
+    from recommendations.curation.renewal_selectors import last_renewal_rates
+
     reader = access.Reader.of(user)
     counted = shown if reader.reads_everything else rows
     counts = _counts_in_sql(reader, today=local_today(), situation_ids=[row.situation.pk for row in counted])
@@ -110,6 +110,9 @@ def count_dashboard_rows(*, user, rows: list[SituationRow], shown: list[Situatio
             row.total, row.stale, row.overdue, row.open = found["total"], found["stale"], found["overdue"], found["open"]
             row.by_status = [(v, label, found[f"s_{v}"]) for v, label in statuses]
             row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in uptakes]
+    rates = last_renewal_rates(situation_ids=[row.situation.pk for row in shown])
+    for row in shown:
+        row.uptake_rate = rates.get(row.situation.pk)
 
 
 def _by_renewal(row: SituationRow) -> tuple:
@@ -194,7 +197,7 @@ def stale_rule(*, today: dt.date | None = None) -> Callable[..., Q]:
 
 def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SHOWN) -> list[AttentionList]:
     """The dashboard's lists, over the recommendations of every situation of ``rows`` (those
-    the user may see, dashboard_rows, counted by count_dashboard_rows): overdue and stale
+    the user may see, dashboard_rows, counted by fill_dashboard_cards): overdue and stale
     (rules.overdue_q / stale_q over the status each row shows the user) and, for the
     secretariat, those with no owner; how many of each, and the first ``limit``, soonest due
     first. Two queries, three for the secretariat, whatever the data."""
@@ -211,7 +214,7 @@ def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SH
     def first_and_count(key: str, title: str, matching: Q, parts: tuple[Q, ...], in_rows: int) -> AttentionList:
         if not reads_every_situation:
             return AttentionList(key, title, in_rows, list(recs.filter(matching)[:limit]))
-        # A reader of every situation: count_dashboard_rows counted only the rows of one page,
+        # A reader of every situation: fill_dashboard_cards counted only the rows of one page,
         # so the number comes with the first few, in the same query: a subquery per part of
         # ``matching`` (parts no row meets two of), each run once (an InitPlan) from the index
         # that fits it alone (rec_status_due, rec_status_last_update, rec_unowned_due): 4-10 ms
@@ -781,9 +784,9 @@ def _add_relatives(page: MandatePage) -> None:
 __all__ = [
     "DEFAULT_SORT",
     "SORTS",
-    "count_dashboard_rows",
     "csv_rows",
     "dashboard_rows",
+    "fill_dashboard_cards",
     "filter_choices",
     "filtered_recommendations",
     "mandate_page",
