@@ -103,7 +103,9 @@ def fill_dashboard_cards(*, user, rows: list[SituationRow], shown: list[Situatio
     reader = access.Reader.of(user)
     counted = shown if reader.reads_everything else rows
     counts = _counts_in_sql(reader, today=local_today(), situation_ids=[row.situation.pk for row in counted])
-    statuses, uptakes = ImplementationStatus.choices, Uptake.choices  # each built anew when read
+    # The labels translated once a request, not once a card (lazy, each read of one translates it).
+    statuses = [(value, str(label)) for value, label in ImplementationStatus.choices]
+    uptakes = [(value, str(label)) for value, label in Uptake.choices]
     for row in counted:
         found = counts.get(row.situation.pk)
         if found:
