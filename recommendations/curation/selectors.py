@@ -32,6 +32,7 @@ from django.utils.translation import gettext, pgettext
 from recommendations import access, rules
 from recommendations.dates import local_today
 from recommendations.models import (
+    OPEN_STATUSES,
     Addressee,
     Entity,
     ImplementationStatus,
@@ -127,7 +128,7 @@ def _by_renewal(row: SituationRow) -> tuple:
 
 
 # Counted on what a row shows its reader: the stored status, or the stored shared one.
-_SHOWN_COUNTS = ("stale", "overdue", "open", *(f"s_{value}" for value in ImplementationStatus.values))
+_SHOWN_COUNTS = ("stale", "overdue", *(f"s_{value}" for value in ImplementationStatus.values))
 
 
 def _counts_in_sql(reader: access.Reader, *, today: dt.date, situation_ids: list[int]) -> dict[int, dict]:
@@ -145,7 +146,6 @@ def _counts_in_sql(reader: access.Reader, *, today: dt.date, situation_ids: list
         return {
             f"{prefix}stale": Count("pk", filter=rules.stale_q(today=today, status=status, updated=updated)),
             f"{prefix}overdue": Count("pk", filter=rules.overdue_q(today=today, status=status)),
-            f"{prefix}open": Count("pk", filter=rules.open_q(status=status)),
             **{f"{prefix}s_{value}": Count("pk", filter=Q(**{status: value})) for value in ImplementationStatus.values},
         }
 
@@ -170,6 +170,9 @@ def _counts_in_sql(reader: access.Reader, *, today: dt.date, situation_ids: list
             into[key] += row[key]
         for key in _SHOWN_COUNTS:
             into[key] += row[f"{prefix}{key}"]
+    # Open: the sum of the open statuses' counts (rules.open_q), not two more counts a row.
+    for into in found.values():
+        into["open"] = sum(into[f"s_{value}"] for value in OPEN_STATUSES)
     return found
 
 
