@@ -15,6 +15,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Func,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -31,6 +33,7 @@ from django.utils.translation import gettext, pgettext
 from recommendations import access, rules
 from recommendations.dates import local_today
 from recommendations.models import (
+    OPEN_STATUSES,
     Addressee,
     Entity,
     ImplementationStatus,
@@ -63,42 +66,57 @@ class SituationRow:
     stale: int = 0
     overdue: int = 0
     open: int = 0
-    unowned: int = 0  # counted for the secretariat only
     # The uptake of the proposals answered by the situation's last renewal (renewal_selectors).
     uptake_rate: object = None
 
 
 def dashboard_rows(*, user) -> list[SituationRow]:
-    """One row per situation the user may see, with its counts and the uptake at its last
-    renewal. Five queries whatever the number of situations and recommendations."""
-    from recommendations.curation.renewal_selectors import last_renewal_rates
-
+    """One row per situation the user may see, renewals soonest first (_by_renewal), with its
+    current mandate; no counts (fill_dashboard_cards fills those of the rows a page shows).
+    Two queries whatever the number of situations."""
     today = local_today()
     reader = access.Reader.of(user)
     situations = reader.situation_list()
     if situations is None:
         situations = list(Situation.objects.order_by("name"))
     mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
-    rates = last_renewal_rates(situation_ids=[s.pk for s in situations])
-    counts = _counts_in_sql(reader, today=today, unowned=access.is_secretariat(user))
-    statuses, uptakes = ImplementationStatus.choices, Uptake.choices  # each built anew when read
     rows = []
     for situation in situations:
         mandate = mandates.get(situation.pk)
-        row = SituationRow(
+        rows.append(SituationRow(
             situation=situation, mandate=mandate,
             days_left=mandate.days_to_renewal(today) if mandate else None,
-            uptake_rate=rates.get(situation.pk),
-        )
-        found = counts.get(situation.pk)
-        if found:
-            row.total, row.stale, row.overdue, row.open = found["total"], found["stale"], found["overdue"], found["open"]
-            row.unowned = found["unowned"]
-            row.by_status = [(v, label, found[f"s_{v}"]) for v, label in statuses]
-            row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in uptakes]
-        rows.append(row)
+        ))
     rows.sort(key=_by_renewal)
     return rows
+
+
+def fill_dashboard_cards(*, user, rows: list[SituationRow], shown: list[SituationRow]) -> None:
+    """Fill the counts and the uptake at the last renewal of ``shown``, the rows of ``rows``
+    (dashboard_rows) a page shows as cards. Two queries, three when a situation shown has
+    had a renewal (renewal_selectors.last_renewal_rates: of the page's situations only). The
+    counts: for a reader of some situations, over the recommendations of all of
+    ``rows`` (their sums are the totals above the cards: attention_lists); for a reader of
+    every situation, over those of ``shown`` only: over all of them, the secretariat's
+    counts read every one of 100,000 rows for the 20 cards of a page (45 ms of 16 FILTERs;
+    its totals are counted apart, along the rules' indexes: attention_lists; issue 14)."""
+    from recommendations.curation.renewal_selectors import last_renewal_rates
+
+    reader = access.Reader.of(user)
+    counted = shown if reader.reads_everything else rows
+    counts = _counts_in_sql(reader, today=local_today(), situation_ids=[row.situation.pk for row in counted])
+    # The labels translated once a request, not once a card (lazy, each read of one translates it).
+    statuses = [(value, str(label)) for value, label in ImplementationStatus.choices]
+    uptakes = [(value, str(label)) for value, label in Uptake.choices]
+    for row in counted:
+        found = counts.get(row.situation.pk)
+        if found:
+            row.total, row.stale, row.overdue, row.open = found["total"], found["stale"], found["overdue"], found["open"]
+            row.by_status = [(v, label, found[f"s_{v}"]) for v, label in statuses]
+            row.by_uptake = [(v, label, found[f"u_{v}"]) for v, label in uptakes]
+    rates = last_renewal_rates(situation_ids=[row.situation.pk for row in shown])
+    for row in shown:
+        row.uptake_rate = rates.get(row.situation.pk)
 
 
 def _by_renewal(row: SituationRow) -> tuple:
@@ -111,14 +129,15 @@ def _by_renewal(row: SituationRow) -> tuple:
 
 
 # Counted on what a row shows its reader: the stored status, or the stored shared one.
-_SHOWN_COUNTS = ("stale", "overdue", "open", *(f"s_{value}" for value in ImplementationStatus.values))
+_SHOWN_COUNTS = ("stale", "overdue", *(f"s_{value}" for value in ImplementationStatus.values))
 
 
-def _counts_in_sql(reader: access.Reader, *, today: dt.date, unowned: bool = False) -> dict[int, dict]:
-    """Per situation the reader may see: how many recommendations, how many stale, overdue,
-    open and in each status over what each row shows the reader (access.Reader.shown_q's two
-    branches: the stored status and last update where the reader reads the row's internal
-    updates, else the stored shared ones), in each uptake, and (``unowned``) with no owner.
+def _counts_in_sql(reader: access.Reader, *, today: dt.date, situation_ids: list[int]) -> dict[int, dict]:
+    """Per situation of ``situation_ids`` (situations the reader may see): how many
+    recommendations, how many stale, overdue, open and in each status over what each row
+    shows the reader (access.Reader.shown_q's two branches: the stored status and last update
+    where the reader reads the row's internal updates, else the stored shared ones), and in
+    each uptake.
 
     One query, grouped by situation and by whether the reader reads the row's internal
     updates (Reader.internal_flag), each group counted on both sets of columns and the right
@@ -128,7 +147,6 @@ def _counts_in_sql(reader: access.Reader, *, today: dt.date, unowned: bool = Fal
         return {
             f"{prefix}stale": Count("pk", filter=rules.stale_q(today=today, status=status, updated=updated)),
             f"{prefix}overdue": Count("pk", filter=rules.overdue_q(today=today, status=status)),
-            f"{prefix}open": Count("pk", filter=rules.open_q(status=status)),
             **{f"{prefix}s_{value}": Count("pk", filter=Q(**{status: value})) for value in ImplementationStatus.values},
         }
 
@@ -141,20 +159,21 @@ def _counts_in_sql(reader: access.Reader, *, today: dt.date, unowned: bool = Fal
         **({} if reads_none else shown("", "status", "last_update_at")),
         **({} if reads_all else shown("shared_", "shared_status", "shared_update_at")),
     }
-    if unowned:
-        counts["unowned"] = Count("pk", filter=Q(has_owner=False))
-    plain = ["total", *(f"u_{value}" for value in Uptake.values), *(["unowned"] if unowned else [])]
+    plain = ["total", *(f"u_{value}" for value in Uptake.values)]
     found: dict[int, dict] = {}
     for row in (
-        reader.recommendations(by_ids=True).annotate(reads_internal=flag)
+        Recommendation.objects.filter(situation_id__in=situation_ids).annotate(reads_internal=flag)
         .values("situation_id", "reads_internal").annotate(**counts).order_by()
     ):
-        into = found.setdefault(row["situation_id"], dict.fromkeys(["unowned", *plain, *_SHOWN_COUNTS], 0))
+        into = found.setdefault(row["situation_id"], dict.fromkeys([*plain, *_SHOWN_COUNTS], 0))
         prefix = "" if row["reads_internal"] else "shared_"
         for key in plain:
             into[key] += row[key]
         for key in _SHOWN_COUNTS:
             into[key] += row[f"{prefix}{key}"]
+    # Open: the sum of the open statuses' counts (rules.open_q), not two more counts a row.
+    for into in found.values():
+        into["open"] = sum(into[f"s_{value}"] for value in OPEN_STATUSES)
     return found
 
 
@@ -183,31 +202,56 @@ def stale_rule(*, today: dt.date | None = None) -> Callable[..., Q]:
 
 
 def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SHOWN) -> list[AttentionList]:
-    """The dashboard's lists behind its counts, for the recommendations the user may see:
-    overdue and stale (rules.overdue_q / stale_q over the status each row shows the user,
-    counted already in ``rows``) and, for the secretariat, those with no owner. The first
-    ``limit`` of each, soonest due first. Two queries, three for the secretariat, whatever the data."""
+    """The dashboard's lists, over the recommendations of every situation of ``rows`` (those
+    the user may see, dashboard_rows, counted by fill_dashboard_cards): overdue and stale
+    (rules.overdue_q / stale_q over the status each row shows the user) and, for the
+    secretariat, those with no owner; how many of each, and the first ``limit``, soonest due
+    first. Two queries, three for the secretariat, whatever the data."""
     reader = access.Reader.of(user)
+    today = local_today()
     # The situations of ``rows`` are those the user may see (dashboard_rows), given as a list:
     # as a subquery, PostgreSQL could not tell how few they are and read every overdue or
     # stale recommendation of every situation (0.2-0.5 s at 100,000; issue 14).
     visible = Recommendation.objects.filter(situation_id__in=[row.situation.pk for row in rows])
     ties = ("situation__name", "briefing__issued_on", "position")
     recs = reader.with_shown_status(visible).select_related("situation").order_by(F("due_on").asc(nulls_last=True), *ties)
+    reads_every_situation = reader.reads_everything  # no query: situation_list() would read them again
+
+    def first_and_count(key: str, title: str, matching: Q, parts: tuple[Q, ...], in_rows: int) -> AttentionList:
+        if not reads_every_situation:
+            return AttentionList(key, title, in_rows, list(recs.filter(matching)[:limit]))
+        # A reader of every situation: fill_dashboard_cards counted only the rows of one page,
+        # so the number comes with the first few, in the same query: a subquery per part of
+        # ``matching`` (parts no row meets two of), each run once (an InitPlan) from the index
+        # that fits it alone (rec_status_due, rec_status_last_update, rec_unowned_due): 4-10 ms
+        # at 100,000 where one scan of every row took 45 ms (issue 14).
+        count = None
+        for part in parts:
+            one = Subquery(Recommendation.objects.filter(part).order_by().values(
+                n=Func(Value(1), function="COUNT", output_field=IntegerField())
+            ))
+            count = one if count is None else count + one
+        first = list(recs.filter(matching).annotate(matching_count=count)[:limit])
+        return AttentionList(key, title, first[0].matching_count if first else 0, first)
+
+    overdue = reader.shown_q(overdue_rule(today=today))
+    stale_parts = tuple(
+        reader.shown_q(lambda *, status, updated, i=i: rules.stale_parts_q(today=today, status=status, updated=updated)[i])
+        for i in (0, 1)
+    )
     lists = [
-        AttentionList("overdue", gettext("Overdue: due date passed, still open"), sum(r.overdue for r in rows),
-                      list(recs.filter(reader.shown_q(overdue_rule()))[:limit])),
-        AttentionList("stale", gettext("Stale: no update for a long time"), sum(r.stale for r in rows),
-                      list(recs.filter(reader.shown_q(stale_rule()))[:limit])),
+        first_and_count("overdue", gettext("Overdue: due date passed, still open"), overdue, (overdue,),
+                        sum(r.overdue for r in rows)),
+        first_and_count("stale", gettext("Stale: no update for a long time"), reader.shown_q(stale_rule(today=today)),
+                        stale_parts, sum(r.stale for r in rows)),
     ]
     if access.is_secretariat(user):
-        # The stored has_owner (curation.services keeps it with the owners), counted already in
-        # ``rows``; the first few along its partial index (rec_unowned_due). Before, the count
-        # and the first few were an anti-join of every recommendation with its owners: 115 ms
-        # of the secretariat's dashboard at 100,000 (issue 14).
-        unowned = list(recs.filter(has_owner=False)[:limit])
-        lists.insert(1, AttentionList("unowned", gettext("No owner: nobody is asked for an update"),
-                                      sum(r.unowned for r in rows), unowned))
+        # The stored has_owner (curation.services keeps it with the owners), along its partial
+        # index (rec_unowned_due). Before, the count and the first few were an anti-join of
+        # every recommendation with its owners: 115 ms of the secretariat's dashboard at
+        # 100,000 (issue 14).
+        lists.insert(1, first_and_count("unowned", gettext("No owner: nobody is asked for an update"),
+                                        Q(has_owner=False), (Q(has_owner=False),), 0))
     return lists
 
 
@@ -834,6 +878,7 @@ __all__ = [
     "MergedRows",
     "csv_rows",
     "dashboard_rows",
+    "fill_dashboard_cards",
     "filter_choices",
     "filtered_recommendations",
     "mandate_page",

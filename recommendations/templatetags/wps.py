@@ -8,7 +8,7 @@ import datetime as dt
 from django import template
 from django.template.defaultfilters import stringfilter
 from django.utils import dateformat, formats, translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import gettext
 
@@ -49,6 +49,26 @@ def status_tag(value: str):
 @register.simple_tag
 def uptake_tag(value: str):
     return _tag(Uptake, value, "uptake-")
+
+
+@register.simple_tag
+def count_rows(counts, *, situation_id: int, list_url: str, key: str):
+    """The rows of a dashboard card's count table: each status (``key`` "status") or uptake
+    ("uptake") of ``counts`` ((value, label, n) from curation.selectors.fill_dashboard_cards)
+    as its tag, and its number linked to the list of those (0 unlinked). One tag a table, not
+    a template loop: the loops of 20 cards were a third of the dashboard's rendering at
+    100,000 recommendations (issue 14)."""
+    tag = status_tag if key == "status" else uptake_tag
+    return format_html_join(
+        "\n", '<tr><th scope="row">{}</th><td class="num">{}</td></tr>',
+        (
+            (tag(value), format_html(
+                '<a href="{}?situation={}&amp;{}={}" aria-label="{} {}">{}</a>', list_url, situation_id, key, value,
+                formats.localize(n), str(label).lower(), formats.localize(n),
+            ) if n else "0")
+            for value, label, n in counts
+        ),
+    )
 
 
 @register.simple_tag

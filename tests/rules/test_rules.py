@@ -66,6 +66,11 @@ def test_stale_overdue_and_open_agree(grid):
             r.pk for r in grid if rules.is_overdue(status=r.status, due_on=r.due_on, today=today)
         }
     assert _ids(Recommendation.objects.filter(rules.open_q())) == {r.pk for r in grid if rules.is_open(r.status)}
+    # stale_q's two parts, each counted along its own index (the secretariat's dashboard):
+    # none in both, and together the stale ones.
+    updated_before, never_updated = (_ids(Recommendation.objects.filter(q)) for q in rules.stale_parts_q(today=TODAY))
+    assert updated_before and never_updated and not updated_before & never_updated
+    assert updated_before | never_updated == _ids(Recommendation.objects.filter(rules.stale_q(today=TODAY)))
     # The edges are in the data, on both sides.
     stale = [r for r in grid if rules.is_stale(status=r.status, last_update_at=r.last_update_at,
                                                created_at=r.created_at, today=TODAY)]

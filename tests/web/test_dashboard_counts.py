@@ -120,3 +120,32 @@ def test_the_fixture_makes_the_readings_differ(varied):
                 for p in ("secretariat", "focalpoint", "expert")}
     assert readings["secretariat"] != readings["focalpoint"] != readings["expert"] != readings["secretariat"]
     assert expected(varied.secretariat)["unowned"] >= 1
+
+
+def test_the_secretariat_counts_every_situation_and_each_page_its_cards(varied):
+    """Past one page of cards the secretariat's card counts are read for the page shown and
+    its totals apart (issue 14): each page's cards and the totals still equal the rules, over
+    every situation, whichever page is shown."""
+    from recommendations.web.views import DASHBOARD_SITUATIONS
+    from tests.web.test_dashboard_pages import CARD, add_situations
+
+    added = add_situations(DASHBOARD_SITUATIONS + 3, start=400)
+    # Some of them stale, one with no owner: the totals reach past the first page.
+    for situation in added[-3:]:
+        Recommendation.objects.filter(situation=situation).update(
+            last_update_at=None, created_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), has_owner=False,
+        )
+    want = expected(varied.secretariat)
+    client = Client()
+    client.force_login(varied.secretariat)
+    seen = set()
+    for number in (1, 2):
+        body = client.get(f"/?page={number}").content.decode()
+        assert attention(body, "stale") == want["stale"]
+        assert attention(body, "overdue") == want["overdue"]
+        assert attention(body, "unowned") == want["unowned"]
+        for situation_id in map(int, CARD.findall(body)):
+            assert card(body, situation_id) == {"stale": 0, "overdue": 0, **want["cards"][situation_id]}, situation_id
+            seen.add(situation_id)
+    assert seen >= {s.pk for s in added}
+    assert want["stale"] >= 6 and want["unowned"] >= 6 and want["overdue"] >= 2 * len(added)
