@@ -24,6 +24,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
@@ -32,6 +33,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Lookup,
     OuterRef,
     Q,
     QuerySet,
@@ -101,6 +103,32 @@ MAX_WEEKS = 53
 CHART_BAR_WIDTH = 230
 WEEK_CHART_WIDTH = 460
 WEEK_CHART_HEIGHT = 90
+
+
+class _AmongIds(Lookup):
+    """``field IN (ids)`` for the report's few hundred recommendations, as a filter expression
+    (``queryset.filter(_AmongIds(F("recommendation_id"), ids))``). On PostgreSQL the ids go as
+    one array parameter (``= ANY(%s)``): Django's ``__in`` prepared each id and psycopg parsed a
+    placeholder for each, five queries of 300 a page: measured at 100,000, a seventh of the
+    context's CPU time (cProfile). Elsewhere, the plain IN. No ids: no query, as ``__in``."""
+
+    lookup_name = "among_ids"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return [int(pk) for pk in self.rhs]
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} IN ({', '.join(['%s'] * len(self.rhs))})", (*params, *self.rhs)
+
+    def as_postgresql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
 
 
 @dataclass
@@ -455,7 +483,7 @@ def _read_updates(
     a count per recommendation as a subquery of the recommendations' query cost 26 ms of its
     38, PostgreSQL merging each one's updates with every correction); the few it prints are
     read by _read_page_updates for the page's own recommendations."""
-    updates = updates.filter(recommendation_id__in=printed_ids)
+    updates = updates.filter(_AmongIds(F("recommendation_id"), printed_ids))
     printed: dict[int, list[StatusUpdate]] = defaultdict(list)
     per_recommendation: dict[int, int] = defaultdict(int)
     per_day: Counter = Counter()
@@ -499,7 +527,7 @@ class _Labels:
 def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
     """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
     those of the current page only), oldest first, as model instances (one query)."""
-    latest = updates.filter(recommendation_id__in=ids).alias(
+    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).alias(
         newness=Window(RowNumber(), partition_by=F("recommendation_id"), order_by=(F("created_at").desc(), F("id").desc()))
     ).filter(newness__lte=PAGE_UPDATES)
     printed: dict[int, list[StatusUpdate]] = defaultdict(list)
@@ -642,7 +670,7 @@ def build_report_context(
     printed_ids, left_out = _scope(
         rows, situation_id=mandate.situation_id, cap=settings.WPS_REPORT_MAX_RECOMMENDATIONS
     )
-    recommendations = situation_recs.filter(pk__in=printed_ids)
+    recommendations = situation_recs.filter(_AmongIds(F("pk"), printed_ids))
     if page:
         # The web page counts each one's updates in the database (see _read_updates); the
         # owning entities' activity matters only to one with none this audience reads (the
@@ -668,7 +696,7 @@ def build_report_context(
     )
     # Each one's paragraph links (the newest mandate's first, in the resolution's order), as
     # light rows; one paragraph instance for each paragraph cited, however often.
-    link_rows = links.filter(recommendation_id__in=printed_ids).order_by(
+    link_rows = links.filter(_AmongIds(F("recommendation_id"), printed_ids)).order_by(
         "-paragraph__mandate__expires_on", "paragraph__position"
     ).values_list(
         "recommendation_id", "confirmed", "paragraph_id", "paragraph__label", "paragraph__text",
@@ -689,11 +717,13 @@ def build_report_context(
     # few hundred each, one query each as the prefetches they replace (a model instance per
     # row cost more than the report uses).
     owners: dict[int, list[str]] = defaultdict(list)
-    for recommendation_id, name in Ownership.objects.filter(recommendation_id__in=printed_ids).order_by(
+    for recommendation_id, name in Ownership.objects.filter(_AmongIds(F("recommendation_id"), printed_ids)).order_by(
         "entity__name"
     ).values_list("recommendation_id", "entity__name"):
         owners[recommendation_id].append(name)
-    theme_rows = Recommendation.themes.through.objects.filter(recommendation_id__in=printed_ids).order_by(
+    theme_rows = Recommendation.themes.through.objects.filter(
+        _AmongIds(F("recommendation_id"), printed_ids)
+    ).order_by(
         "theme__name"
     ).values_list("recommendation_id", "theme_id", "theme__slug", "theme__name")
     one_theme: dict[int, Theme] = {}
