@@ -491,6 +491,18 @@ def visible_reports(user: AnyUser) -> QuerySet[ProgressReport]:
     return reports.filter(audience=ProgressReport.Audience.COUNCIL)
 
 
+def visible_reports_of(user: AnyUser, *, mandate: Mandate) -> QuerySet[ProgressReport]:
+    """The versions of one mandate that ``user`` may read, for a mandate the caller fetched
+    through :func:`get_mandate_for_user` (so the user may see it): :func:`visible_reports`
+    without deriving the visible mandates again. Their subquery cost PostgreSQL about 17 ms of
+    planning for a Council expert at 100,000 recommendations, on every report and mandate
+    page, to find the one mandate already in hand (issue 14)."""
+    reports = ProgressReport.objects.filter(mandate=mandate)
+    if is_secretariat(user):
+        return reports
+    return reports.filter(audience=ProgressReport.Audience.COUNCIL)
+
+
 def get_report_for_user(user: AnyUser, pk) -> ProgressReport:
     return _get_or_404(visible_reports(user).select_related("mandate"), pk)
 

@@ -16,11 +16,12 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def report_panel(context, mandate: Mandate) -> dict:
-    """Everything the block shows, in a fixed number of queries whatever the number of versions."""
+    """Everything the block shows, in a fixed number of queries whatever the number of versions.
+    ``mandate``: one the page's view fetched through access.get_mandate_for_user."""
     request = context["request"]
     user = request.user
     versions = list(
-        access.visible_reports(user).filter(mandate=mandate).select_related("requested_by").order_by("-created_at", "-id")
+        access.visible_reports_of(user, mandate=mandate).select_related("requested_by").order_by("-created_at", "-id")
     )
     generate = [
         (value, label)
