@@ -473,6 +473,16 @@ class StatusUpdate(models.Model):
         indexes = [
             # Timeline of one recommendation, newest first; "updates since the last renewal".
             models.Index(fields=["recommendation", "-created_at"], name="status_update_timeline"),
+            # The report's reads of its recommendations' updates this cycle, from the index alone
+            # (PostgreSQL; elsewhere a plain index): the page's counts by recommendation, day and
+            # status (reports.content._read_updates) and the "updated this cycle" subqueries.
+            # Measured at 100,000 recommendations, the counts read 6,000 table pages for the
+            # updates of 300 recommendations, scattered over the table: 15-25 ms of each report
+            # page; from this index, 1,500 index pages (issue 14).
+            models.Index(
+                fields=["recommendation", "created_at"], include=["id", "status", "visibility", "kind", "on_behalf_of"],
+                name="status_update_cycle_reads",
+            ),
         ]
 
     def __str__(self) -> str:
