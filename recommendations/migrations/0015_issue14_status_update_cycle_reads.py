@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('recommendations', '0013_issue14_owned_situations_index'),
+        ('recommendations', '0014_issue14_shared_updated_sort'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
