@@ -292,7 +292,7 @@ def needs_update_this_cycle(
             Exists(Ownership.objects.filter(recommendation=OuterRef("pk"), entity__in=access.user_entities(user))),
             situation_id__in=situation_ids,
         )
-        .filter(rules.needs_update_q(mandates=mandates))
+        .filter(rules.needs_update_q(mandates=mandates, situation_ids=situation_ids))
     )
     # The first few and their number in one query (a window count over every match, whatever
     # their number): as a count and a list, PostgreSQL found the same rows twice (20 ms each

@@ -87,6 +87,14 @@ def test_needs_update_agrees_and_follows_the_cycle(grid):
                               cycle_began=began.get(r.situation_id), briefing_issued_on=r.briefing.issued_on)
     }
     assert by_query == by_row
+    # Given the situations the rows are of (the dashboard's form): the same rows, whether or
+    # not one of them has no cycle (Haiti: the briefing's date), for each situation alone too.
+    situation_ids = {r.situation_id for r in grid}
+    assert situation_ids - set(began), "the grid should hold a situation with no mandate"
+    for ids in [situation_ids, set(began), *({sid} for sid in situation_ids)]:
+        given = _ids(Recommendation.objects.filter(situation_id__in=ids).filter(
+            rules.needs_update_q(mandates=mandates, situation_ids=sorted(ids))))
+        assert given == {pk for pk in by_row if next(r for r in grid if r.pk == pk).situation_id in ids}
     mali = next(iter(mandates.values())).situation
     assert began == {mali.pk: dt.date(2022, 6, 30)}
     # Mali: updated the day before the previous mandate expired needs an update; on that day, not.
