@@ -484,11 +484,7 @@ def get_mandate_for_user(user: AnyUser, pk) -> Mandate:
 
 
 def visible_reports(user: AnyUser) -> QuerySet[ProgressReport]:
-    reports = ProgressReport.objects.filter(mandate__in=visible_mandates(user))
-    if is_secretariat(user):
-        return reports
-    # Focal points and Council experts read only what is printed for Council experts.
-    return reports.filter(audience=ProgressReport.Audience.COUNCIL)
+    return _readable_versions(user, ProgressReport.objects.filter(mandate__in=visible_mandates(user)))
 
 
 def visible_reports_of(user: AnyUser, *, mandate: Mandate) -> QuerySet[ProgressReport]:
@@ -497,7 +493,13 @@ def visible_reports_of(user: AnyUser, *, mandate: Mandate) -> QuerySet[ProgressR
     without deriving the visible mandates again. Their subquery cost PostgreSQL about 17 ms of
     planning for a Council expert at 100,000 recommendations, on every report and mandate
     page, to find the one mandate already in hand (issue 14)."""
-    reports = ProgressReport.objects.filter(mandate=mandate)
+    return _readable_versions(user, ProgressReport.objects.filter(mandate=mandate))
+
+
+def _readable_versions(user: AnyUser, reports: QuerySet[ProgressReport]) -> QuerySet[ProgressReport]:
+    """Of ``reports`` (of mandates the user may see), those the user may read: every version
+    for the secretariat; for focal points and Council experts, only what is printed for
+    Council experts."""
     if is_secretariat(user):
         return reports
     return reports.filter(audience=ProgressReport.Audience.COUNCIL)
