@@ -41,10 +41,12 @@ def briefings(reader: access.Reader) -> QuerySet[Briefing]:
     return found
 
 
-def recommendations(reader: access.Reader) -> QuerySet[Recommendation]:
+def recommendations(reader: access.Reader, *, by_ids: bool = False) -> QuerySet[Recommendation]:
     """The recommendations ``reader`` may see, with the status (``shown_status``) and time
-    (``shown_updated``) of the latest update it may read, and what a row shows."""
-    return with_details(reader.with_shown_status(reader.recommendations()).annotate(shown_updated=F("shown_update_at")))
+    (``shown_updated``) of the latest update it may read, and what a row shows. ``by_ids``
+    for a list (access.Reader.recommendations)."""
+    visible = reader.recommendations(by_ids=by_ids)
+    return with_details(reader.with_shown_status(visible).annotate(shown_updated=F("shown_update_at")))
 
 
 def with_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:

@@ -115,7 +115,10 @@ class RecommendationViewSet(ReaderMixin, viewsets.ReadOnlyModelViewSet):
     cursor_ordering = "reference"
 
     def get_queryset(self):
-        return selectors.recommendations(self.reader)
+        # A list reads the reader's situations first, as ids: with the subquery, PostgreSQL
+        # thought an expert saw 262 of 300 situations and walked the reference index through
+        # all 100,000 rows for a rare word's matches (265 ms; with the ids, issue 14).
+        return selectors.recommendations(self.reader, by_ids=self.action == "list")
 
     def get_object(self):
         # A recommendation is found by id alone; the list's filters do not apply to it.
