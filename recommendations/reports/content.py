@@ -919,7 +919,6 @@ def build_report_context(
         "annex": annex,
         "owner_rows": _owner_rows(items),
         "week_columns": weeks,
-        "week_bar_width": bar_width,
         "week_rects": _week_rects(weeks, bar_width=bar_width),
         "week_chart_width": WEEK_CHART_WIDTH,
         "week_chart_height": WEEK_CHART_HEIGHT,
