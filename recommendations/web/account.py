@@ -101,7 +101,7 @@ def situation_export(request, pk):
     """The whole situation as one JSON file: its mandates with their paragraphs, its notes,
     its recommendations with the status the user is shown, and the updates the user may
     read; the API's serializers."""
-    situation = access._get_or_404(access.visible_situations(request.user), pk)
+    situation = access.get_situation_for_user(request.user, pk)
     export = selectors.situation_export(user=request.user, situation=situation)
     data = SituationExportSerializer(export).data
     response = HttpResponse(JSONRenderer().render(data), content_type="application/json")

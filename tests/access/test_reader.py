@@ -8,10 +8,13 @@ import itertools
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.db import connection
 from django.db.models import F, Q
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from guardian.shortcuts import assign_perm
 
 from recommendations import access, rules
 from recommendations.curation.selectors import SHOWN, overdue_rule, stale_rule
@@ -19,6 +22,7 @@ from recommendations.curation.services import assign_owner, record_status_update
 from recommendations.dates import local_today
 from recommendations.models import (
     ImplementationStatus,
+    Mandate,
     Ownership,
     ProgressReport,
     Recommendation,
@@ -173,6 +177,46 @@ def test_situations_read_as_ids_select_the_same_rows(data):
         assert reader.situation_ids() == [data.mali.pk]
         reader.recommendations(by_ids=True)
     assert len(ctx.captured_queries) == 0
+
+
+def _fetched(fetch, user, pk) -> bool:
+    try:
+        fetch(user, pk)
+    except Http404:
+        return False
+    return True
+
+
+def test_fetching_one_object_tests_the_situation_per_row_as_the_set_does(data):
+    """Reader.sees_situation_q (fetching one situation, mandate or recommendation: pages that
+    404 what the user may not see) selects exactly what situations() does, for every reader,
+    before and after a focal point's entity loses what it owned, and for an expert who
+    follows through a group."""
+    def check():
+        for name, reader in readers(data):
+            sees = reader.sees_situation_q(situation="pk")
+            per_row = set((Situation.objects.filter(sees) if sees is not None else Situation.objects).values_list("pk", flat=True))
+            assert per_row == set(reader.situations().values_list("pk", flat=True)), name
+            if reader.user is None:
+                continue
+            for fetch, model in (
+                (access.get_situation_for_user, Situation),
+                (access.get_mandate_for_user, Mandate),
+                (access.get_recommendation_for_user, Recommendation),
+            ):
+                field = "pk" if model is Situation else "situation_id"
+                for pk, situation_id in model.objects.values_list("pk", field):
+                    assert _fetched(fetch, reader.user, pk) == (situation_id in per_row), (name, model, pk)
+
+    check()
+    Ownership.objects.filter(entity=data.minusma).delete()
+    group = Group.objects.create(name="South Sudan followers")
+    group.user_set.add(data.outsider)
+    assign_perm(access.VIEW_SITUATION_PERM, group, data.south_sudan)
+    check()
+    assert _fetched(access.get_situation_for_user, data.outsider, data.south_sudan.pk)
+    assert not _fetched(access.get_situation_for_user, data.mission, data.mali.pk)
+    assert not _fetched(access.get_mandate_for_user, data.focalpoint, "not a number")
 
 
 def test_experts_following_is_the_readers_rule_from_the_other_side(data):
