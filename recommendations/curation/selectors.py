@@ -256,14 +256,15 @@ def attention_lists(*, user, rows: list[SituationRow], limit: int = ATTENTION_SH
 
 
 def latest_reports(*, user, mandates: list[Mandate]) -> dict[int, object]:
-    """The latest finished report the user may read of each of ``mandates``, by mandate id
-    (the Council one for everyone but the secretariat). One query."""
+    """The latest finished report the user may read of each of ``mandates`` (mandates of
+    situations the user sees: dashboard_rows), by mandate id (the Council one for everyone but
+    the secretariat). One query."""
     from recommendations.models import ProgressReport
 
     found: dict[int, object] = {}
-    reports = access.visible_reports(user).filter(
-        mandate__in=[m.pk for m in mandates], state=ProgressReport.State.DONE
-    ).order_by("mandate_id", "-created_at", "-id")
+    reports = access.visible_reports_of(user, mandates=mandates).filter(state=ProgressReport.State.DONE).order_by(
+        "mandate_id", "-created_at", "-id"
+    )
     for report in reports:
         found.setdefault(report.mandate_id, report)
     return found

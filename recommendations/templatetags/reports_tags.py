@@ -21,7 +21,7 @@ def report_panel(context, mandate: Mandate) -> dict:
     request = context["request"]
     user = request.user
     versions = list(
-        access.visible_reports_of(user, mandate=mandate).select_related("requested_by").order_by("-created_at", "-id")
+        access.visible_reports_of(user, mandates=[mandate]).select_related("requested_by").order_by("-created_at", "-id")
     )
     generate = [
         (value, label)

@@ -207,7 +207,18 @@ def test_fetching_one_object_tests_the_situation_per_row_as_the_set_does(data):
                 field = "pk" if model is Situation else "situation_id"
                 for pk, situation_id in model.objects.values_list("pk", field):
                     assert _fetched(fetch, reader.user, pk) == (situation_id in per_row), (name, model, pk)
+            # A report version: of a situation seen, and of an audience the user may read.
+            readable = set(access.visible_reports(reader.user).values_list("pk", flat=True))
+            for report in ProgressReport.objects.select_related("mandate"):
+                expected = report.mandate.situation_id in per_row and access.may_read_audience(
+                    reader.user, audience=report.audience
+                )
+                assert _fetched(access.get_report_for_user, reader.user, report.pk) == expected, (name, report.pk)
+                assert (report.pk in readable) == expected, (name, report.pk)
 
+    for mandate in Mandate.objects.all():
+        for audience in ProgressReport.Audience.values:
+            ProgressReport.objects.create(mandate=mandate, audience=audience, state="done")
     check()
     Ownership.objects.filter(entity=data.minusma).delete()
     group = Group.objects.create(name="South Sudan followers")
