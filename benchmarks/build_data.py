@@ -161,7 +161,7 @@ def build(*, n_recs: int, n_updates: int, log=print) -> dict:
                 assign_owner(recommendation=Recommendation(pk=pk, situation_id=situation_id), entity=entity,
                              assigned_by=secretariat)
             else:
-                bulk.append(Ownership(recommendation_id=pk, entity=entity, assigned_by=secretariat))
+                bulk.append(Ownership(recommendation_id=pk, situation_id=situation_id, entity=entity, assigned_by=secretariat))
     Ownership.objects.bulk_create(bulk, batch_size=5000, ignore_conflicts=True)
     # The stored has_owner of the bulk rows, with the services' rule (curation.services._store_has_owner).
     Recommendation.objects.filter(Exists(Ownership.objects.filter(recommendation=OuterRef("pk")))).update(has_owner=True)

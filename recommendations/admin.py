@@ -117,6 +117,12 @@ class RecommendationAdmin(admin.ModelAdmin):
     filter_horizontal = ["themes"]
     inlines = [OwnershipInline, ParagraphLinkInline, StatusUpdateInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        """A saved recommendation keeps its situation (its note's): its owners' rows copy it
+        (Ownership.situation), and what focal points see follows from those."""
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else [*fields, "situation"]
+
     def save_related(self, request, form, formsets, change):
         """After the inlines: the stored has_owner from the owners the inline left (the
         service's rule and lock, as assign_owner/remove_owner keep it)."""

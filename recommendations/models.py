@@ -353,6 +353,12 @@ class Recommendation(models.Model):
 class Ownership(models.Model):
     recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE)
     entity = models.ForeignKey(Entity, on_delete=models.PROTECT)
+    # The recommendation's situation, copied when the row is made (save()): a recommendation
+    # keeps its note's situation for good (the admin shows it read-only once saved). What a
+    # focal point sees is the situations where their entity owns something (access.Reader):
+    # read from the index below alone, not through each owned recommendation (5,744 lookups,
+    # 12 ms on every page of a focal point at 100,000 recommendations; issue 14).
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE, editable=False, related_name="+")
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -365,10 +371,17 @@ class Ownership(models.Model):
         indexes = [
             # Reminder pass and focal-point dashboard: the recommendations an entity owns.
             models.Index(fields=["entity", "recommendation"], name="ownership_entity"),
+            # The situations where an entity owns something (access.Reader.situations).
+            models.Index(fields=["entity", "situation"], name="ownership_entity_situation"),
         ]
 
     def __str__(self) -> str:
         return f"{self.entity} owns {self.recommendation}"
+
+    def save(self, *args, **kwargs):
+        if self.situation_id is None:
+            self.situation_id = self.recommendation.situation_id
+        super().save(*args, **kwargs)
 
     def get_additional_data(self) -> dict:
         """Kept with each history entry (curation/history.py): whose history it is, and what
