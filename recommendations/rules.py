@@ -29,26 +29,44 @@ def candidate_mandates() -> QuerySet[Mandate]:
     return Mandate.objects.filter(expires_on__isnull=False).exclude(Exists(terminates))
 
 
+def _current_mandates_q(situation_ids=None) -> QuerySet[Mandate]:
+    """The rule of :func:`current_mandates` as a queryset: of each situation's candidate
+    mandates, the one that expires last (a window in SQL: only each situation's first comes
+    back; every candidate with its three related rows cost 28 ms of Python for 1,500 mandates
+    at 100,000 recommendations, the secretariat's dashboard; issue 14)."""
+    mandates = candidate_mandates()
+    if situation_ids is not None:
+        mandates = mandates.filter(situation_id__in=list(situation_ids))
+    latest_first = [F("expires_on").desc(), F("pk").desc()]
+    return mandates.annotate(
+        rank=Window(RowNumber(), partition_by=[F("situation_id")], order_by=latest_first)
+    ).filter(rank=1)
+
+
 def current_mandates(*, situation_ids=None) -> dict[int, Mandate]:
     """Each situation's current mandate, by situation id: of its candidate mandates, the one
     that expires last. While it is still to come that is the renewal ahead (a mandate that
     has been renewed has a successor expiring later); once every one has expired, it is the
     last one the Council set. A terminated mandate can be current: it says why no renewal
     comes (see renewal_clock_runs). One query; ready for cycle_start."""
-    mandates = candidate_mandates()
-    if situation_ids is not None:
-        mandates = mandates.filter(situation_id__in=list(situation_ids))
-    # Only each situation's first in that order comes back (a window in SQL): every candidate
-    # with its three related rows cost 28 ms of Python for 1,500 mandates at 100,000
-    # recommendations, the secretariat's dashboard (issue 14).
-    latest_first = [F("expires_on").desc(), F("pk").desc()]
-    mandates = mandates.annotate(
-        rank=Window(RowNumber(), partition_by=[F("situation_id")], order_by=latest_first)
-    ).filter(rank=1)
     current: dict[int, Mandate] = {}
-    for mandate in with_first_briefing(mandates).select_related("situation", "terminated_by").order_by("situation_id"):
+    mandates = with_first_briefing(_current_mandates_q(situation_ids)).select_related("situation", "terminated_by")
+    for mandate in mandates.order_by("situation_id"):
         current.setdefault(mandate.situation_id, mandate)
     return current
+
+
+def current_expiries(*, situation_ids=None) -> dict[int, tuple[int, dt.date]]:
+    """:func:`current_mandates` as (mandate id, expires_on) by situation id, without the
+    mandates themselves: what orders situations by renewal (the secretariat's dashboard reads
+    every situation's to sort 300 and shows 20; the 300 mandates with their related rows cost
+    ~10 ms of Python at 100,000 recommendations; issue 14). One query."""
+    return {
+        situation_id: (pk, expires_on)
+        for situation_id, pk, expires_on in _current_mandates_q(situation_ids).values_list(
+            "situation_id", "pk", "expires_on"
+        )
+    }
 
 
 def renewal_clock_runs(mandate: Mandate) -> bool:

@@ -58,8 +58,11 @@ SHOWN = {"status": "shown_status", "updated": "shown_update_at"}
 @dataclass
 class SituationRow:
     situation: Situation
+    # The current mandate (rules.current_mandates). For a reader of every situation, set by
+    # fill_dashboard_cards for the rows a page shows only (the others have mandate_id alone).
     mandate: Mandate | None
     days_left: int | None
+    mandate_id: int | None = None
     total: int = 0
     by_status: list[tuple[str, str, int]] = field(default_factory=list)  # (value, label, n)
     by_uptake: list[tuple[str, str, int]] = field(default_factory=list)
@@ -73,36 +76,53 @@ class SituationRow:
 def dashboard_rows(*, user) -> list[SituationRow]:
     """One row per situation the user may see, renewals soonest first (_by_renewal), with its
     current mandate; no counts (fill_dashboard_cards fills those of the rows a page shows).
-    Two queries whatever the number of situations."""
+    Two queries whatever the number of situations. For a reader of every situation, the
+    mandates' ids and expiries only (rules.current_expiries: enough to sort), the mandates
+    themselves read by fill_dashboard_cards for a page's rows."""
     today = local_today()
     reader = access.Reader.of(user)
     situations = reader.situation_list()
+    rows = []
     if situations is None:
         situations = list(Situation.objects.order_by("name"))
-    mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
-    rows = []
-    for situation in situations:
-        mandate = mandates.get(situation.pk)
-        rows.append(SituationRow(
-            situation=situation, mandate=mandate,
-            days_left=mandate.days_to_renewal(today) if mandate else None,
-        ))
+        expiries = rules.current_expiries(situation_ids=[s.pk for s in situations])
+        for situation in situations:
+            mandate_id, expires_on = expiries.get(situation.pk, (None, None))
+            rows.append(SituationRow(
+                situation=situation, mandate=None, mandate_id=mandate_id,
+                days_left=(expires_on - today).days if expires_on else None,
+            ))
+    else:
+        mandates = rules.current_mandates(situation_ids=[s.pk for s in situations])
+        for situation in situations:
+            mandate = mandates.get(situation.pk)
+            rows.append(SituationRow(
+                situation=situation, mandate=mandate, mandate_id=mandate.pk if mandate else None,
+                days_left=mandate.days_to_renewal(today) if mandate else None,
+            ))
     rows.sort(key=_by_renewal)
     return rows
 
 
 def fill_dashboard_cards(*, user, rows: list[SituationRow], shown: list[SituationRow]) -> None:
-    """Fill the counts and the uptake at the last renewal of ``shown``, the rows of ``rows``
-    (dashboard_rows) a page shows as cards. Two queries, three when a situation shown has
-    had a renewal (renewal_selectors.last_renewal_rates: of the page's situations only). The
-    counts: for a reader of some situations, over the recommendations of all of
-    ``rows`` (their sums are the totals above the cards: attention_lists); for a reader of
-    every situation, over those of ``shown`` only: over all of them, the secretariat's
-    counts read every one of 100,000 rows for the 20 cards of a page (45 ms of 16 FILTERs;
-    its totals are counted apart, along the rules' indexes: attention_lists; issue 14)."""
+    """Fill the counts, the mandate where dashboard_rows left only its id, and the uptake at
+    the last renewal of ``shown``, the rows of ``rows`` (dashboard_rows) a page shows as
+    cards. Two queries, three when a situation shown has had a renewal
+    (renewal_selectors.last_renewal_rates: of the page's situations only), one more for a
+    reader of every situation (the page's mandates). The counts: for a reader of some
+    situations, over the recommendations of all of ``rows`` (their sums are the totals above
+    the cards: attention_lists); for a reader of every situation, over those of ``shown``
+    only: over all of them, the secretariat's counts read every one of 100,000 rows for the
+    20 cards of a page (45 ms of 16 FILTERs; its totals are counted apart, along the rules'
+    indexes: attention_lists; issue 14)."""
     from recommendations.curation.renewal_selectors import last_renewal_rates
 
     reader = access.Reader.of(user)
+    unread = [row for row in shown if row.mandate is None and row.mandate_id is not None]
+    if unread:
+        mandates = rules.current_mandates(situation_ids=[row.situation.pk for row in unread])
+        for row in unread:
+            row.mandate = mandates.get(row.situation.pk)
     counted = shown if reader.reads_everything else rows
     counts = _counts_in_sql(reader, today=local_today(), situation_ids=[row.situation.pk for row in counted])
     # The labels translated once a request, not once a card (lazy, each read of one translates it).

@@ -82,9 +82,12 @@ def dashboard(request):
     entities' recommendations that need an update this cycle."""
     entities = list(access.user_entities(request.user).order_by("name"))
     rows = selectors.dashboard_rows(user=request.user)
+    # The rows' mandates where dashboard_rows read them all (a reader of some situations);
+    # else needs_update_this_cycle reads them.
+    every_mandate = all(row.mandate is not None or row.mandate_id is None for row in rows)
     needs_count, needs_update = selectors.needs_update_this_cycle(
         user=request.user, situation_ids=[row.situation.pk for row in rows],
-        mandates={row.situation.pk: row.mandate for row in rows if row.mandate},
+        mandates={row.situation.pk: row.mandate for row in rows if row.mandate} if every_mandate else None,
     ) if entities else (0, [])
     # The situations' cards, renewals soonest first, DASHBOARD_SITUATIONS a page: the counts
     # above them cover them all (issue 14: 300 cards at 100,000 recommendations, 995 KB).

@@ -32,13 +32,13 @@ def add_situations(n: int, *, start: int) -> list:
 def test_dashboard_pages_the_situations_in_the_same_queries(personas, client, django_assert_num_queries):
     client.force_login(personas.secretariat)
     client.get("/")  # warm the per-process caches
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         first = client.get("/").content.decode()
     shown_before = len(CARD.findall(first))
     added = add_situations(DASHBOARD_SITUATIONS * 2, start=100)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         first = client.get("/").content.decode()
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         last = client.get("/?page=3").content.decode()
 
     assert shown_before < DASHBOARD_SITUATIONS
@@ -57,6 +57,31 @@ def test_dashboard_pages_the_situations_in_the_same_queries(personas, client, dj
         int(re.search(r'id="attention-overdue">[^<]*: (\d+)</h3>', client.get("/?page=2").content.decode()).group(1))
     )
     assert int(re.search(r'id="attention-overdue">[^<]*: (\d+)</h3>', first).group(1)) >= 2 * len(added)
+
+
+@pytest.mark.parametrize("persona", ["secretariat", "focalpoint"])
+def test_each_card_shows_its_current_mandate_on_every_page(personas, client, persona):
+    """The secretariat's rows carry only each mandate's id and expiry, the page's cards read
+    the mandates themselves (issue 14); a focal point's rows read them all: either way each
+    card links the situation's current mandate (rules.current_mandates) and its renewal."""
+    from recommendations import rules
+    from recommendations.curation.services import assign_owner
+
+    added = add_situations(DASHBOARD_SITUATIONS + 5, start=500)
+    for situation in added:
+        assign_owner(recommendation=situation.recommendations.first(), entity=personas.un_women, assigned_by=None)
+    current = rules.current_mandates()
+    client.force_login(getattr(personas, persona))
+    seen = 0
+    for number in (1, 2):
+        body = client.get(f"/?page={number}").content.decode()
+        for situation_id in map(int, CARD.findall(body)):
+            html = re.search(rf'aria-labelledby="situation-{situation_id}">(.*?)</article>', body, re.S).group(1)
+            mandate = current[situation_id]
+            assert f'<a href="/mandates/{mandate.pk}/">{mandate.symbol}</a> ({mandate.mission})' in html, situation_id
+            assert f'/mandates/{mandate.pk}/report/' in html
+            seen += 1
+    assert seen >= len(added)
 
 
 def test_renewals_soonest_come_first(personas, client):

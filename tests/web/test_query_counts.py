@@ -19,7 +19,10 @@ EXPECTED = {
     # Focal point dashboard: -1 (the visible situations read once, not again for "needs your update");
     # -2 (issue 14, later): the current mandates read once, and "needs your update" and its
     # count in one query.
-    ("secretariat", "dashboard"): 13, ("focalpoint", "dashboard"): 13, ("expert", "dashboard"): 12,
+    # Secretariat dashboard: +1 (issue 14, later): every situation's renewal read as an id and a
+    # date to sort them, the mandates themselves for the page's cards only (one query more, ~10 ms
+    # less at 300 situations).
+    ("secretariat", "dashboard"): 14, ("focalpoint", "dashboard"): 13, ("expert", "dashboard"): 12,
     ("secretariat", "list"): 11, ("focalpoint", "list"): 11, ("expert", "list"): 11,
     # List filtered: -1 for a focal point and an expert in issue 14 (the situations read once, as
     # the list's ids and the form's choices; the chosen one checked against them, not fetched).
