@@ -50,10 +50,20 @@ def current_mandates(*, situation_ids=None) -> dict[int, Mandate]:
     last one the Council set. A terminated mandate can be current: it says why no renewal
     comes (see renewal_clock_runs). One query; ready for cycle_start."""
     current: dict[int, Mandate] = {}
-    mandates = with_first_briefing(_current_mandates_q(situation_ids)).select_related("situation", "terminated_by")
-    for mandate in mandates.order_by("situation_id"):
+    for mandate in _ready(_current_mandates_q(situation_ids)).order_by("situation_id"):
         current.setdefault(mandate.situation_id, mandate)
     return current
+
+
+def mandates_by_id(ids) -> dict[int, Mandate]:
+    """The mandates of ``ids`` (those current_expiries gave), by id, as current_mandates
+    gives them (ready for cycle_start, with their situation and what terminated them). One
+    query."""
+    return {mandate.pk: mandate for mandate in _ready(Mandate.objects.filter(pk__in=list(ids)))}
+
+
+def _ready(mandates: QuerySet[Mandate]) -> QuerySet[Mandate]:
+    return with_first_briefing(mandates).select_related("situation", "terminated_by")
 
 
 def current_expiries(*, situation_ids=None) -> dict[int, tuple[int, dt.date]]:

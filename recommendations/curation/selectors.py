@@ -120,9 +120,9 @@ def fill_dashboard_cards(*, user, rows: list[SituationRow], shown: list[Situatio
     reader = access.Reader.of(user)
     unread = [row for row in shown if row.mandate is None and row.mandate_id is not None]
     if unread:
-        mandates = rules.current_mandates(situation_ids=[row.situation.pk for row in unread])
+        mandates = rules.mandates_by_id(row.mandate_id for row in unread)
         for row in unread:
-            row.mandate = mandates.get(row.situation.pk)
+            row.mandate = mandates.get(row.mandate_id)
     counted = shown if reader.reads_everything else rows
     counts = _counts_in_sql(reader, today=local_today(), situation_ids=[row.situation.pk for row in counted])
     # The labels translated once a request, not once a card (lazy, each read of one translates it).
