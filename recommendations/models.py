@@ -358,7 +358,7 @@ class Ownership(models.Model):
     # focal point sees is the situations where their entity owns something (access.Reader):
     # read from the index below alone, not through each owned recommendation (5,744 lookups,
     # 12 ms on every page of a focal point at 100,000 recommendations; issue 14).
-    situation = models.ForeignKey(Situation, on_delete=models.CASCADE, editable=False, related_name="+")
+    situation = models.ForeignKey(Situation, on_delete=models.CASCADE, editable=False, related_name="+", db_index=False)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

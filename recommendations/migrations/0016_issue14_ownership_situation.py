@@ -1,5 +1,6 @@
 # Issue 14: each ownership row carries its recommendation's situation (Ownership.situation),
-# with an index on (entity, situation): the situations a focal point sees, from the index alone.
+# with an index on (entity, situation): the situations a focal point sees, from the index alone
+# (no index of its own on the situation: nothing reads the rows by situation alone).
 
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
@@ -24,7 +25,7 @@ class Migration(migrations.Migration):
             model_name="ownership",
             name="situation",
             field=models.ForeignKey(
-                null=True, editable=False, on_delete=models.deletion.CASCADE, related_name="+",
+                null=True, editable=False, on_delete=models.deletion.CASCADE, related_name="+", db_index=False,
                 to="recommendations.situation",
             ),
         ),
@@ -33,7 +34,8 @@ class Migration(migrations.Migration):
             model_name="ownership",
             name="situation",
             field=models.ForeignKey(
-                editable=False, on_delete=models.deletion.CASCADE, related_name="+", to="recommendations.situation",
+                editable=False, on_delete=models.deletion.CASCADE, related_name="+", db_index=False,
+                to="recommendations.situation",
             ),
         ),
         migrations.AddIndex(
