@@ -83,11 +83,18 @@ class LinkSerializer(serializers.ModelSerializer):
         return "confirmed" if link.confirmed else "suggested"
 
 
+@extend_schema_field(OpenApiTypes.STR)
+class SlugField(serializers.SlugRelatedField):
+    """A related object's slug, read from a prefetched list (the schema cannot follow that
+    attribute to the model's field, so it is told the slug's type)."""
+
+
 class RecommendationSerializer(serializers.ModelSerializer):
     addressee = serializers.ChoiceField(choices=Addressee.choices)
-    themes = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
-    owners = OwnerSerializer(many=True, read_only=True)
-    links = LinkSerializer(source="paragraphlink_set", many=True, read_only=True)
+    # The lists api.selectors.with_details prefetches.
+    themes = SlugField(source="theme_list", slug_field="slug", many=True, read_only=True)
+    owners = OwnerSerializer(source="owner_list", many=True, read_only=True)
+    links = LinkSerializer(source="link_list", many=True, read_only=True)
     status = serializers.ChoiceField(
         source="shown_status", choices=ImplementationStatus.choices,
         help_text="The status of the latest update you may read (not_started when there is none).",
