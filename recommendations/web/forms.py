@@ -4,11 +4,13 @@ may see or do (access.py), so a tampered id or value is a form error, never a wr
 from __future__ import annotations
 
 import base64
+import copy
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -43,7 +45,7 @@ class QuickSelect(forms.Select):
         values = widget["value"]
         selected = False
         parts = []
-        for option_value, option_label in self.choices:
+        for option_value, option_label in _read_at_once(self.choices):
             if option_value is None:
                 option_value = ""
             grouped = isinstance(option_label, (list, tuple))
@@ -59,6 +61,29 @@ class QuickSelect(forms.Select):
             html = "".join(html)
             parts.append(f'<optgroup label="{conditional_escape(option_value)}">{html}</optgroup>' if grouped else html)
         return mark_safe(f'<select name="{conditional_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>')
+
+
+class _Rows(list):
+    """A queryset's rows, read already, in the place of the queryset of a
+    ModelChoiceIterator, which reads it with .iterator() unless it prefetches."""
+
+    _prefetch_related_lookups = ()
+
+    def iterator(self):
+        return iter(self)
+
+
+def _read_at_once(choices):
+    """A model choice's options read by one plain query. ModelChoiceIterator reads its
+    queryset with .iterator(), a server-side cursor on PostgreSQL: DECLARE, FETCH and CLOSE,
+    three round trips per select for a few hundred rows (the list page's situations, themes
+    and entities; issue 14). The same rows in the same order, and the same options (Django's
+    or django-filter's iterator, with its empty and null choices)."""
+    if not isinstance(choices, ModelChoiceIterator) or choices.queryset._prefetch_related_lookups:
+        return choices
+    choices = copy.copy(choices)
+    choices.queryset = _Rows(choices.queryset.all())
+    return choices
 
 
 class ParagraphChoiceField(forms.ModelChoiceField):
