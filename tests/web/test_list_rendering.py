@@ -106,3 +106,35 @@ def test_quick_select_of_model_choices_is_djangos_in_one_query(language, django_
                 django_html = tight(forms.Select(choices=field.choices).render("theme", value))
                 with django_assert_num_queries(1):
                     assert QuickSelect(choices=field.choices).render("theme", value) == django_html
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("value", [None, "", "a&b", "2", "3", "nothing"])
+def test_template_free_select_is_djangos_byte_for_byte(value, language):
+    from django import forms
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from recommendations.web.forms import TemplateFreeSelect
+
+    choices = [*CHOICES, ("lazy", gettext_lazy("None")), (mark_safe("<safe>"), mark_safe("<b>safe</b>"))]
+    attrs = {"id": "id_x", "aria-describedby": "x_help", "required": True, "disabled": False, "data-v": mark_safe("<v>"),
+             "data-n": 1000, "title": "a \"quoted\" <title>"}
+    with translation.override(language):
+        django_html = forms.Select(choices=choices).render("x&y", value, attrs)
+        assert TemplateFreeSelect(choices=choices).render("x&y", value, attrs) == django_html
+
+
+@pytest.mark.django_db
+def test_template_free_select_of_model_choices_is_djangos_in_one_query(django_assert_num_queries):
+    from django import forms
+
+    from recommendations.models import Theme
+    from recommendations.web.forms import TemplateFreeSelect
+
+    themes = [Theme.objects.create(slug=f"t{i}", name=name) for i, name in enumerate(["Zeta & co", "Alpha", "<Mid>"])]
+    field = forms.ModelChoiceField(queryset=Theme.objects.all(), empty_label="Choose")
+    for value in (None, themes[2].pk):
+        django_html = forms.Select(choices=field.choices).render("theme", value)
+        with django_assert_num_queries(1):
+            assert TemplateFreeSelect(choices=field.choices).render("theme", value) == django_html
