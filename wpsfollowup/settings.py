@@ -149,6 +149,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username+address before the password is even checked.
     "axes.backends.AxesStandaloneBackend",
+    # Answers permission checks in one query; signs nobody in (recommendations/people/backends.py).
+    "recommendations.people.backends.PermissionsBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]

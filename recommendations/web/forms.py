@@ -4,14 +4,19 @@ may see or do (access.py), so a tampered id or value is a form error, never a wr
 from __future__ import annotations
 
 import base64
+import copy
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import mark_safe
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.template.defaultfilters import stringformat
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -32,18 +37,109 @@ from recommendations.models import (
 class QuickSelect(forms.Select):
     """A select rendered in Python. Django renders each option through a template, which
     for the hundreds of paragraphs of thirty situations took most of the list page's time;
-    the HTML is the same, every value escaped."""
+    the HTML is the same, every value escaped. The options are read straight from the
+    choices, as ChoiceWidget.optgroups reads them, without its dict per option: the list
+    page's eight selects (~380 options) still took a quarter of its Python time through
+    optgroups and format_html (issue 14)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
+        # Widget's context, not ChoiceWidget's: that one builds every option's dict.
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        values = widget["value"]
+        selected = False
         parts = []
+        for option_value, option_label in _read_at_once(self.choices):
+            if option_value is None:
+                option_value = ""
+            grouped = isinstance(option_label, (list, tuple))
+            html = []
+            for subvalue, sublabel in option_label if grouped else [(option_value, option_label)]:
+                # The first option whose value is the form's is selected, as in optgroups.
+                this = not selected and str(subvalue) in values
+                selected |= this
+                html.append(
+                    f'<option value="{conditional_escape(str(subvalue))}"{" selected" if this else ""}>'
+                    f"{conditional_escape(sublabel)}</option>"
+                )
+            html = "".join(html)
+            parts.append(f'<optgroup label="{conditional_escape(option_value)}">{html}</optgroup>' if grouped else html)
+        return mark_safe(f'<select name="{conditional_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>')
+
+
+class _Rows(list):
+    """A queryset's rows, read already, in the place of the queryset of a
+    ModelChoiceIterator, which reads it with .iterator() unless it prefetches."""
+
+    _prefetch_related_lookups = ()
+
+    def iterator(self):
+        return iter(self)
+
+
+def _read_at_once(choices):
+    """A model choice's options read by one plain query. ModelChoiceIterator reads its
+    queryset with .iterator(), a server-side cursor on PostgreSQL: DECLARE, FETCH and CLOSE,
+    three round trips per select for a few hundred rows (the list page's situations, themes
+    and entities; issue 14). The same rows in the same order, and the same options (Django's
+    or django-filter's iterator, with its empty and null choices)."""
+    if not isinstance(choices, ModelChoiceIterator) or choices.queryset._prefetch_related_lookups:
+        return choices
+    choices = copy.copy(choices)
+    choices.queryset = _Rows(choices.queryset.all())
+    return choices
+
+
+class TemplateFreeSelect(forms.Select):
+    """Django's Select, its HTML byte for byte (the text of select.html, select_option.html
+    and attrs.html, spaces and line breaks included), written in Python. Through the
+    templates each option is two includes: the detail page's four selects (87 options for
+    the secretariat) were 180 of its 213 template renders (issue 14). Each value is written
+    as the templates write it (render_value_in_context, stringformat:'s'); model choices are
+    read by one plain query (_read_at_once)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if (self.template_name, self.option_template_name) != (forms.Select.template_name, forms.Select.option_template_name):
+            return super().render(name, value, attrs, renderer)
+        reader = copy.copy(self)
+        reader.choices = _read_at_once(self.choices)
+        widget = reader.get_context(name, value, attrs)["widget"]
+        parts = [f'<select name="{_written(widget["name"])}"{_written_attrs(widget["attrs"])}>']
         for group_name, options, _index in widget["optgroups"]:
-            html = format_html_join(
-                "", '<option value="{}"{}>{}</option>',
-                ((str(o["value"]), mark_safe(" selected") if o["selected"] else "", o["label"]) for o in options),
-            )
-            parts.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, html) if group_name else html)
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), mark_safe("".join(parts)))
+            if group_name:
+                parts.append(f'\n  <optgroup label="{_written(group_name)}">')
+            for option in options:
+                parts.append(
+                    f'\n  <option value="{_formatted(option["value"])}"{_written_attrs(option["attrs"])}>'
+                    f'{_written(option["label"])}</option>\n'
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")  # the form renderer strips the template's last line break
+        return mark_safe("".join(parts))
+
+
+# What a form's templates render in: autoescaping on, the active language's formats.
+_TEMPLATE_CONTEXT = Context(autoescape=True)
+
+
+def _written(value) -> str:
+    """``{{ value }}``."""
+    return render_value_in_context(value, _TEMPLATE_CONTEXT)
+
+
+def _formatted(value) -> str:
+    """``{{ value|stringformat:'s' }}`` (a safe value stays safe, as through the filter)."""
+    text = stringformat(value, "s")
+    return _written(mark_safe(text) if isinstance(value, SafeData) else text)
+
+
+def _written_attrs(attrs: dict) -> str:
+    """attrs.html: `` name="value"``, `` name`` for True, nothing for False."""
+    return "".join(
+        f" {_written(name)}" + ("" if value is True else f'="{_formatted(value)}"')
+        for name, value in attrs.items()
+        if value is not False
+    )
 
 
 class ParagraphChoiceField(forms.ModelChoiceField):
@@ -94,7 +190,9 @@ def RecommendationFilterForm(data=None, *, user) -> ListFilterForm:
 
 
 class StatusUpdateForm(forms.Form):
-    status = forms.ChoiceField(label=_("Implementation status"), choices=ImplementationStatus.choices)
+    status = forms.ChoiceField(
+        label=_("Implementation status"), choices=ImplementationStatus.choices, widget=TemplateFreeSelect
+    )
     note = forms.CharField(
         label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Required, even when the status stays the same: what has happened since the last "
@@ -148,7 +246,8 @@ class WithdrawUpdateForm(forms.Form):
 
 class AssignOwnerForm(forms.Form):
     entity = forms.ModelChoiceField(
-        label=_("Add an owning entity"), queryset=Entity.objects.order_by("name"), empty_label=_("Choose an entity")
+        label=_("Add an owning entity"), queryset=Entity.objects.order_by("name"), empty_label=_("Choose an entity"),
+        widget=TemplateFreeSelect,
     )
 
 
@@ -161,7 +260,9 @@ class RemoveOwnerForm(forms.Form):
 
 
 class LinkParagraphForm(forms.Form):
-    paragraph = ParagraphChoiceField(label=_("Link a mandate paragraph"), queryset=None, empty_label=_("Choose a paragraph"))
+    paragraph = ParagraphChoiceField(
+        label=_("Link a mandate paragraph"), queryset=None, empty_label=_("Choose a paragraph"), widget=TemplateFreeSelect
+    )
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -186,7 +287,7 @@ class DueDateForm(forms.Form):
 
 
 class UptakeForm(forms.Form):
-    uptake = forms.ChoiceField(label=_("Council uptake"), choices=Uptake.choices)
+    uptake = forms.ChoiceField(label=_("Council uptake"), choices=Uptake.choices, widget=TemplateFreeSelect)
     paragraph = ParagraphChoiceField(
         label=_("Paragraph of the new resolution that reflects it"), queryset=None, required=False,
         empty_label=_("None"), help_text=_("Needed when the recommendation is reflected or partly reflected."),

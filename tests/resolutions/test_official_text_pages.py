@@ -97,7 +97,8 @@ def test_mandate_page_with_the_resolution_keeps_its_query_count(imported, extra,
     # 16: +2 in issue 14 (counts per paragraph and status, and the totals: the page shows the
     # first five recommendations per paragraph instead of every link); 17: +1 (the expert's
     # situations read first, as ids: the subquery made the page 2x the admin at 100,000).
-    with django_assert_num_queries(17):
+    # 16: -1 in issue 14 (the permissions read in one query, not two: recommendations/people/backends.py).
+    with django_assert_num_queries(16):
         client.get(url)
 
 
@@ -141,9 +142,9 @@ def test_dashboard_with_renewals_keeps_its_query_count(decided, situations, djan
                                adopted_on=dt.date(2023, 1, 1))
     client = client_as(decided.secretariat)
     client.get("/")
-    # The secretariat's dashboard (14 in tests/web/test_query_counts.py) and one more for the
+    # The secretariat's dashboard (13 in tests/web/test_query_counts.py) and one more for the
     # renewals' uptake decisions, which exist here.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         page = client.get("/").content.decode()
     assert page.count("<dt>Uptake at the last renewal</dt>") == situations
 

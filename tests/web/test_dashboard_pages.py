@@ -32,13 +32,13 @@ def add_situations(n: int, *, start: int) -> list:
 def test_dashboard_pages_the_situations_in_the_same_queries(personas, client, django_assert_num_queries):
     client.force_login(personas.secretariat)
     client.get("/")  # warm the per-process caches
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         first = client.get("/").content.decode()
     shown_before = len(CARD.findall(first))
     added = add_situations(DASHBOARD_SITUATIONS * 2, start=100)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         first = client.get("/").content.decode()
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(13):
         last = client.get("/?page=3").content.decode()
 
     assert shown_before < DASHBOARD_SITUATIONS

@@ -4,6 +4,7 @@ for give, in English and in French."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.template.defaultfilters import truncatechars
@@ -52,3 +53,88 @@ def test_long_dates_are_kept_per_language():
         assert format_long_date(day) == "30 juin 2023" == dateformat.format(day, "j F Y")
     with translation.override("en"):
         assert format_long_date(day) == "30 June 2023"
+
+
+def tight(html: str) -> str:
+    """Django's select without the whitespace its templates put between tags."""
+    return re.sub(r">\s+<", "><", html).strip()
+
+
+CHOICES = [
+    ("", "Any"),
+    ("a&b", "A <b> & \"c\""),
+    ("Group <1>", [("1", "One"), ("2", "Two")]),
+    (3, "Three"),
+    (None, "None"),
+    ("2", "Two again"),
+]
+
+
+@pytest.mark.parametrize("value", [None, "", "a&b", "2", "3", "nothing"])
+def test_quick_select_is_djangos_select(value):
+    from django import forms
+
+    from recommendations.web.forms import QuickSelect
+
+    # One attribute with a value: QuickSelect writes them sorted (flatatt), Django's template
+    # in the dict's order.
+    attrs = {"id": "id_x", "required": True}
+    django_html = tight(forms.Select(choices=CHOICES).render("x", value, attrs))
+    assert QuickSelect(choices=CHOICES).render("x", value, attrs) == django_html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_quick_select_of_model_choices_is_djangos_in_one_query(language, django_assert_num_queries):
+    """Django's and django-filter's model choices, read by one plain query (not a server-side
+    cursor's DECLARE, FETCH and CLOSE), give the same options."""
+    import django_filters
+    from django import forms
+
+    from recommendations.models import Theme
+    from recommendations.web.forms import QuickSelect
+
+    themes = [Theme.objects.create(slug=f"t{i}", name=name) for i, name in enumerate(["Zeta & co", "Alpha", "<Mid>"])]
+    fields = [
+        forms.ModelChoiceField(queryset=Theme.objects.all(), empty_label="Any theme"),
+        forms.ModelChoiceField(queryset=Theme.objects.all(), empty_label=None),
+        django_filters.fields.ModelChoiceField(queryset=Theme.objects.all(), empty_label="Any", null_label="None"),
+    ]
+    with translation.override(language):
+        for field in fields:
+            for value in (None, themes[1].pk):
+                django_html = tight(forms.Select(choices=field.choices).render("theme", value))
+                with django_assert_num_queries(1):
+                    assert QuickSelect(choices=field.choices).render("theme", value) == django_html
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("value", [None, "", "a&b", "2", "3", "nothing"])
+def test_template_free_select_is_djangos_byte_for_byte(value, language):
+    from django import forms
+    from django.utils.safestring import mark_safe
+    from django.utils.translation import gettext_lazy
+
+    from recommendations.web.forms import TemplateFreeSelect
+
+    choices = [*CHOICES, ("lazy", gettext_lazy("None")), (mark_safe("<safe>"), mark_safe("<b>safe</b>"))]
+    attrs = {"id": "id_x", "aria-describedby": "x_help", "required": True, "disabled": False, "data-v": mark_safe("<v>"),
+             "data-n": 1000, "title": "a \"quoted\" <title>"}
+    with translation.override(language):
+        django_html = forms.Select(choices=choices).render("x&y", value, attrs)
+        assert TemplateFreeSelect(choices=choices).render("x&y", value, attrs) == django_html
+
+
+@pytest.mark.django_db
+def test_template_free_select_of_model_choices_is_djangos_in_one_query(django_assert_num_queries):
+    from django import forms
+
+    from recommendations.models import Theme
+    from recommendations.web.forms import TemplateFreeSelect
+
+    themes = [Theme.objects.create(slug=f"t{i}", name=name) for i, name in enumerate(["Zeta & co", "Alpha", "<Mid>"])]
+    field = forms.ModelChoiceField(queryset=Theme.objects.all(), empty_label="Choose")
+    for value in (None, themes[2].pk):
+        django_html = forms.Select(choices=field.choices).render("theme", value)
+        with django_assert_num_queries(1):
+            assert TemplateFreeSelect(choices=field.choices).render("theme", value) == django_html
