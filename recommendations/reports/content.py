@@ -43,8 +43,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncDate
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils import formats, timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from recommendations import access
@@ -197,6 +198,9 @@ class ReportItem:
     # "?audience=council&page=2#rec-1" from another page).
     page_number: int = 1
     href: str = ""
+    # The head of its facts line (owners, addressee, due date, last update, uptake), as HTML,
+    # set for the printed ones only (see _FactsLine).
+    facts: str = ""
 
     @property
     def latest_update(self) -> StatusUpdate | None:
@@ -535,6 +539,49 @@ class _Labels:
         return self._uptake.get(value, value)
 
 
+class _FactsLine:
+    """The head of a printed recommendation's facts line (reports/_report_body.html), as the
+    template wrote it: the owners, "to the <addressee>", "due <date>", "last update <date>",
+    "uptake <uptake>" (its paragraph), each a " · " apart, every value escaped. Built here, the
+    four formats translated and each date formatted once for the report: the template's four
+    blocktranslates and two date filters a recommendation were a fifth of a report page's
+    rendering at 100,000 (issue 14). The paragraphs cited follow in the template (links on the
+    page, labels in the PDF)."""
+
+    def __init__(self):
+        self._no_owner = conditional_escape(gettext("No owner assigned"))
+        self._addressee = gettext("to the %(addressee)s")
+        self._due = gettext("due %(due)s")
+        self._last = gettext("last update %(last)s")
+        self._uptake = gettext("uptake %(uptake)s")
+        self._dates: dict = {}
+
+    def _date(self, value) -> str:
+        """The ``date:"j F Y"`` filter: a time in the current time zone, in the reader's language."""
+        text = self._dates.get(value)
+        if text is None:
+            text = self._dates[value] = conditional_escape(
+                formats.date_format(timezone.template_localtime(value), "j F Y")
+            )
+        return text
+
+    def __call__(self, item: ReportItem) -> SafeString:
+        rec = item.recommendation
+        parts = [
+            conditional_escape(", ".join(item.owners)) or self._no_owner,
+            self._addressee % {"addressee": conditional_escape(item.addressee_label)},
+            self._due % {"due": self._date(rec.due_on) if rec.due_on else "—"},
+        ]
+        latest = item.latest_update
+        if latest:
+            parts.append(self._last % {"last": self._date(latest.created_at)})
+        uptake = self._uptake % {"uptake": conditional_escape(item.uptake_label.lower())}
+        if item.uptake_paragraph_label:
+            uptake += f" ({conditional_escape(item.uptake_paragraph_label)})"
+        parts.append(uptake)
+        return mark_safe(" · ".join(parts) + " · ")
+
+
 def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
     """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
     those of the current page only), oldest first, as model instances (one query)."""
@@ -811,10 +858,13 @@ def build_report_context(
         first_href, last_href = page_link(1), page_link(report_page.paginator.num_pages)
     else:
         report_page, shown_groups, first_page, last_page, first_href, last_href = None, groups, True, True, "", ""
-    # Each printed update's status in the reader's language (reports/_update.html).
+    # Each printed update's status in the reader's language (reports/_update.html), and each
+    # printed recommendation's facts line.
+    facts_line = _FactsLine()
     for item in report_page.object_list if page else items:
         for update in item.updates:
             update.status_label = labels.status(update.status)
+        item.facts = facts_line(item)
 
     # The annex: every paragraph of this mandate that a recommendation cites or that speaks of
     # WPS (an uncovered one is a question for the renewal), then the older mandates' cited ones.
