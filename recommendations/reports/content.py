@@ -237,6 +237,26 @@ class ReportGroup:
     # Its recommendations in the whole report (``items`` holds a page's share on the web page).
     count: int = 0
 
+    # The references to ``also`` (reports/_report_body.html), "R-1 (under Justice), ...", as
+    # the PDF prints them and as the page links them: built here with the format translated
+    # once, not a blocktranslate each (a hundred on page 1 at 100,000: issue 14).
+    @property
+    def also_text(self) -> SafeString:
+        return self._also(gettext("%(reference)s (under %(home)s)"))
+
+    @property
+    def also_links(self) -> SafeString:
+        return self._also(gettext('<a href="%(href)s">%(reference)s</a> (under %(home)s)'))
+
+    def _also(self, form: str) -> SafeString:
+        return mark_safe(", ".join(
+            form % {
+                "href": conditional_escape(item.href), "reference": conditional_escape(item.recommendation.reference),
+                "home": conditional_escape(item.home),
+            }
+            for item in self.also
+        ))
+
 
 @dataclass
 class AnnexParagraph:
