@@ -219,6 +219,35 @@ class ReportItem:
         """This cycle's updates the web page leaves to the recommendation's own page."""
         return max(self.update_count - PAGE_UPDATES, 0)
 
+    # The web page's words on its folded updates (reports/_item_updates.html), built here
+    # rather than by two blocktranslates a recommendation (issue 14: a page's rendering at
+    # 100,000 follows the number of translated blocks).
+    @property
+    def updates_summary(self) -> SafeString:
+        """"3 updates this cycle (latest 2 May 2025: in progress)"."""
+        latest = self.latest_update
+        return mark_safe(ngettext(
+            "%(n)s update this cycle (latest %(latest)s: %(status)s)",
+            "%(n)s updates this cycle (latest %(latest)s: %(status)s)",
+            self.update_count,
+        ) % {
+            "n": conditional_escape(formats.localize(self.update_count)),
+            "latest": conditional_escape(formats.date_format(timezone.template_localtime(latest.created_at), "j F Y")),
+            "status": conditional_escape(latest.status_label.lower()),
+        })
+
+    @property
+    def earlier_updates_link(self) -> SafeString:
+        """"<a href=...>2 earlier updates this cycle</a> on the recommendation’s page."."""
+        return mark_safe(ngettext(
+            '<a href="%(url)s">%(counter)s earlier update this cycle</a> on the recommendation’s page.',
+            '<a href="%(url)s">%(counter)s earlier updates this cycle</a> on the recommendation’s page.',
+            self.earlier_update_count,
+        ) % {
+            "url": conditional_escape(self.recommendation.get_absolute_url()),
+            "counter": conditional_escape(formats.localize(self.earlier_update_count)),
+        })
+
 
 @dataclass
 class ReportGroup:
@@ -244,6 +273,22 @@ class ReportGroup:
     # the PDF prints them and as the page links them: built here with the format translated
     # once, not a blocktranslate each (a hundred on page 1 at 100,000: issue 14).
     @property
+    def pages_note(self) -> SafeString:
+        """The contents' "(12 recommendations, pages 2 to 3)" (one page: "page 2")."""
+        values = {
+            "n": formats.localize(self.count), "page": formats.localize(self.first_page),
+            "first": formats.localize(self.first_page), "last": formats.localize(self.last_page),
+        }
+        if self.first_page == self.last_page:
+            form = ngettext("(%(n)s recommendation, page %(page)s)", "(%(n)s recommendations, page %(page)s)", self.count)
+        else:
+            form = ngettext(
+                "(%(n)s recommendation, pages %(first)s to %(last)s)",
+                "(%(n)s recommendations, pages %(first)s to %(last)s)", self.count,
+            )
+        return mark_safe(form % values)
+
+    @property
     def also_text(self) -> SafeString:
         return self._also(gettext("%(reference)s (under %(home)s)"))
 
@@ -258,6 +303,26 @@ class ReportGroup:
                 "home": conditional_escape(item.home),
             }
             for item in self.also
+        ))
+
+
+class _References:
+    """Recommendations cited by reference in one line, as the PDF prints them ("R-1, R-2") and
+    as the page links them: built here, not by a template loop over a hundred or more (the
+    first page's "No update this cycle" list at 100,000: issue 14)."""
+
+    def __init__(self, items: list[ReportItem]):
+        self.items = items
+
+    @property
+    def text(self) -> SafeString:
+        return mark_safe(", ".join(conditional_escape(item.recommendation.reference) for item in self.items))
+
+    @property
+    def links(self) -> SafeString:
+        return mark_safe(", ".join(
+            f'<a href="{conditional_escape(item.href)}">{conditional_escape(item.recommendation.reference)}</a>'
+            for item in self.items
         ))
 
 
@@ -621,7 +686,11 @@ class _FactsLine:
 def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
     """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
     those of the current page only), oldest first, as model instances (one query)."""
-    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).alias(
+    # Only what reports/_update.html prints (the author's name, not the whole account).
+    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).only(
+        "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "author__username",
+        "author__first_name", "author__last_name", "on_behalf_of__name",
+    ).alias(
         newness=Window(RowNumber(), partition_by=F("recommendation_id"), order_by=(F("created_at").desc(), F("id").desc()))
     ).filter(newness__lte=PAGE_UPDATES)
     printed: dict[int, list[StatusUpdate]] = defaultdict(list)
@@ -950,6 +1019,7 @@ def build_report_context(
     days_left = mandate.days_to_renewal(today)
     open_count = sum(1 for r in recommendations if is_open(r.shown_status))
     updated = [item for item in items if not item.flagged]
+    flagged = [item for item in items if item.flagged]
     weeks = _week_columns(per_day, since=since, today=today)
     bar_width = (WEEK_CHART_WIDTH // len(weeks) - 2) if weeks else 0
     return {
@@ -978,7 +1048,8 @@ def build_report_context(
         "uncovered_paragraphs": uncovered,
         "wps_paragraph_count": len(wps_paragraphs),
         "uncovered_wps_paragraphs": uncovered_wps,
-        "flagged_items": [item for item in items if item.flagged],
+        "flagged_items": flagged,
+        "flagged_references": _References(flagged),
         "updated_count": len(updated),
         "update_count": sum(item.update_count for item in items),
         "cycle_rates": cycle_rates,
