@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -26,6 +27,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -601,24 +603,47 @@ def _read_updates(
             per_recommendation[update.recommendation_id] += 1
             per_day[(update.created_at.astimezone(zone).date(), update.status)] += 1
         return printed, per_recommendation, per_day
-    # The counts by week (recommendation 0), then by recommendation (no week); the week first,
-    # as a UNION's rows are read with its first query's converters (a date). TruncWeek: the
-    # Monday of the update's week in the current time zone, as timezone.localdate's day.
-    updates = updates.order_by()
-    by_week = updates.annotate(
-        no_recommendation=Value(0, output_field=IntegerField()), week=TruncWeek("created_at", output_field=DateField()),
+    for recommendation_id, week, status, n in _count_updates(updates.order_by()):
+        if week is None:
+            per_recommendation[recommendation_id] = n
+        else:
+            per_day[(week, status)] += n
+    return printed, per_recommendation, per_day
+
+
+def _count_updates(updates: QuerySet[StatusUpdate]) -> Iterable[tuple[int, dt.date | None, str, int]]:
+    """The number of ``updates`` by recommendation, as (recommendation id, None, "", n), and
+    by week and status, as (0, the week's Monday, status, n), in one query. TruncWeek: the
+    Monday of the update's week in the current time zone, as timezone.localdate's day.
+
+    On PostgreSQL, both from one reading of the updates (GROUPING SETS; measured at 100,000,
+    issue 14: the UNION below read and sorted the cycle's 6,000 updates twice, 11 ms against
+    6); elsewhere, the two counts' rows one after the other (UNION ALL)."""
+    weekly = updates.annotate(week=TruncWeek("created_at", output_field=DateField()))
+    connection = connections[updates.db]
+    if connection.vendor == "postgresql":
+        sql, params = weekly.values_list("recommendation_id", "week", "status").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT u.recommendation_id, u.week, u.status, COUNT(*) FROM ({sql}) u"
+                " GROUP BY GROUPING SETS ((u.recommendation_id), (u.week, u.status))",
+                params,
+            )
+            # DATE_TRUNC gives the Monday's midnight (TruncWeek's converter is not run here).
+            return [
+                (0, week.date(), status, n) if week is not None else (recommendation_id, None, "", n)
+                for recommendation_id, week, status, n in cursor.fetchall()
+            ]
+    # The week's counts first: a UNION's rows are read with its first query's converters.
+    by_week = weekly.annotate(
+        no_recommendation=Value(0, output_field=IntegerField()),
     ).values("no_recommendation", "week", "status").annotate(n=Count("id")).values_list(
         "no_recommendation", "week", "status", "n"
     )
     by_recommendation = updates.values("recommendation_id").annotate(
         no_week=Value(None, output_field=DateField()), no_status=Value("", output_field=CharField()), n=Count("id"),
     ).values_list("recommendation_id", "no_week", "no_status", "n")
-    for recommendation_id, week, status, n in by_week.union(by_recommendation, all=True):
-        if week is None:
-            per_recommendation[recommendation_id] = n
-        else:
-            per_day[(week, status)] += n
-    return printed, per_recommendation, per_day
+    return by_week.union(by_recommendation, all=True)
 
 
 class _Labels:
