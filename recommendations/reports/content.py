@@ -49,7 +49,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -674,6 +674,55 @@ class _Labels:
         return self._uptake.get(value, value)
 
 
+class _UpdateLine:
+    """One printed update (reports/_update.html), as the template wrote it: its day, status,
+    entity (or the secretariat), for the secretariat its author and visibility, its note and
+    its evidence (a short source kept on one line), every value escaped. Built here, the words
+    translated once for the report: the template's dozen variables an update were a tenth of
+    a report page's rendering at 100,000, and the PDF prints thousands (issue 14)."""
+
+    def __init__(self, *, is_council: bool, dates: _Dates):
+        self._is_council = is_council
+        self._date = dates
+        self._secretariat = _escape(gettext("Secretariat"))
+        self._internal = _escape(gettext("internal note"))
+        self._shared = _escape(gettext("shared"))
+        self._evidence = _escape(gettext("Evidence:"))
+        # wps's {% colon %}: a no-break space before it in French.
+        self._colon = "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+
+    def __call__(self, u: StatusUpdate) -> SafeString:
+        entity = _escape(u.on_behalf_of.name) if u.on_behalf_of else self._secretariat
+        parts = [f'<p class="report-item">{self._date(u.created_at)} — {_escape(u.status_label)} — {entity}']
+        if not self._is_council:
+            visibility = self._internal if u.visibility == "internal" else self._shared
+            parts.append(f" ({_escape(u.author.get_full_name() or u.author.username)}; {visibility})")
+        if u.note:
+            parts.append(f"{self._colon} {_escape(u.note)}")
+        if u.evidence:
+            sources = "; ".join(
+                f'<span class="report-nobreak">{_escape(source)}</span>' if len(source) <= 40 else _escape(source)
+                for source in u.evidence
+            )
+            parts.append(f" {self._evidence} {sources}")
+        parts.append("</p>")
+        return mark_safe("".join(parts))
+
+
+class _Dates:
+    """The ``date:"j F Y"`` filter: a time in the current time zone (a date as it is), in the
+    reader's language, each formatted once for the report."""
+
+    def __init__(self):
+        self._texts: dict = {}
+
+    def __call__(self, value) -> str:
+        text = self._texts.get(value)
+        if text is None:
+            text = self._texts[value] = _escape(formats.date_format(timezone.template_localtime(value), "j F Y"))
+        return text
+
+
 class _FactsLine:
     """The head of a printed recommendation's facts line (reports/_report_body.html), as the
     template wrote it: the owners, "to the <addressee>", "due <date>", "last update <date>",
@@ -683,22 +732,13 @@ class _FactsLine:
     rendering at 100,000 (issue 14). The paragraphs cited follow in the template (links on the
     page, labels in the PDF)."""
 
-    def __init__(self):
+    def __init__(self, *, dates: _Dates):
+        self._date = dates
         self._no_owner = _escape(gettext("No owner assigned"))
         self._addressee = gettext("to the %(addressee)s")
         self._due = gettext("due %(due)s")
         self._last = gettext("last update %(last)s")
         self._uptake = gettext("uptake %(uptake)s")
-        self._dates: dict = {}
-
-    def _date(self, value) -> str:
-        """The ``date:"j F Y"`` filter: a time in the current time zone, in the reader's language."""
-        text = self._dates.get(value)
-        if text is None:
-            text = self._dates[value] = _escape(
-                formats.date_format(timezone.template_localtime(value), "j F Y")
-            )
-        return text
 
     def __call__(self, item: ReportItem) -> SafeString:
         rec = item.recommendation
@@ -999,10 +1039,13 @@ def build_report_context(
         report_page, shown_groups, first_page, last_page, first_href, last_href = None, groups, True, True, "", ""
     # Each printed update's status in the reader's language (reports/_update.html), and each
     # printed recommendation's facts line.
-    facts_line = _FactsLine()
+    dates = _Dates()
+    facts_line = _FactsLine(dates=dates)
+    update_line = _UpdateLine(is_council=audience == ProgressReport.Audience.COUNCIL, dates=dates)
     for item in report_page.object_list if page else items:
         for update in item.updates:
             update.status_label = labels.status(update.status)
+            update.line = update_line(update)
         item.facts = facts_line(item)
 
     # The annex: every paragraph of this mandate that a recommendation cites or that speaks of
