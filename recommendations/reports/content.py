@@ -631,7 +631,11 @@ def _count_updates(updates: QuerySet[StatusUpdate]) -> Iterable[tuple[int, dt.da
     weekly = updates.annotate(week=TruncWeek("created_at", output_field=DateField()))
     connection = connections[updates.db]
     if connection.vendor == "postgresql":
-        sql, params = weekly.values_list("recommendation_id", "week", "status").query.sql_with_params()
+        try:
+            sql, params = weekly.values_list("recommendation_id", "week", "status").query.sql_with_params()
+        except EmptyResultSet:
+            # No recommendation printed (_AmongIds of none): no query, as the ORM's.
+            return []
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT u.recommendation_id, u.week, u.status, COUNT(*) FROM ({sql}) u"
