@@ -679,11 +679,13 @@ class _Labels:
 
 
 class _UpdateLine:
-    """One printed update (reports/_update.html), as the template wrote it: its day, status,
+    """One printed update (in reports/_item_updates.html), as the template _update.html wrote
+    it, with its line's end (the include's file ended with one): its day, status,
     entity (or the secretariat), for the secretariat its author and visibility, its note and
     its evidence (a short source kept on one line), every value escaped. Built here, the words
     translated once for the report: the template's dozen variables an update were a tenth of
-    a report page's rendering at 100,000, and the PDF prints thousands (issue 14)."""
+    a report page's rendering at 100,000, and the PDF prints thousands; the include an update,
+    a tenth more (issue 14)."""
 
     def __init__(self, *, is_council: bool, dates: _Dates):
         self._is_council = is_council
@@ -709,7 +711,7 @@ class _UpdateLine:
                 for source in u.evidence
             )
             parts.append(f" {self._evidence} {sources}")
-        parts.append("</p>")
+        parts.append("</p>\n")
         return mark_safe("".join(parts))
 
 
@@ -764,7 +766,7 @@ class _FactsLine:
 def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
     """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
     those of the current page only), oldest first, as model instances (one query)."""
-    # Only what reports/_update.html prints (the author's name, not the whole account).
+    # Only what an update's line prints (_UpdateLine: the author's name, not the whole account).
     latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).only(
         "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "author__username",
         "author__first_name", "author__last_name", "on_behalf_of__name",
@@ -1041,7 +1043,7 @@ def build_report_context(
         first_href, last_href = page_link(1), page_link(report_page.paginator.num_pages)
     else:
         report_page, shown_groups, first_page, last_page, first_href, last_href = None, groups, True, True, "", ""
-    # Each printed update's status in the reader's language (reports/_update.html), and each
+    # Each printed update's status in the reader's language and its line (_UpdateLine), and each
     # printed recommendation's facts line.
     dates = _Dates()
     facts_line = _FactsLine(dates=dates)
