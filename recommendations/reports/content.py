@@ -18,7 +18,9 @@ length, and the PDF worker's memory, do not grow with the situation's past.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import urlencode
@@ -26,13 +28,17 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
+    DateField,
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     Lookup,
     OuterRef,
     Q,
@@ -41,10 +47,10 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Coalesce, RowNumber, TruncDate
+from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.safestring import mark_safe
+from django.utils import formats, timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from recommendations import access
@@ -106,12 +112,21 @@ WEEK_CHART_WIDTH = 460
 WEEK_CHART_HEIGHT = 90
 
 
+def _escape(value) -> str:
+    """Django's conditional_escape, the same text, without its check for lazy arguments on
+    every call (the report escapes a thousand strings a page: issue 14)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
 class _AmongIds(Lookup):
     """``field IN (ids)`` for the report's few hundred recommendations, as a filter expression
     (``queryset.filter(_AmongIds(F("recommendation_id"), ids))``). On PostgreSQL the ids go as
     one array parameter (``= ANY(%s)``): Django's ``__in`` prepared each id and psycopg parsed a
     placeholder for each, five queries of 300 a page: measured at 100,000, a seventh of the
-    context's CPU time (cProfile). Elsewhere, the plain IN. No ids: no query, as ``__in``."""
+    context's CPU time (cProfile). The array goes as its text ('{1,2,3}', cast): a list
+    parameter had psycopg's client-side cursor check each element with a regular expression
+    (1,500 searches a page at 100,000, issue 14). Elsewhere, the plain IN. No ids: no query,
+    as ``__in``."""
 
     lookup_name = "among_ids"
     prepare_rhs = False
@@ -129,7 +144,7 @@ class _AmongIds(Lookup):
         if not self.rhs:
             raise EmptyResultSet
         lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*params, list(self.rhs))
+        return f"{lhs} = ANY(%s::bigint[])", (*params, "{" + ",".join(map(str, self.rhs)) + "}")
 
 
 @dataclass
@@ -197,6 +212,9 @@ class ReportItem:
     # "?audience=council&page=2#rec-1" from another page).
     page_number: int = 1
     href: str = ""
+    # The head of its facts line (owners, addressee, due date, last update, uptake), as HTML,
+    # set for the printed ones only (see _FactsLine).
+    facts: str = ""
 
     @property
     def latest_update(self) -> StatusUpdate | None:
@@ -211,6 +229,35 @@ class ReportItem:
     def earlier_update_count(self) -> int:
         """This cycle's updates the web page leaves to the recommendation's own page."""
         return max(self.update_count - PAGE_UPDATES, 0)
+
+    # The web page's words on its folded updates (reports/_item_updates.html), built here
+    # rather than by two blocktranslates a recommendation (issue 14: a page's rendering at
+    # 100,000 follows the number of translated blocks).
+    @property
+    def updates_summary(self) -> SafeString:
+        """"3 updates this cycle (latest 2 May 2025: in progress)"."""
+        latest = self.latest_update
+        return mark_safe(ngettext(
+            "%(n)s update this cycle (latest %(latest)s: %(status)s)",
+            "%(n)s updates this cycle (latest %(latest)s: %(status)s)",
+            self.update_count,
+        ) % {
+            "n": _escape(formats.localize(self.update_count)),
+            "latest": _escape(formats.date_format(timezone.template_localtime(latest.created_at), "j F Y")),
+            "status": _escape(latest.status_label.lower()),
+        })
+
+    @property
+    def earlier_updates_link(self) -> SafeString:
+        """"<a href=...>2 earlier updates this cycle</a> on the recommendation’s page."."""
+        return mark_safe(ngettext(
+            '<a href="%(url)s">%(counter)s earlier update this cycle</a> on the recommendation’s page.',
+            '<a href="%(url)s">%(counter)s earlier updates this cycle</a> on the recommendation’s page.',
+            self.earlier_update_count,
+        ) % {
+            "url": _escape(self.recommendation.get_absolute_url()),
+            "counter": _escape(formats.localize(self.earlier_update_count)),
+        })
 
 
 @dataclass
@@ -232,6 +279,62 @@ class ReportGroup:
     continued: bool = False
     # Its recommendations in the whole report (``items`` holds a page's share on the web page).
     count: int = 0
+
+    # The references to ``also`` (reports/_report_body.html), "R-1 (under Justice), ...", as
+    # the PDF prints them and as the page links them: built here with the format translated
+    # once, not a blocktranslate each (a hundred on page 1 at 100,000: issue 14).
+    @property
+    def pages_note(self) -> SafeString:
+        """The contents' "(12 recommendations, pages 2 to 3)" (one page: "page 2")."""
+        values = {
+            "n": formats.localize(self.count), "page": formats.localize(self.first_page),
+            "first": formats.localize(self.first_page), "last": formats.localize(self.last_page),
+        }
+        if self.first_page == self.last_page:
+            form = ngettext("(%(n)s recommendation, page %(page)s)", "(%(n)s recommendations, page %(page)s)", self.count)
+        else:
+            form = ngettext(
+                "(%(n)s recommendation, pages %(first)s to %(last)s)",
+                "(%(n)s recommendations, pages %(first)s to %(last)s)", self.count,
+            )
+        return mark_safe(form % values)
+
+    @property
+    def also_text(self) -> SafeString:
+        return self._also(gettext("%(reference)s (under %(home)s)"))
+
+    @property
+    def also_links(self) -> SafeString:
+        return self._also(gettext('<a href="%(href)s">%(reference)s</a> (under %(home)s)'))
+
+    def _also(self, form: str) -> SafeString:
+        return mark_safe(", ".join(
+            form % {
+                "href": _escape(item.href), "reference": _escape(item.recommendation.reference),
+                "home": _escape(item.home),
+            }
+            for item in self.also
+        ))
+
+
+class _References:
+    """Recommendations cited by reference in one line, as the PDF prints them ("R-1, R-2") and
+    as the page links them: built here, not by a template loop over a hundred or more (the
+    first page's "No update this cycle" list at 100,000: issue 14)."""
+
+    def __init__(self, items: list[ReportItem]):
+        self.items = items
+
+    @property
+    def text(self) -> SafeString:
+        return mark_safe(", ".join(_escape(item.recommendation.reference) for item in self.items))
+
+    @property
+    def links(self) -> SafeString:
+        return mark_safe(", ".join(
+            f'<a href="{_escape(item.href)}">{_escape(item.recommendation.reference)}</a>'
+            for item in self.items
+        ))
 
 
 @dataclass
@@ -313,7 +416,8 @@ def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
 
 def _week_columns(per_day: Counter, *, since: dt.date | None, today: dt.date) -> list[WeekColumn]:
     """Updates per week of the cycle, each week's bar stacked by the status the updates set
-    (``per_day``: the number of updates by (local day, status)). Weeks run Monday to Sunday,
+    (``per_day``: the number of updates by (local day, status); the day may be its week's
+    Monday, as the web page counts them, by week). Weeks run Monday to Sunday,
     from the cycle's first week (or the first update's) to today's; at most MAX_WEEKS, the
     last ones."""
     first = since or (min(day for day, _ in per_day) if per_day else None)
@@ -488,12 +592,14 @@ def _read_updates(
     """The printed recommendations' updates (``updates``: those of the cycle this audience
     reads, oldest first): the ones printed by recommendation, their number by recommendation,
     and their number by (local day, status) for the weekly chart. For the PDF, all of them as
-    model instances, counted here (one query). For the web page (``page``), only the counts by
-    recommendation, day and status, by the database (one query, a row per recommendation and
-    day: at 100,000 recommendations the secretariat's page read 6,000 updates to count them;
-    a count per recommendation as a subquery of the recommendations' query cost 26 ms of its
-    38, PostgreSQL merging each one's updates with every correction); the few it prints are
-    read by _read_page_updates for the page's own recommendations."""
+    model instances, counted here (one query). For the web page (``page``), only the counts,
+    by the database: by recommendation, and by (local week's Monday, status) for the chart
+    (one query, the two counts' rows one after the other: at 100,000 recommendations the
+    secretariat's page read 6,000 updates to count them; a count per recommendation as a
+    subquery of the recommendations' query cost 26 ms of its 38, PostgreSQL merging each
+    one's updates with every correction; and counted by recommendation, day and status in
+    one grouping, 3,000 rows came back for 300 recommendations and 160 weeks: issue 14); the
+    few it prints are read by _read_page_updates for the page's own recommendations."""
     updates = updates.filter(_AmongIds(F("recommendation_id"), printed_ids))
     printed: dict[int, list[StatusUpdate]] = defaultdict(list)
     per_recommendation: dict[int, int] = defaultdict(int)
@@ -506,14 +612,51 @@ def _read_updates(
             per_recommendation[update.recommendation_id] += 1
             per_day[(update.created_at.astimezone(zone).date(), update.status)] += 1
         return printed, per_recommendation, per_day
-    # TruncDate: the day in the current time zone, as timezone.localdate.
-    for recommendation_id, day, status, n in (
-        updates.order_by().annotate(day=TruncDate("created_at")).values("recommendation_id", "day", "status")
-        .annotate(n=Count("id")).values_list("recommendation_id", "day", "status", "n")
-    ):
-        per_recommendation[recommendation_id] += n
-        per_day[(day, status)] += n
+    for recommendation_id, week, status, n in _count_updates(updates.order_by()):
+        if week is None:
+            per_recommendation[recommendation_id] = n
+        else:
+            per_day[(week, status)] += n
     return printed, per_recommendation, per_day
+
+
+def _count_updates(updates: QuerySet[StatusUpdate]) -> Iterable[tuple[int, dt.date | None, str, int]]:
+    """The number of ``updates`` by recommendation, as (recommendation id, None, "", n), and
+    by week and status, as (0, the week's Monday, status, n), in one query. TruncWeek: the
+    Monday of the update's week in the current time zone, as timezone.localdate's day.
+
+    On PostgreSQL, both from one reading of the updates (GROUPING SETS; measured at 100,000,
+    issue 14: the UNION below read and sorted the cycle's 6,000 updates twice, 11 ms against
+    6); elsewhere, the two counts' rows one after the other (UNION ALL)."""
+    weekly = updates.annotate(week=TruncWeek("created_at", output_field=DateField()))
+    connection = connections[updates.db]
+    if connection.vendor == "postgresql":
+        try:
+            sql, params = weekly.values_list("recommendation_id", "week", "status").query.sql_with_params()
+        except EmptyResultSet:
+            # No recommendation printed (_AmongIds of none): no query, as the ORM's.
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT u.recommendation_id, u.week, u.status, COUNT(*) FROM ({sql}) u"
+                " GROUP BY GROUPING SETS ((u.recommendation_id), (u.week, u.status))",
+                params,
+            )
+            # DATE_TRUNC gives the Monday's midnight (TruncWeek's converter is not run here).
+            return [
+                (0, week.date(), status, n) if week is not None else (recommendation_id, None, "", n)
+                for recommendation_id, week, status, n in cursor.fetchall()
+            ]
+    # The week's counts first: a UNION's rows are read with its first query's converters.
+    by_week = weekly.annotate(
+        no_recommendation=Value(0, output_field=IntegerField()),
+    ).values("no_recommendation", "week", "status").annotate(n=Count("id")).values_list(
+        "no_recommendation", "week", "status", "n"
+    )
+    by_recommendation = updates.values("recommendation_id").annotate(
+        no_week=Value(None, output_field=DateField()), no_status=Value("", output_field=CharField()), n=Count("id"),
+    ).values_list("recommendation_id", "no_week", "no_status", "n")
+    return by_week.union(by_recommendation, all=True)
 
 
 class _Labels:
@@ -535,10 +678,99 @@ class _Labels:
         return self._uptake.get(value, value)
 
 
+class _UpdateLine:
+    """One printed update (in reports/_item_updates.html), as the template _update.html wrote
+    it, with its line's end (the include's file ended with one): its day, status,
+    entity (or the secretariat), for the secretariat its author and visibility, its note and
+    its evidence (a short source kept on one line), every value escaped. Built here, the words
+    translated once for the report: the template's dozen variables an update were a tenth of
+    a report page's rendering at 100,000, and the PDF prints thousands; the include an update,
+    a tenth more (issue 14)."""
+
+    def __init__(self, *, is_council: bool, dates: _Dates):
+        self._is_council = is_council
+        self._date = dates
+        self._secretariat = _escape(gettext("Secretariat"))
+        self._internal = _escape(gettext("internal note"))
+        self._shared = _escape(gettext("shared"))
+        self._evidence = _escape(gettext("Evidence:"))
+        # wps's {% colon %}: a no-break space before it in French.
+        self._colon = "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+
+    def __call__(self, u: StatusUpdate) -> SafeString:
+        entity = _escape(u.on_behalf_of.name) if u.on_behalf_of else self._secretariat
+        parts = [f'<p class="report-item">{self._date(u.created_at)} — {_escape(u.status_label)} — {entity}']
+        if not self._is_council:
+            visibility = self._internal if u.visibility == "internal" else self._shared
+            parts.append(f" ({_escape(u.author.get_full_name() or u.author.username)}; {visibility})")
+        if u.note:
+            parts.append(f"{self._colon} {_escape(u.note)}")
+        if u.evidence:
+            sources = "; ".join(
+                f'<span class="report-nobreak">{_escape(source)}</span>' if len(source) <= 40 else _escape(source)
+                for source in u.evidence
+            )
+            parts.append(f" {self._evidence} {sources}")
+        parts.append("</p>\n")
+        return mark_safe("".join(parts))
+
+
+class _Dates:
+    """The ``date:"j F Y"`` filter: a time in the current time zone (a date as it is), in the
+    reader's language, each formatted once for the report."""
+
+    def __init__(self):
+        self._texts: dict = {}
+
+    def __call__(self, value) -> str:
+        text = self._texts.get(value)
+        if text is None:
+            text = self._texts[value] = _escape(formats.date_format(timezone.template_localtime(value), "j F Y"))
+        return text
+
+
+class _FactsLine:
+    """The head of a printed recommendation's facts line (reports/_report_body.html), as the
+    template wrote it: the owners, "to the <addressee>", "due <date>", "last update <date>",
+    "uptake <uptake>" (its paragraph), each a " · " apart, every value escaped. Built here, the
+    four formats translated and each date formatted once for the report: the template's four
+    blocktranslates and two date filters a recommendation were a fifth of a report page's
+    rendering at 100,000 (issue 14). The paragraphs cited follow in the template (links on the
+    page, labels in the PDF)."""
+
+    def __init__(self, *, dates: _Dates):
+        self._date = dates
+        self._no_owner = _escape(gettext("No owner assigned"))
+        self._addressee = gettext("to the %(addressee)s")
+        self._due = gettext("due %(due)s")
+        self._last = gettext("last update %(last)s")
+        self._uptake = gettext("uptake %(uptake)s")
+
+    def __call__(self, item: ReportItem) -> SafeString:
+        rec = item.recommendation
+        parts = [
+            _escape(", ".join(item.owners)) or self._no_owner,
+            self._addressee % {"addressee": _escape(item.addressee_label)},
+            self._due % {"due": self._date(rec.due_on) if rec.due_on else "—"},
+        ]
+        latest = item.latest_update
+        if latest:
+            parts.append(self._last % {"last": self._date(latest.created_at)})
+        uptake = self._uptake % {"uptake": _escape(item.uptake_label.lower())}
+        if item.uptake_paragraph_label:
+            uptake += f" ({_escape(item.uptake_paragraph_label)})"
+        parts.append(uptake)
+        return mark_safe(" · ".join(parts) + " · ")
+
+
 def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
     """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
     those of the current page only), oldest first, as model instances (one query)."""
-    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).alias(
+    # Only what an update's line prints (_UpdateLine: the author's name, not the whole account).
+    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).only(
+        "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "author__username",
+        "author__first_name", "author__last_name", "on_behalf_of__name",
+    ).alias(
         newness=Window(RowNumber(), partition_by=F("recommendation_id"), order_by=(F("created_at").desc(), F("id").desc()))
     ).filter(newness__lte=PAGE_UPDATES)
     printed: dict[int, list[StatusUpdate]] = defaultdict(list)
@@ -811,10 +1043,16 @@ def build_report_context(
         first_href, last_href = page_link(1), page_link(report_page.paginator.num_pages)
     else:
         report_page, shown_groups, first_page, last_page, first_href, last_href = None, groups, True, True, "", ""
-    # Each printed update's status in the reader's language (reports/_update.html).
+    # Each printed update's status in the reader's language and its line (_UpdateLine), and each
+    # printed recommendation's facts line.
+    dates = _Dates()
+    facts_line = _FactsLine(dates=dates)
+    update_line = _UpdateLine(is_council=audience == ProgressReport.Audience.COUNCIL, dates=dates)
     for item in report_page.object_list if page else items:
         for update in item.updates:
             update.status_label = labels.status(update.status)
+            update.line = update_line(update)
+        item.facts = facts_line(item)
 
     # The annex: every paragraph of this mandate that a recommendation cites or that speaks of
     # WPS (an uncovered one is a question for the renewal), then the older mandates' cited ones.
@@ -864,6 +1102,7 @@ def build_report_context(
     days_left = mandate.days_to_renewal(today)
     open_count = sum(1 for r in recommendations if is_open(r.shown_status))
     updated = [item for item in items if not item.flagged]
+    flagged = [item for item in items if item.flagged]
     weeks = _week_columns(per_day, since=since, today=today)
     bar_width = (WEEK_CHART_WIDTH // len(weeks) - 2) if weeks else 0
     return {
@@ -892,7 +1131,8 @@ def build_report_context(
         "uncovered_paragraphs": uncovered,
         "wps_paragraph_count": len(wps_paragraphs),
         "uncovered_wps_paragraphs": uncovered_wps,
-        "flagged_items": [item for item in items if item.flagged],
+        "flagged_items": flagged,
+        "flagged_references": _References(flagged),
         "updated_count": len(updated),
         "update_count": sum(item.update_count for item in items),
         "cycle_rates": cycle_rates,

@@ -259,3 +259,24 @@ def test_a_report_with_no_recommendation_is_one_page(demo, client, value):
     assert "No recommendation yet for the situation “Haiti”." in html
     assert 'class="pagination"' not in html and "of this web page" not in html
     assert 'id="annex-title"' in html and 'id="figures-title"' in html
+
+
+@pytest.mark.parametrize("audience", ["council", "secretariat"])
+def test_the_page_counts_the_updates_as_the_pdf(big, audience):
+    """The page counts the updates in the database (by recommendation, and by week and status:
+    GROUPING SETS on PostgreSQL, a UNION elsewhere), the PDF from the updates themselves, by
+    day: the same counts, flags and weekly chart."""
+    # (today, as the page: the grown updates are today's, the chart's last week)
+    page = build_report_context(mandate=big.mandate, audience=audience, page=True, page_number="2")
+    pdf = build_report_context(mandate=big.mandate, audience=audience)
+
+    def counts(context):
+        return [(i.recommendation.pk, i.update_count, i.flagged, i.updated_unshared) for i in context["items"]]
+
+    def weeks(context):
+        return [(w.monday, w.total, w.segments, w.breakdown) for w in context["week_columns"]]
+
+    assert counts(page) == counts(pdf)
+    assert any(count for _, count, _, _ in counts(pdf))
+    assert weeks(page) == weeks(pdf) and page["busy_weeks"]
+    assert page["update_count"] == pdf["update_count"] == sum(w.total for w in pdf["week_columns"])
