@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
+
+
+def colon() -> str:
+    """The colon between a phrase and what it introduces, as the active language writes it:
+    ":" in English, a no-break space then ":" in French ("depuis le 28 mars 2023 : MLI-...")."""
+    return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
 
 
 def and_list(items) -> str:

@@ -49,7 +49,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
@@ -72,6 +72,7 @@ from recommendations.models import (
     Uptake,
 )
 from recommendations.rules import cycle_start, in_cycle_q, is_open
+from recommendations.words import colon
 
 # One colour per status, the same as the tags on screen; each bar of a chart sits beside the
 # word and the number, so nothing depends on colour alone.
@@ -695,7 +696,7 @@ class _UpdateLine:
         self._shared = _escape(gettext("shared"))
         self._evidence = _escape(gettext("Evidence:"))
         # wps's {% colon %}: a no-break space before it in French.
-        self._colon = "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+        self._colon = colon()
 
     def __call__(self, u: StatusUpdate) -> SafeString:
         entity = _escape(u.on_behalf_of.name) if u.on_behalf_of else self._secretariat

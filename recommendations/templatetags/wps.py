@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from recommendations import access
 from recommendations.dates import format_days_left, format_long_date, local_today
 from recommendations.models import Addressee, ImplementationStatus, StatusUpdate, Uptake
-from recommendations.words import and_list
+from recommendations.words import and_list, colon
 
 register = template.Library()
 
@@ -144,11 +144,7 @@ def months(values) -> str:
 register.filter("and_list", and_list)
 
 
-@register.simple_tag
-def colon() -> str:
-    """The colon between a phrase and what it introduces, as the active language writes it:
-    ":" in English, a no-break space then ":" in French ("depuis le 28 mars 2023 : MLI-...")."""
-    return "\u00a0:" if (translation.get_language() or "").startswith("fr") else ":"
+register.simple_tag(colon, name="colon")
 
 
 @register.filter
