@@ -56,7 +56,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from recommendations import access
 from recommendations.curation import renewal_selectors
 from recommendations.curation.changes import is_wps
-from recommendations.dates import format_days_left, local_today, start_of_day
+from recommendations.dates import format_days_left, format_long_date, local_today, start_of_day
 from recommendations.excerpts import excerpt
 from recommendations.models import (
     Addressee,
@@ -244,7 +244,7 @@ class ReportItem:
             self.update_count,
         ) % {
             "n": _escape(formats.localize(self.update_count)),
-            "latest": _escape(formats.date_format(timezone.template_localtime(latest.created_at), "j F Y")),
+            "latest": _date_text(latest.created_at),
             "status": _escape(latest.status_label.lower()),
         })
 
@@ -688,9 +688,8 @@ class _UpdateLine:
     a report page's rendering at 100,000, and the PDF prints thousands; the include an update,
     a tenth more (issue 14)."""
 
-    def __init__(self, *, is_council: bool, dates: _Dates):
+    def __init__(self, *, is_council: bool):
         self._is_council = is_council
-        self._date = dates
         self._secretariat = _escape(gettext("Secretariat"))
         self._internal = _escape(gettext("internal note"))
         self._shared = _escape(gettext("shared"))
@@ -700,7 +699,7 @@ class _UpdateLine:
 
     def __call__(self, u: StatusUpdate) -> SafeString:
         entity = _escape(u.on_behalf_of.name) if u.on_behalf_of else self._secretariat
-        parts = [f'<p class="report-item">{self._date(u.created_at)} — {_escape(u.status_label)} — {entity}']
+        parts = [f'<p class="report-item">{_date_text(u.created_at)} — {_escape(u.status_label)} — {entity}']
         if not self._is_council:
             visibility = self._internal if u.visibility == "internal" else self._shared
             parts.append(f" ({_escape(u.author.get_full_name() or u.author.username)}; {visibility})")
@@ -716,18 +715,10 @@ class _UpdateLine:
         return mark_safe("".join(parts))
 
 
-class _Dates:
-    """The ``date:"j F Y"`` filter: a time in the current time zone (a date as it is), in the
-    reader's language, each formatted once for the report."""
-
-    def __init__(self):
-        self._texts: dict = {}
-
-    def __call__(self, value) -> str:
-        text = self._texts.get(value)
-        if text is None:
-            text = self._texts[value] = _escape(formats.date_format(timezone.template_localtime(value), "j F Y"))
-        return text
+def _date_text(value) -> str:
+    """The ``date:"j F Y"`` filter's text, escaped: dates.format_long_date (a time as its day
+    in the current time zone, the month in the reader's language, each day formatted once)."""
+    return _escape(format_long_date(value))
 
 
 class _FactsLine:
@@ -739,8 +730,7 @@ class _FactsLine:
     rendering at 100,000 (issue 14). The paragraphs cited follow in the template (links on the
     page, labels in the PDF)."""
 
-    def __init__(self, *, dates: _Dates):
-        self._date = dates
+    def __init__(self):
         self._no_owner = _escape(gettext("No owner assigned"))
         self._addressee = gettext("to the %(addressee)s")
         self._due = gettext("due %(due)s")
@@ -752,11 +742,11 @@ class _FactsLine:
         parts = [
             _escape(", ".join(item.owners)) or self._no_owner,
             self._addressee % {"addressee": _escape(item.addressee_label)},
-            self._due % {"due": self._date(rec.due_on) if rec.due_on else "—"},
+            self._due % {"due": _date_text(rec.due_on) if rec.due_on else "—"},
         ]
         latest = item.latest_update
         if latest:
-            parts.append(self._last % {"last": self._date(latest.created_at)})
+            parts.append(self._last % {"last": _date_text(latest.created_at)})
         uptake = self._uptake % {"uptake": _escape(item.uptake_label.lower())}
         if item.uptake_paragraph_label:
             uptake += f" ({_escape(item.uptake_paragraph_label)})"
@@ -1046,9 +1036,8 @@ def build_report_context(
         report_page, shown_groups, first_page, last_page, first_href, last_href = None, groups, True, True, "", ""
     # Each printed update's status in the reader's language and its line (_UpdateLine), and each
     # printed recommendation's facts line.
-    dates = _Dates()
-    facts_line = _FactsLine(dates=dates)
-    update_line = _UpdateLine(is_council=audience == ProgressReport.Audience.COUNCIL, dates=dates)
+    facts_line = _FactsLine()
+    update_line = _UpdateLine(is_council=audience == ProgressReport.Audience.COUNCIL)
     for item in report_page.object_list if page else items:
         for update in item.updates:
             update.status_label = labels.status(update.status)
