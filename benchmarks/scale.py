@@ -7,8 +7,8 @@ previous run built, and says so), builds the data through the services
 (benchmarks/build_data.py: 10,000 recommendations and 200,000 updates; ``--big``: 100,000
 and 2,000,000), runs VACUUM ANALYZE, prints the real row counts, and with DEBUG off times every
 page as every persona interleaved with the Django admin's changelist in the same rounds
-(median and spread), each page against its own SQL time (measured in a separate run with a
-debug cursor), the CSV's and XLSX's peak Python memory, the reminder pass, and the report's
+(median and spread), each page against its own SQL time (in the same requests, each execute
+timed), the CSV's and XLSX's peak Python memory, the reminder pass, and the report's
 render time and the worker's peak RSS (a subprocess); then a load test (benchmarks/load.py:
 50 users, locust headless for 45 s, gunicorn on 127.0.0.1).
 """

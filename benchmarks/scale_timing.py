@@ -51,24 +51,36 @@ def timed(client, url: str) -> tuple[float, int]:
     return time.perf_counter() - start, size
 
 
-def sql_time(client, url: str) -> tuple[float, int]:
-    """The page's queries: the sum of their own durations (each execute timed with
-    perf_counter around the database call, as Django's debug cursor does, but not rounded to
-    the millisecond: most of a page's queries take less than one) and their number."""
-    from django.db import connection
+class SqlClock:
+    """The queries of the requests run inside it: each execute timed with perf_counter around
+    the database call (as Django's debug cursor does, but not rounded to the millisecond: most
+    of a page's queries take less than one). ``seconds`` and ``count`` of the last ``with``."""
 
-    durations = []
+    def __enter__(self):
+        from django.db import connection
 
-    def timed_execute(execute, sql, params, many, context):
+        self.durations: list[float] = []
+        self._wrapper = connection.execute_wrapper(self._timed)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+    def _timed(self, execute, sql, params, many, context):
         start = time.perf_counter()
         try:
             return execute(sql, params, many, context)
         finally:
-            durations.append(time.perf_counter() - start)
+            self.durations.append(time.perf_counter() - start)
 
-    with connection.execute_wrapper(timed_execute):
-        fetch(client, url)
-    return sum(durations), len(durations)
+    @property
+    def seconds(self) -> float:
+        return sum(self.durations)
+
+    @property
+    def count(self) -> int:
+        return len(self.durations)
 
 
 def spread(values: list[float]) -> str:
@@ -102,30 +114,40 @@ def run(*, world: dict, rounds: int, only: list[str] | None = None) -> None:
         for url in urls.values():
             fetch(clients[persona], url)
     times: dict[tuple[str, str], list[float]] = {}
+    sqls: dict[tuple[str, str], list[float]] = {}
     admin: dict[tuple[str, str], list[float]] = {}
+    admin_sqls: list[float] = []
     sizes: dict[tuple[str, str], int] = {}
+    queries: dict[tuple[str, str], int] = {}
     for _ in range(rounds):
         for persona in PERSONAS:
             for page, url in urls.items():
                 key = (persona, page)
-                admin.setdefault(key, []).append(timed(clients["admin"], ADMIN)[0])
-                seconds, sizes[key] = timed(clients[persona], url)
+                with SqlClock() as clock:
+                    admin.setdefault(key, []).append(timed(clients["admin"], ADMIN)[0])
+                admin_sqls.append(clock.seconds)
+                with SqlClock() as clock:
+                    seconds, sizes[key] = timed(clients[persona], url)
                 times.setdefault(key, []).append(seconds)
+                sqls.setdefault(key, []).append(clock.seconds)
+                queries[key] = clock.count
     all_admin = [t for values in admin.values() for t in values]
     print(f"\nPages: median of {rounds} rounds (spread min-max), each right after the admin's changelist of "
-          f"recommendations as superuser in the same round; SQL: the sum of the queries' own durations in "
-          f"a separate run (each execute timed, not rounded).")
+          f"recommendations as superuser in the same round; SQL: the median over the same requests of the "
+          f"sum of their queries' own durations (each execute timed, not rounded).")
     print(f"Admin changelist over all rounds: median {statistics.median(all_admin) * 1000:.0f} ms, "
-          f"spread {spread(all_admin)} ms")
+          f"spread {spread(all_admin)} ms, its SQL {statistics.median(admin_sqls) * 1000:.0f} ms "
+          f"({statistics.median(all_admin) / statistics.median(admin_sqls):.1f}x its SQL)")
     print(f"{'persona':12} {'page':24} {'median ms':>9} {'spread':>11} {'admin ms':>8} {'x admin':>7} "
           f"{'SQL ms':>7} {'x SQL':>6} {'queries':>7} {'KB':>7}")
-    for (persona, page), values in times.items():
+    for key, values in times.items():
+        persona, page = key
         page_median = statistics.median(values)
-        admin_median = statistics.median(admin[(persona, page)])
-        sql, queries = sql_time(clients[persona], urls[page])
+        admin_median = statistics.median(admin[key])
+        sql = statistics.median(sqls[key])
         print(f"{persona:12} {page:24} {page_median * 1000:9.0f} {spread(values):>11} {admin_median * 1000:8.0f} "
-              f"{page_median / admin_median:7.2f} {sql * 1000:7.0f} {page_median / max(sql, 1e-6):6.1f} "
-              f"{queries:7d} {sizes[(persona, page)] / 1024:7.0f}")
+              f"{page_median / admin_median:7.2f} {sql * 1000:7.1f} {page_median / max(sql, 1e-6):6.1f} "
+              f"{queries[key]:7d} {sizes[key] / 1024:7.0f}")
     if only:
         return
     exports_memory(clients, urls)
