@@ -4,11 +4,15 @@ summary. Output is built with format_html, so every value is escaped."""
 from __future__ import annotations
 
 import datetime as dt
+import html
+from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import stringfilter
+from django.urls import reverse
 from django.utils import dateformat, formats, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator, add_truncation_text, calculate_truncate_chars_length
 from django.utils.translation import gettext
 
@@ -109,6 +113,48 @@ def excerpt(value: str, length: int) -> str:
     # ASCII: every character counts, so truncatechars keeps the first (length - the ellipsis's
     # length) and adds the language's ellipsis, as here.
     return add_truncation_text(value[: calculate_truncate_chars_length(length, None)])
+
+
+def _escape(value) -> str:
+    """conditional_escape without its check for lazy arguments (a list page escapes ~400)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+@register.simple_tag
+def list_rows(recs, back: str):
+    """The list page's table rows, one ``<tr>`` per recommendation of ``recs`` (with
+    ``theme_list``, ``owner_list`` and ``shown_status``: selectors.with_list_details), each
+    value escaped; ``back`` is where the detail page's "back" link returns. Written in Python,
+    the HTML the row's template loop wrote (its labels translated once a page): the loop's
+    nodes, filters and lookups were half the page's rendering at 100,000 recommendations
+    (issue 14). tests/web/test_list_page.py checks the rows against the template's."""
+    # The labels as the template's {% translate %} wrote them: our own catalogue's text, not escaped.
+    reference, text, addressee, owners, due, status = (
+        gettext(label) for label in ("Reference", "Recommendation", "Addressee", "Owners", "Due", "Status")
+    )
+    none_yet = f'<span class="hint-inline">{gettext("None yet")}</span>'
+    # Every row's link is the same path but for its id: reversed once.
+    marker = 987654321
+    before, after = reverse("recommendation_detail", args=[marker]).split(str(marker))
+    back_query = _escape(quote(back, safe=""))
+    rows = []
+    for rec in recs:
+        themes = rec.theme_list
+        rows.append(
+            "\n        <tr>\n"
+            f'          <th scope="row" data-label="{reference}" class="nowrap">'
+            f'<a href="{_escape(f"{before}{rec.pk}{after}")}?back={back_query}">{_escape(rec.reference)}</a>'
+            f'<br><span class="hint-inline">{_escape(rec.situation.name)}</span></th>\n'
+            f'          <td data-label="{text}" class="excerpt">{_escape(excerpt(rec.text, 120))}'
+            + (f'<br><span class="hint-inline">{"; ".join(_escape(t.name) for t in themes)}</span>' if themes else "")
+            + "</td>\n"
+            f'          <td data-label="{addressee}">{_escape(addressee_label(rec.addressee))}</td>\n'
+            f'          <td data-label="{owners}">{", ".join(_escape(e.name) for e in rec.owner_list) or none_yet}</td>\n'
+            f'          <td data-label="{due}" class="nowrap">{_escape(long_date(rec.due_on) or "–")}</td>\n'
+            f'          <td data-label="{status}">{status_tag(rec.shown_status)}</td>\n'
+            "        </tr>\n      "
+        )
+    return mark_safe("".join(rows))
 
 
 @register.filter

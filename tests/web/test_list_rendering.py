@@ -138,3 +138,61 @@ def test_template_free_select_of_model_choices_is_djangos_in_one_query(django_as
         django_html = forms.Select(choices=field.choices).render("theme", value)
         with django_assert_num_queries(1):
             assert TemplateFreeSelect(choices=field.choices).render("theme", value) == django_html
+
+
+# The list's row loop as the template wrote it before list_rows (issue 14): the rows must not change.
+ROW_LOOP = """{% load i18n wps %}{% translate "Reference" as l_reference %}{% translate "Recommendation" as l_recommendation %}{% translate "Addressee" as l_addressee %}{% translate "Owners" as l_owners %}{% translate "Due" as l_due %}{% translate "Status" as l_status %}{% translate "None yet" as l_none_yet %}{% with back_query=back|urlencode:'' %}
+      {% for rec in recs %}
+        <tr>
+          <th scope="row" data-label="{{ l_reference }}" class="nowrap"><a href="{{ rec.get_absolute_url }}?back={{ back_query }}">{{ rec.reference }}</a><br><span class="hint-inline">{{ rec.situation.name }}</span></th>
+          <td data-label="{{ l_recommendation }}" class="excerpt">{{ rec.text|excerpt:120 }}{% if rec.theme_list %}<br><span class="hint-inline">{% for t in rec.theme_list %}{{ t.name }}{% if not forloop.last %}; {% endif %}{% endfor %}</span>{% endif %}</td>
+          <td data-label="{{ l_addressee }}">{{ rec.addressee|addressee_label }}</td>
+          <td data-label="{{ l_owners }}">{% for e in rec.owner_list %}{{ e.name }}{% if not forloop.last %}, {% endif %}{% empty %}<span class="hint-inline">{{ l_none_yet }}</span>{% endfor %}</td>
+          <td data-label="{{ l_due }}" class="nowrap">{{ rec.due_on|long_date|default:"–" }}</td>
+          <td data-label="{{ l_status }}">{% status_tag rec.shown_status %}</td>
+        </tr>
+      {% endfor %}{% endwith %}"""
+
+
+def _rows_to_print():
+    from recommendations.models import Entity, Situation, Theme
+
+    def rec(pk, *, reference, situation, text, addressee, due_on, themes, owners, status):
+        row = Recommendation(
+            pk=pk, reference=reference, situation=Situation(pk=pk, name=situation), text=text, addressee=addressee,
+            due_on=due_on,
+        )
+        row.theme_list = [Theme(name=name) for name in themes]
+        row.owner_list = [Entity(name=name) for name in owners]
+        row.shown_status = status
+        return row
+
+    return [
+        rec(1, reference="MLI-2023-01", situation="Mali", text=TEXTS[5], addressee=Addressee.MISSION,
+            due_on=dt.date(2023, 6, 30), themes=["Participation", "Protection"], owners=["MINUSMA", "UN Women"],
+            status="in_progress"),
+        rec(22, reference='<b>"R&D"</b>', situation="Côte d'Ivoire <i>", text="<script>alert('x')</script> & " * 10,
+            addressee="not-a-choice", due_on=None, themes=[], owners=[], status="not_started"),
+        rec(333, reference="SSD-1", situation="South Sudan", text=TEXTS[6], addressee=Addressee.SECURITY_COUNCIL,
+            due_on=dt.date(2024, 1, 1), themes=["Data & analysis"], owners=["A <& B>"], status="done"),
+        rec(4444, reference="X", situation="X", text=TEXTS[7], addressee=Addressee.UN_PARTNERS, due_on=dt.date(2025, 12, 9),
+            themes=["'quoted'"], owners=["Solo"], status="made-up status <x>"),
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize("back", ["/recommendations/", "/recommendations/?q=femmes & paix&status=done", ""])
+def test_list_rows_are_the_template_loops_rows(language, back):
+    from django.template import engines
+
+    from recommendations.templatetags.wps import list_rows
+
+    recs = _rows_to_print()
+    template = engines["django"].from_string(ROW_LOOP)
+    with translation.override(language):
+        expected = template.render({"recs": recs, "back": back})
+        written = list_rows(recs, back)
+    assert "<script>" not in written and "&lt;script&gt;" in written
+    assert written.count("<tr>") == 4
+    # The template's first line is its tags only; the next begins with the loop's indentation.
+    assert "      " + written == expected.split("\n", 1)[1]
