@@ -4,7 +4,6 @@ summary. Output is built with format_html, so every value is escaped."""
 from __future__ import annotations
 
 import datetime as dt
-import html
 from urllib.parse import quote
 
 from django import template
@@ -18,6 +17,7 @@ from django.utils.translation import gettext
 
 from recommendations import access
 from recommendations.dates import format_days_left, format_long_date, local_today
+from recommendations.escaping import escape as _escape
 from recommendations.models import Addressee, ImplementationStatus, StatusUpdate, Uptake
 from recommendations.words import and_list, colon
 
@@ -113,11 +113,6 @@ def excerpt(value: str, length: int) -> str:
     # ASCII: every character counts, so truncatechars keeps the first (length - the ellipsis's
     # length) and adds the language's ellipsis, as here.
     return add_truncation_text(value[: calculate_truncate_chars_length(length, None)])
-
-
-def _escape(value) -> str:
-    """conditional_escape without its check for lazy arguments (a list page escapes ~400)."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 @register.simple_tag

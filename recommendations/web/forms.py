@@ -15,7 +15,6 @@ from django.forms.utils import flatatt
 from django.template import Context
 from django.template.base import render_value_in_context
 from django.template.defaultfilters import stringformat
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from recommendations import access
 from recommendations.curation.filters import FilterForm, RecommendationFilterSet, as_id
 from recommendations.curation.selectors import renewal_paragraphs, situation_paragraphs
 from recommendations.curation.services import clean_evidence
+from recommendations.escaping import escape as _escape
 from recommendations.models import (
     Entity,
     ImplementationStatus,
@@ -58,12 +58,12 @@ class QuickSelect(forms.Select):
                 this = not selected and str(subvalue) in values
                 selected |= this
                 html.append(
-                    f'<option value="{conditional_escape(str(subvalue))}"{" selected" if this else ""}>'
-                    f"{conditional_escape(sublabel)}</option>"
+                    f'<option value="{_escape(str(subvalue))}"{" selected" if this else ""}>'
+                    f"{_escape(sublabel)}</option>"
                 )
             html = "".join(html)
-            parts.append(f'<optgroup label="{conditional_escape(option_value)}">{html}</optgroup>' if grouped else html)
-        return mark_safe(f'<select name="{conditional_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>')
+            parts.append(f'<optgroup label="{_escape(option_value)}">{html}</optgroup>' if grouped else html)
+        return mark_safe(f'<select name="{_escape(widget["name"])}"{flatatt(widget["attrs"])}>{"".join(parts)}</select>')
 
 
 class _Rows(list):
