@@ -11,9 +11,8 @@ from __future__ import annotations
 import html
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
+from django.template.defaultfilters import linebreaks_filter, linebreaksbr
 from django.urls import reverse
-from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -112,3 +111,97 @@ def unlinked_items(recs):
         f'<br><span class="hint-inline">{_e(excerpt(rec.text, 140))}</span></li>'
         for rec in recs
     ))
+
+
+# --- the recommendation page -----------------------------------------------------------------
+
+
+def _author(user) -> str:
+    """``user.get_full_name|default:user.username``."""
+    return user.get_full_name() or user.username
+
+
+@register.simple_tag(takes_context=True)
+def timeline_item(context, u, rec):
+    """One status update of the recommendation page's timeline (selectors.recommendation_detail
+    sets ``corrected``, ``corrected_by`` and, for those who record updates, ``may_correct``):
+    a withdrawal, or an update with what withdrew or corrected it."""
+    if u.kind == "withdrawal":
+        values = {
+            "author": _e(_author(u.author)),
+            "date": _e(long_date(u.corrected.created_at if u.corrected else "")),
+            "status": _e(u.get_status_display().lower()),
+            "pk": _e(u.corrects_id),
+        }
+        if u.on_behalf_of:
+            values["entity"] = _e(u.on_behalf_of.name)
+            said = gettext(
+                'By %(author)s for %(entity)s: withdraws <a href="#update-%(pk)s">the update of %(date)s</a>; the '
+                "status goes back to %(status)s."
+            ) % values
+        else:
+            said = gettext(
+                'By %(author)s: withdraws <a href="#update-%(pk)s">the update of %(date)s</a>; the status goes back '
+                "to %(status)s."
+            ) % values
+        return mark_safe(
+            f'\n    \n    <li class="timeline__item timeline__item--withdrawal" id="update-{_e(u.pk)}">\n'
+            f'      <h3 class="heading-s"><strong class="tag tag--grey">{gettext("Withdrawal")}</strong> '
+            f'<span class="timeline__date">{_e(long_date(u.created_at))}</span></h3>\n'
+            f'      <p class="hint-inline">{said}</p>\n    </li>\n    \n    '
+        )
+    by = u.corrected_by
+    tag = status_tag(u.status)
+    parts = [
+        f'\n    \n    <li class="timeline__item{" timeline__item--retracted" if by else ""}" id="update-{_e(u.pk)}">\n'
+        f'      <h3 class="heading-s">{f"<del>{tag}</del>" if by else tag} '
+        f'<span class="timeline__date">{_e(long_date(u.created_at))}</span>'
+    ]
+    if u.kind == "correction":
+        parts.append(f' <strong class="tag tag--grey">{gettext("Correction")}</strong>')
+    parts.append("</h3>\n      ")
+    if by:
+        values = {"date": _e(long_date(by.created_at)), "author": _e(_author(by.author))}
+        if by.kind == "withdrawal":
+            values["note"] = _e(by.note)
+            said = gettext(
+                "<strong>Withdrawn %(date)s</strong> by %(author)s: %(note)s. Not counted anywhere else."
+            ) % values
+        else:
+            values["pk"] = _e(by.pk)
+            said = gettext(
+                '<strong>Corrected %(date)s</strong> by %(author)s (<a href="#update-%(pk)s">the correction</a>). '
+                "Not counted anywhere else."
+            ) % values
+        parts.append(f'<p class="retracted">{said}</p>')
+    parts.append("\n      ")
+    if u.corrected:
+        said = gettext('Corrects <a href="#update-%(pk)s">the update of %(date)s</a>.') % {
+            "pk": _e(u.corrected.pk), "date": _e(long_date(u.corrected.created_at)),
+        }
+        parts.append(f'<p class="hint-inline">{said}</p>')
+    if u.on_behalf_of:
+        said = gettext("By %(author)s for %(entity)s") % {"author": _e(_author(u.author)), "entity": _e(u.on_behalf_of.name)}
+    else:
+        said = gettext("By %(author)s") % {"author": _e(_author(u.author))}
+    parts.append(f'\n      <p class="hint-inline">{said} · {visibility_tag(u.visibility)}</p>\n      ')
+    if u.note:
+        note = f"<del>{linebreaksbr(u.note, autoescape=True)}</del>" if by else linebreaks_filter(u.note, autoescape=True)
+        parts.append(f'<div class="measure note">{note}</div>')
+    parts.append("\n      ")
+    if u.evidence:
+        items = ", ".join(
+            f'<a href="{_e(evidence_href(item))}" rel="noopener noreferrer">{_e(item)}</a>' for item in u.evidence
+        )
+        parts.append(f'<p class="evidence">{gettext("Evidence:")} {items}</p>')
+    parts.append("\n      ")
+    if getattr(u, "may_correct", False):
+        urls = context.render_context.get(("pages_correct_urls", rec.pk))
+        if urls is None:
+            urls = context.render_context[("pages_correct_urls", rec.pk)] = _Urls("correct_update", rec.pk)
+        when = gettext("the update of %(date)s") % {"date": _e(long_date(u.created_at))}
+        parts.append(
+            f'<p><a href="{urls(u.pk)}">{gettext("Correct or withdraw")}<span class="visually-hidden"> {when}</span></a></p>'
+        )
+    parts.append("\n    </li>\n    \n    ")
+    return mark_safe("".join(parts))
