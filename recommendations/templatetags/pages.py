@@ -11,11 +11,13 @@ from __future__ import annotations
 import html
 
 from django import template
+import django.template.loader  # noqa: F401 (template.loader)
 from django.template.defaultfilters import linebreaks_filter, linebreaksbr
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from recommendations.words import colon
 from recommendations.templatetags.wps import evidence_href, excerpt, long_date, paragraph_text, status_tag, visibility_tag
 
 register = template.Library()
@@ -205,3 +207,68 @@ def timeline_item(context, u, rec):
         )
     parts.append("\n    </li>\n    \n    ")
     return mark_safe("".join(parts))
+
+
+def _csrf_input(context) -> str:
+    """``{% csrf_token %}``."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
+
+
+@register.simple_tag(takes_context=True)
+def history_item(context, h, rec, can_curate):
+    """One change of the recommendation page's history (curation.history.HistoryEntry), with
+    its "Undo" button for the secretariat."""
+    undo = ""
+    if h.undo and can_curate:
+        owner = h.undo[0] == "owner"
+        action = reverse("assign_owner" if owner else "link_paragraph", args=[rec.pk])
+        undo = (
+            f'<form method="post" class="inline-form" action="{_e(action)}">{_csrf_input(context)}'
+            f'<input type="hidden" name="{"assign-entity" if owner else "link-paragraph"}" value="{_e(h.undo[1])}">'
+            f'<button type="submit" class="button button--secondary button--small">{gettext("Undo")}'
+            f'<span class="visually-hidden">: {_e(h.what)}</span></button></form>'
+        )
+    return mark_safe(
+        f'\n    <li><span class="timeline__date">{_e(long_date(h.at))}</span> · {_e(h.who)}{colon()} {_e(h.what)}\n'
+        f"      {undo}\n    </li>\n    "
+    )
+
+
+@register.simple_tag(takes_context=True)
+def form_field(context, field):
+    """recommendations/_field.html, included with ``field`` (a bound field): its label, hint,
+    errors and widget. A checkbox is left to the template."""
+    widget_type = field.widget_type
+    if widget_type == "checkbox":
+        return template.loader.get_template("recommendations/_field.html").render(
+            {"field": field}, context.get("request")
+        )
+    errors = field.errors
+    error_class = " form-group--error" if errors else ""
+    help_text = field.help_text
+    hint = f'<p class="hint" id="{_e(field.auto_id)}_helptext">{_e(help_text)}</p>' if help_text else ""
+    error_word = gettext("Error:")
+    if widget_type == "radioselect":
+        described = f'aria-describedby="{_e(field.auto_id)}_helptext"' if help_text else ""
+        messages = "".join(
+            f'<p class="error-message"><span class="visually-hidden">{error_word}</span> {_e(error)}</p>' for error in errors
+        )
+        radios = "".join(
+            f'<div class="radio">{_e(radio.tag())} <label for="{_e(radio.id_for_label)}">{_e(radio.choice_label)}</label></div>'
+            for radio in field
+        )
+        return mark_safe(
+            f'\n<div class="form-group{error_class}">\n  <fieldset class="fieldset" {described}>\n'
+            f'    <legend class="label">{_e(field.label)}</legend>\n    {hint}\n    {messages}\n'
+            f'    <div class="radios">\n      {radios}\n    </div>\n  </fieldset>\n</div>\n\n'
+        )
+    messages = "".join(
+        f'<p class="error-message"><span class="visually-hidden">{error_word}</span> {_e(error)}</p>' for error in errors
+    )
+    return mark_safe(
+        f'\n<div class="form-group{error_class}">\n  <label class="label" for="{_e(field.id_for_label)}">{_e(field.label)}</label>\n'
+        f"  {hint}\n  {messages}\n  {_e(field)}\n</div>\n\n"
+    )
