@@ -142,6 +142,52 @@ def _written_attrs(attrs: dict) -> str:
     )
 
 
+def input_html(widget: dict) -> str:
+    """django/forms/widgets/input.html for a widget's context (``widget``), written in Python."""
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+    return f'<input type="{_written(widget["type"])}" name="{_written(widget["name"])}"{value}{_written_attrs(widget["attrs"])}>'
+
+
+class TemplateFreeTextarea(forms.Textarea):
+    """Django's Textarea, its HTML byte for byte (textarea.html and attrs.html), written in
+    Python: the recommendation page draws two (issue 14)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.template_name != forms.Textarea.template_name:
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = _written(widget["value"]) if widget["value"] else ""
+        return mark_safe(f'<textarea name="{_written(widget["name"])}"{_written_attrs(widget["attrs"])}>\n{text}</textarea>')
+
+
+class TemplateFreeDateInput(forms.DateInput):
+    """Django's DateInput (date.html, input.html, attrs.html), written in Python."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.template_name != forms.DateInput.template_name:
+            return super().render(name, value, attrs, renderer)
+        return mark_safe(input_html(self.get_context(name, value, attrs)["widget"]))
+
+
+class RadioSelectWidget(forms.RadioSelect):
+    """Django's RadioSelect whose options (a bound field's ``radio.tag``: radio_option.html,
+    input_option.html, input.html, attrs.html) are written in Python; the whole widget, where
+    it is drawn at once, still through its templates. Named so that a bound field's
+    ``widget_type`` stays "radioselect" (the class name, lower case, less "widget"), which
+    _field.html tests."""
+
+    def _render(self, template_name, context, renderer=None):
+        if template_name != forms.RadioSelect.option_template_name or self.option_template_name != template_name:
+            return super()._render(template_name, context, renderer)
+        widget = context["widget"]
+        html = input_html(widget)
+        if widget.get("wrap_label"):
+            target = widget["attrs"].get("id")
+            label_for = f' for="{_written(target)}"' if target else ""
+            html = f"<label{label_for}>{html} {_written(widget['label'])}</label>"
+        return mark_safe(html)
+
+
 class ParagraphChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: MandateParagraph) -> str:
         excerpt = obj.text if len(obj.text) <= 70 else obj.text[:67].rstrip() + "..."
@@ -194,17 +240,17 @@ class StatusUpdateForm(forms.Form):
         label=_("Implementation status"), choices=ImplementationStatus.choices, widget=TemplateFreeSelect
     )
     note = forms.CharField(
-        label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Note"), max_length=5000, widget=TemplateFreeTextarea(attrs={"rows": 5}),
         help_text=_("Required, even when the status stays the same: what has happened since the last "
         "update, in plain words."),
         error_messages={"required": _("Say what has happened since the last update: a note is required, "
                         "even when the status stays the same.")},
     )
     evidence = forms.CharField(
-        label=_("Evidence (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Evidence (optional)"), required=False, max_length=5000, widget=TemplateFreeTextarea(attrs={"rows": 3}),
         help_text=_("One per line: a UN document symbol, such as S/2022/595, or a web link."),
     )
-    visibility = forms.ChoiceField(label=_("Who may read this update"), widget=forms.RadioSelect)
+    visibility = forms.ChoiceField(label=_("Who may read this update"), widget=RadioSelectWidget)
 
     def __init__(self, *args, user, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,7 +327,7 @@ class LinkedParagraphForm(forms.Form):
 
 class DueDateForm(forms.Form):
     due_on = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Due date"), required=False, widget=TemplateFreeDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"], help_text=_("Choose the day in the calendar, for example 31 May 2023. Leave empty for no due date."),
     )
 
