@@ -11,14 +11,21 @@ from __future__ import annotations
 import html
 
 from django import template
-import django.template.loader  # noqa: F401 (template.loader)
 from django.template.defaultfilters import linebreaks_filter, linebreaksbr
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from recommendations.templatetags.wps import (
+    evidence_href,
+    excerpt,
+    long_date,
+    paragraph_text,
+    status_tag,
+    visibility_tag,
+)
 from recommendations.words import colon
-from recommendations.templatetags.wps import evidence_href, excerpt, long_date, paragraph_text, status_tag, visibility_tag
 
 register = template.Library()
 
@@ -243,7 +250,7 @@ def form_field(context, field):
     errors and widget. A checkbox is left to the template."""
     widget_type = field.widget_type
     if widget_type == "checkbox":
-        return template.loader.get_template("recommendations/_field.html").render(
+        return get_template("recommendations/_field.html").render(
             {"field": field}, context.get("request")
         )
     errors = field.errors

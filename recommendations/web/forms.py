@@ -100,19 +100,30 @@ class TemplateFreeSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         if (self.template_name, self.option_template_name) != (forms.Select.template_name, forms.Select.option_template_name):
             return super().render(name, value, attrs, renderer)
-        reader = copy.copy(self)
-        reader.choices = _read_at_once(self.choices)
-        widget = reader.get_context(name, value, attrs)["widget"]
+        # Widget's context, not ChoiceWidget's optgroups (a dict and a copy of the attrs per
+        # option): a Select's option has no attrs but "selected" (option_inherits_attrs False).
+        if self.option_inherits_attrs:
+            return super().render(name, value, attrs, renderer)
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        values = widget["value"]
+        has_selected = False
         parts = [f'<select name="{_written(widget["name"])}"{_written_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{_written(group_name)}">')
-            for option in options:
+        for option_value, option_label in _read_at_once(self.choices):
+            if option_value is None:
+                option_value = ""
+            grouped = isinstance(option_label, (list, tuple))
+            if grouped and option_value:
+                parts.append(f'\n  <optgroup label="{_written(option_value)}">')
+            for subvalue, sublabel in option_label if grouped else [(option_value, option_label)]:
+                # As optgroups selects: the first option whose value is the form's, or each of them.
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
+                has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{_formatted(option["value"])}"{_written_attrs(option["attrs"])}>'
-                    f'{_written(option["label"])}</option>\n'
+                    f'\n  <option value="{_formatted(subvalue)}"{" selected" if selected else ""}>{_written(sublabel)}</option>\n'
                 )
-            if group_name:
+            if grouped and option_value:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")  # the form renderer strips the template's last line break
         return mark_safe("".join(parts))
