@@ -195,7 +195,8 @@ class RadioSelectWidget(forms.RadioSelect):
         if widget.get("wrap_label"):
             target = widget["attrs"].get("id")
             label_for = f' for="{_written(target)}"' if target else ""
-            html = f"<label{label_for}>{html} {_written(widget['label'])}</label>"
+            # input.html's own last line break stays inside input_option.html.
+            html = f"<label{label_for}>{html}\n {_written(widget['label'])}</label>"
         return mark_safe(html)
 
 
