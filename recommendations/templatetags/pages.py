@@ -84,13 +84,15 @@ def paragraph_row(context, row, mandate):
     p = row.paragraph
     parts = [f'\n  <div class="paragraph" id="p-{_e(p.pk)}">\n    <h3 class="heading-s">{_e(p.label)}']
     if not row.count:
-        parts.append(f' <strong class="tag tag--amber">{gettext("Not covered")}</strong>')
+        not_covered = gettext("Not covered")
+        parts.append(f' <strong class="tag tag--amber">{not_covered}</strong>')
     parts.append(f'</h3>\n    <p class="measure">{_e(paragraph_text(p))}</p>\n    {_quotations(row.quotations, p)}\n    ')
     if row.count:
         linked = ngettext("%(n)s recommendation linked:", "%(n)s recommendations linked:", row.count) % {"n": row.count}
         statuses = ", ".join(f"{_e(n)} {_e(str(label).lower())}" for _value, label, n in row.by_status)
-        confirmed = f'<span class="tag tag--green">{gettext("Confirmed link")}</span>'
-        suggested = f'<span class="tag tag--grey">{gettext("Suggested link")}</span>'
+        confirmed, suggested = gettext("Confirmed link"), gettext("Suggested link")
+        confirmed = f'<span class="tag tag--green">{confirmed}</span>'
+        suggested = f'<span class="tag tag--grey">{suggested}</span>'
         items = "".join(
             f'<li><a href="{urls(link.recommendation.pk)}">{_e(link.recommendation.reference)}</a> '
             f"{status_tag(link.recommendation.shown_status)} {confirmed if link.confirmed else suggested}"
@@ -153,9 +155,10 @@ def timeline_item(context, u, rec):
                 'By %(author)s: withdraws <a href="#update-%(pk)s">the update of %(date)s</a>; the status goes back '
                 "to %(status)s."
             ) % values
+        withdrawal = gettext("Withdrawal")
         return mark_safe(
             f'\n    \n    <li class="timeline__item timeline__item--withdrawal" id="update-{_e(u.pk)}">\n'
-            f'      <h3 class="heading-s"><strong class="tag tag--grey">{gettext("Withdrawal")}</strong> '
+            f'      <h3 class="heading-s"><strong class="tag tag--grey">{withdrawal}</strong> '
             f'<span class="timeline__date">{_e(long_date(u.created_at))}</span></h3>\n'
             f'      <p class="hint-inline">{said}</p>\n    </li>\n    \n    '
         )
@@ -167,7 +170,8 @@ def timeline_item(context, u, rec):
         f'<span class="timeline__date">{_e(long_date(u.created_at))}</span>'
     ]
     if u.kind == "correction":
-        parts.append(f' <strong class="tag tag--grey">{gettext("Correction")}</strong>')
+        correction = gettext("Correction")
+        parts.append(f' <strong class="tag tag--grey">{correction}</strong>')
     parts.append("</h3>\n      ")
     if by:
         values = {"date": _e(long_date(by.created_at)), "author": _e(_author(by.author))}
@@ -202,15 +206,17 @@ def timeline_item(context, u, rec):
         items = ", ".join(
             f'<a href="{_e(evidence_href(item))}" rel="noopener noreferrer">{_e(item)}</a>' for item in u.evidence
         )
-        parts.append(f'<p class="evidence">{gettext("Evidence:")} {items}</p>')
+        evidence = gettext("Evidence:")
+        parts.append(f'<p class="evidence">{evidence} {items}</p>')
     parts.append("\n      ")
     if getattr(u, "may_correct", False):
         urls = context.render_context.get(("pages_correct_urls", rec.pk))
         if urls is None:
             urls = context.render_context[("pages_correct_urls", rec.pk)] = _Urls("correct_update", rec.pk)
         when = gettext("the update of %(date)s") % {"date": _e(long_date(u.created_at))}
+        correct = gettext("Correct or withdraw")
         parts.append(
-            f'<p><a href="{urls(u.pk)}">{gettext("Correct or withdraw")}<span class="visually-hidden"> {when}</span></a></p>'
+            f'<p><a href="{urls(u.pk)}">{correct}<span class="visually-hidden"> {when}</span></a></p>'
         )
     parts.append("\n    </li>\n    \n    ")
     return mark_safe("".join(parts))
@@ -232,10 +238,11 @@ def history_item(context, h, rec, can_curate):
     if h.undo and can_curate:
         owner = h.undo[0] == "owner"
         action = reverse("assign_owner" if owner else "link_paragraph", args=[rec.pk])
+        button = gettext("Undo")
         undo = (
             f'<form method="post" class="inline-form" action="{_e(action)}">{_csrf_input(context)}'
             f'<input type="hidden" name="{"assign-entity" if owner else "link-paragraph"}" value="{_e(h.undo[1])}">'
-            f'<button type="submit" class="button button--secondary button--small">{gettext("Undo")}'
+            f'<button type="submit" class="button button--secondary button--small">{button}'
             f'<span class="visually-hidden">: {_e(h.what)}</span></button></form>'
         )
     return mark_safe(
