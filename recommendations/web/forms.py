@@ -200,10 +200,35 @@ class RadioSelectWidget(forms.RadioSelect):
         return mark_safe(html)
 
 
+def paragraph_choice_label(symbol: str, label: str, text: str) -> str:
+    """"S/RES/2640 (2022) OP 3: Requests the Mission to...": a paragraph as an option."""
+    excerpt = text if len(text) <= 70 else text[:67].rstrip() + "..."
+    return f"{symbol} {label}: {excerpt}"
+
+
 class ParagraphChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: MandateParagraph) -> str:
-        excerpt = obj.text if len(obj.text) <= 70 else obj.text[:67].rstrip() + "..."
-        return f"{obj.mandate.symbol} {obj.label}: {excerpt}"
+        return paragraph_choice_label(obj.mandate.symbol, obj.label, obj.text)
+
+    def options_of(self, paragraphs):
+        """The select's options for ``paragraphs`` (a queryset): the empty one, then each
+        paragraph as label_from_instance writes it, read as four columns, not as a paragraph
+        and its mandate (the recommendation page's two paragraph selects: issue 14). What
+        the field accepts stays its queryset."""
+        options = []
+
+        def choices():
+            # Read once, when first asked for (a required select's first option is asked
+            # for before the select is drawn: Select.use_required_attribute).
+            if not options:
+                options.append(("", self.empty_label))
+                options.extend(
+                    (pk, paragraph_choice_label(symbol, label, text))
+                    for pk, symbol, label, text in paragraphs.values_list("pk", "mandate__symbol", "label", "text")
+                )
+            return options
+
+        return choices
 
 
 # --- the list's filters ----------------------------------------------------------------------
@@ -324,7 +349,9 @@ class LinkParagraphForm(forms.Form):
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["paragraph"].queryset = situation_paragraphs(situation_id=recommendation.situation_id)
+        field = self.fields["paragraph"]
+        field.queryset = situation_paragraphs(situation_id=recommendation.situation_id)
+        field.widget.choices = field.options_of(field.queryset)
 
 
 class LinkedParagraphForm(forms.Form):
@@ -361,7 +388,7 @@ class UptakeForm(forms.Form):
         # renews the mandate the recommendation's note was written on.
         field.queryset = situation_paragraphs(situation_id=recommendation.situation_id)
         offered = renewal_paragraphs(mandate_id=recommendation.briefing.mandate_id)
-        field.widget.choices = lambda: [("", field.empty_label)] + [(p.pk, field.label_from_instance(p)) for p in offered]
+        field.widget.choices = field.options_of(offered)
 
     def clean(self):
         cleaned = super().clean()

@@ -107,10 +107,12 @@ def test_the_status_update_form_writes_what_the_field_template_writes(world, lan
 # --- the pages, as a person reads them ------------------------------------------------------
 
 
-def in_french(client):
-    """The header's switch (Django's language cookie), over the language stored for the person."""
+def french_page(client, url: str) -> str:
+    """The page in French, by the header's switch (Django's language cookie, over the language
+    stored for the person); the test's language as it was afterwards."""
     client.cookies["django_language"] = "fr"
-    return client
+    with translation.override(translation.get_language()):
+        return client.get(url).content.decode()
 
 
 @pytest.mark.django_db
@@ -135,7 +137,7 @@ def test_timeline_of_a_withdrawn_and_a_corrected_update_escapes_everything(world
     assert 'href="https://undocs.org/en/S/2022/595"' in body
     assert f'Corrects <a href="#update-{first.pk}">the update of' in body
     assert f'href="/recommendations/{rec.pk}/updates/{first.pk}/correct/"' not in body  # corrected: no longer standing
-    french = in_french(as_user("secretariat")).get(f"/recommendations/{rec.pk}/").content.decode()
+    french = french_page(as_user("secretariat"), f"/recommendations/{rec.pk}/")
     assert "Par Aïcha O&#x27;Neil &lt;x&gt;" in french
     assert "<strong>Retirée le " in french and "N'est plus prise en compte nulle part." in french
 
@@ -148,7 +150,7 @@ def test_mandate_page_escapes_the_recommendations_it_summarises(world, as_user):
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; long long" in body
     assert f'<a href="/recommendations/{rec.pk}/">{rec.reference}</a>' in body
-    french = in_french(as_user("secretariat")).get(f"/mandates/{world.mandate.pk}/").content.decode()
+    french = french_page(as_user("secretariat"), f"/mandates/{world.mandate.pk}/")
     assert "recommandation liée" in french or "recommandations liées" in french
     assert "<script>alert" not in french
 
