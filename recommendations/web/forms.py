@@ -100,19 +100,30 @@ class TemplateFreeSelect(forms.Select):
     def render(self, name, value, attrs=None, renderer=None):
         if (self.template_name, self.option_template_name) != (forms.Select.template_name, forms.Select.option_template_name):
             return super().render(name, value, attrs, renderer)
-        reader = copy.copy(self)
-        reader.choices = _read_at_once(self.choices)
-        widget = reader.get_context(name, value, attrs)["widget"]
+        # Widget's context, not ChoiceWidget's optgroups (a dict and a copy of the attrs per
+        # option): a Select's option has no attrs but "selected" (option_inherits_attrs False).
+        if self.option_inherits_attrs:
+            return super().render(name, value, attrs, renderer)
+        widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        values = widget["value"]
+        has_selected = False
         parts = [f'<select name="{_written(widget["name"])}"{_written_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(f'\n  <optgroup label="{_written(group_name)}">')
-            for option in options:
+        for option_value, option_label in _read_at_once(self.choices):
+            if option_value is None:
+                option_value = ""
+            grouped = isinstance(option_label, (list, tuple))
+            if grouped and option_value:
+                parts.append(f'\n  <optgroup label="{_written(option_value)}">')
+            for subvalue, sublabel in option_label if grouped else [(option_value, option_label)]:
+                # As optgroups selects: the first option whose value is the form's, or each of them.
+                selected = (not has_selected or self.allow_multiple_selected) and str(subvalue) in values
+                has_selected |= selected
                 parts.append(
-                    f'\n  <option value="{_formatted(option["value"])}"{_written_attrs(option["attrs"])}>'
-                    f'{_written(option["label"])}</option>\n'
+                    f'\n  <option value="{_formatted(subvalue)}"{" selected" if selected else ""}>{_written(sublabel)}</option>\n'
                 )
-            if group_name:
+            if grouped and option_value:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")  # the form renderer strips the template's last line break
         return mark_safe("".join(parts))
@@ -142,10 +153,82 @@ def _written_attrs(attrs: dict) -> str:
     )
 
 
+def input_html(widget: dict) -> str:
+    """django/forms/widgets/input.html for a widget's context (``widget``), written in Python."""
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
+    return f'<input type="{_written(widget["type"])}" name="{_written(widget["name"])}"{value}{_written_attrs(widget["attrs"])}>'
+
+
+class TemplateFreeTextarea(forms.Textarea):
+    """Django's Textarea, its HTML byte for byte (textarea.html and attrs.html), written in
+    Python: the recommendation page draws two (issue 14)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.template_name != forms.Textarea.template_name:
+            return super().render(name, value, attrs, renderer)
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = _written(widget["value"]) if widget["value"] else ""
+        return mark_safe(f'<textarea name="{_written(widget["name"])}"{_written_attrs(widget["attrs"])}>\n{text}</textarea>')
+
+
+class TemplateFreeDateInput(forms.DateInput):
+    """Django's DateInput (date.html, input.html, attrs.html), written in Python."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if self.template_name != forms.DateInput.template_name:
+            return super().render(name, value, attrs, renderer)
+        return mark_safe(input_html(self.get_context(name, value, attrs)["widget"]))
+
+
+class RadioSelectWidget(forms.RadioSelect):
+    """Django's RadioSelect whose options (a bound field's ``radio.tag``: radio_option.html,
+    input_option.html, input.html, attrs.html) are written in Python; the whole widget, where
+    it is drawn at once, still through its templates. Named so that a bound field's
+    ``widget_type`` stays "radioselect" (the class name, lower case, less "widget"), which
+    _field.html tests."""
+
+    def _render(self, template_name, context, renderer=None):
+        if template_name != forms.RadioSelect.option_template_name or self.option_template_name != template_name:
+            return super()._render(template_name, context, renderer)
+        widget = context["widget"]
+        html = input_html(widget)
+        if widget.get("wrap_label"):
+            target = widget["attrs"].get("id")
+            label_for = f' for="{_written(target)}"' if target else ""
+            # input.html's own last line break stays inside input_option.html.
+            html = f"<label{label_for}>{html}\n {_written(widget['label'])}</label>"
+        return mark_safe(html)
+
+
+def paragraph_choice_label(symbol: str, label: str, text: str) -> str:
+    """"S/RES/2640 (2022) OP 3: Requests the Mission to...": a paragraph as an option."""
+    excerpt = text if len(text) <= 70 else text[:67].rstrip() + "..."
+    return f"{symbol} {label}: {excerpt}"
+
+
 class ParagraphChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: MandateParagraph) -> str:
-        excerpt = obj.text if len(obj.text) <= 70 else obj.text[:67].rstrip() + "..."
-        return f"{obj.mandate.symbol} {obj.label}: {excerpt}"
+        return paragraph_choice_label(obj.mandate.symbol, obj.label, obj.text)
+
+    def options_of(self, paragraphs):
+        """The select's options for ``paragraphs`` (a queryset): the empty one, then each
+        paragraph as label_from_instance writes it, read as four columns, not as a paragraph
+        and its mandate (the recommendation page's two paragraph selects: issue 14). What
+        the field accepts stays its queryset."""
+        options = []
+
+        def choices():
+            # Read once, when first asked for (a required select's first option is asked
+            # for before the select is drawn: Select.use_required_attribute).
+            if not options:
+                options.append(("", self.empty_label))
+                options.extend(
+                    (pk, paragraph_choice_label(symbol, label, text))
+                    for pk, symbol, label, text in paragraphs.values_list("pk", "mandate__symbol", "label", "text")
+                )
+            return options
+
+        return choices
 
 
 # --- the list's filters ----------------------------------------------------------------------
@@ -194,17 +277,17 @@ class StatusUpdateForm(forms.Form):
         label=_("Implementation status"), choices=ImplementationStatus.choices, widget=TemplateFreeSelect
     )
     note = forms.CharField(
-        label=_("Note"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Note"), max_length=5000, widget=TemplateFreeTextarea(attrs={"rows": 5}),
         help_text=_("Required, even when the status stays the same: what has happened since the last "
         "update, in plain words."),
         error_messages={"required": _("Say what has happened since the last update: a note is required, "
                         "even when the status stays the same.")},
     )
     evidence = forms.CharField(
-        label=_("Evidence (optional)"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Evidence (optional)"), required=False, max_length=5000, widget=TemplateFreeTextarea(attrs={"rows": 3}),
         help_text=_("One per line: a UN document symbol, such as S/2022/595, or a web link."),
     )
-    visibility = forms.ChoiceField(label=_("Who may read this update"), widget=forms.RadioSelect)
+    visibility = forms.ChoiceField(label=_("Who may read this update"), widget=RadioSelectWidget)
 
     def __init__(self, *args, user, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,7 +349,9 @@ class LinkParagraphForm(forms.Form):
 
     def __init__(self, *args, recommendation: Recommendation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["paragraph"].queryset = situation_paragraphs(situation_id=recommendation.situation_id)
+        field = self.fields["paragraph"]
+        field.queryset = situation_paragraphs(situation_id=recommendation.situation_id)
+        field.widget.choices = field.options_of(field.queryset)
 
 
 class LinkedParagraphForm(forms.Form):
@@ -281,7 +366,7 @@ class LinkedParagraphForm(forms.Form):
 
 class DueDateForm(forms.Form):
     due_on = forms.DateField(
-        label=_("Due date"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        label=_("Due date"), required=False, widget=TemplateFreeDateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"], help_text=_("Choose the day in the calendar, for example 31 May 2023. Leave empty for no due date."),
     )
 
@@ -303,7 +388,7 @@ class UptakeForm(forms.Form):
         # renews the mandate the recommendation's note was written on.
         field.queryset = situation_paragraphs(situation_id=recommendation.situation_id)
         offered = renewal_paragraphs(mandate_id=recommendation.briefing.mandate_id)
-        field.widget.choices = lambda: [("", field.empty_label)] + [(p.pk, field.label_from_instance(p)) for p in offered]
+        field.widget.choices = field.options_of(offered)
 
     def clean(self):
         cleaned = super().clean()

@@ -1,0 +1,288 @@
+"""The repeated parts of the recommendation page (its timeline of status updates) and of the
+mandate page (a paragraph's summary, the recommendations linked to none), written in Python.
+The HTML is the templates' own, byte for byte (their spaces and line breaks included), with
+the same msgids, each value escaped as the template escaped it; the templates keep the page's
+structure and call these once per row. Through the template engine each row was dozens of
+nodes (tags, blocktranslates, filters): about a third of each page's Python time at 100,000
+recommendations (issue 14)."""
+
+from __future__ import annotations
+
+import html
+
+from django import template
+from django.template.defaultfilters import linebreaks_filter, linebreaksbr
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
+from recommendations.templatetags.wps import (
+    evidence_href,
+    excerpt,
+    long_date,
+    paragraph_text,
+    status_tag,
+    visibility_tag,
+)
+from recommendations.words import colon
+
+register = template.Library()
+
+
+def _e(value) -> str:
+    """``{{ value }}`` in an autoescaping template: Django's conditional_escape, the same text.
+    (Not for ``{% translate "..." %}``: a template's literal is safe, and so is its
+    translation; blocktranslate escapes its values only.)"""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+class _Urls:
+    """reverse() once per URL name a page, each row's address then written from it: the same
+    addresses as the {% url %} tag and get_absolute_url, without resolving the pattern per row."""
+
+    _MARK = 987654321
+
+    def __init__(self, name: str, *args):
+        self.head, self.tail = reverse(name, args=[*args, self._MARK]).split(str(self._MARK))
+
+    def __call__(self, pk) -> str:
+        return f"{self.head}{int(pk)}{self.tail}"
+
+
+def _quotations(quotations, paragraph) -> str:
+    """recommendations/_quotations.html, included with ``quotations`` and ``paragraph``."""
+    parts = []
+    for q in quotations:
+        date = _e(long_date(q.briefing.issued_on))
+        if q.label != paragraph.label:
+            said = gettext("As quoted in the note (%(date)s), as %(label)s:") % {"date": date, "label": _e(q.label)}
+        else:
+            said = gettext("As quoted in the note (%(date)s):") % {"date": date}
+        differs = ""
+        if q.differs:
+            words = gettext("The note's text differs from the resolution beyond its cuts")
+            differs = f'<p><strong class="tag tag--amber tag--wrap">{words}</strong></p>'
+        parts.append(
+            f'\n<div class="quotation">\n  <p class="hint">{said}</p>\n  <p class="measure">{_e(q.text)}</p>\n'
+            f"  {differs}\n</div>\n"
+        )
+    return "".join(parts) + "\n"
+
+
+# --- the mandate page ------------------------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def paragraph_row(context, row, mandate):
+    """One paragraph of the mandate page (curation.selectors.ParagraphRow): its label and
+    text, the notes' quotations of it, how many recommendations are linked by status, the
+    first few, and a link to all of them."""
+    urls = context.render_context.get("pages_rec_urls")
+    if urls is None:
+        urls = context.render_context["pages_rec_urls"] = _Urls("recommendation_detail")
+    p = row.paragraph
+    parts = [f'\n  <div class="paragraph" id="p-{_e(p.pk)}">\n    <h3 class="heading-s">{_e(p.label)}']
+    if not row.count:
+        not_covered = gettext("Not covered")
+        parts.append(f' <strong class="tag tag--amber">{not_covered}</strong>')
+    parts.append(f'</h3>\n    <p class="measure">{_e(paragraph_text(p))}</p>\n    {_quotations(row.quotations, p)}\n    ')
+    if row.count:
+        linked = ngettext("%(n)s recommendation linked:", "%(n)s recommendations linked:", row.count) % {"n": row.count}
+        statuses = ", ".join(f"{_e(n)} {_e(str(label).lower())}" for _value, label, n in row.by_status)
+        confirmed, suggested = gettext("Confirmed link"), gettext("Suggested link")
+        confirmed = f'<span class="tag tag--green">{confirmed}</span>'
+        suggested = f'<span class="tag tag--grey">{suggested}</span>'
+        items = "".join(
+            f'<li><a href="{urls(link.recommendation.pk)}">{_e(link.recommendation.reference)}</a> '
+            f"{status_tag(link.recommendation.shown_status)} {confirmed if link.confirmed else suggested}"
+            f'<br><span class="hint-inline">{_e(excerpt(link.recommendation.text, 140))}</span></li>'
+            for link in row.links
+        )
+        parts.append(
+            f'\n    <p class="hint">{linked} {statuses}.</p>\n    <ul class="list-plain links">\n      {items}\n    </ul>\n    '
+        )
+        if row.count > len(row.links):
+            all_linked = gettext("All %(n)s recommendations linked to %(label)s") % {"n": row.count, "label": _e(p.label)}
+            parts.append(
+                f'<p><a href="{_e(reverse("recommendation_list"))}?situation={_e(mandate.situation_id)}'
+                f'&amp;paragraph={_e(p.pk)}">{all_linked}</a></p>'
+            )
+        parts.append("\n    ")
+    parts.append("\n  </div>\n  ")
+    return mark_safe("".join(parts))
+
+
+@register.simple_tag
+def unlinked_items(recs):
+    """The mandate page's recommendations linked to no paragraph: each <li>."""
+    urls = _Urls("recommendation_detail")
+    return mark_safe("".join(
+        f'<li><a href="{urls(rec.pk)}">{_e(rec.reference)}</a> {status_tag(rec.shown_status)}'
+        f'<br><span class="hint-inline">{_e(excerpt(rec.text, 140))}</span></li>'
+        for rec in recs
+    ))
+
+
+# --- the recommendation page -----------------------------------------------------------------
+
+
+def _author(user) -> str:
+    """``user.get_full_name|default:user.username``."""
+    return user.get_full_name() or user.username
+
+
+@register.simple_tag(takes_context=True)
+def timeline_item(context, u, rec):
+    """One status update of the recommendation page's timeline (selectors.recommendation_detail
+    sets ``corrected``, ``corrected_by`` and, for those who record updates, ``may_correct``):
+    a withdrawal, or an update with what withdrew or corrected it."""
+    if u.kind == "withdrawal":
+        values = {
+            "author": _e(_author(u.author)),
+            "date": _e(long_date(u.corrected.created_at if u.corrected else "")),
+            "status": _e(u.get_status_display().lower()),
+            "pk": _e(u.corrects_id),
+        }
+        if u.on_behalf_of:
+            values["entity"] = _e(u.on_behalf_of.name)
+            said = gettext(
+                'By %(author)s for %(entity)s: withdraws <a href="#update-%(pk)s">the update of %(date)s</a>; the '
+                "status goes back to %(status)s."
+            ) % values
+        else:
+            said = gettext(
+                'By %(author)s: withdraws <a href="#update-%(pk)s">the update of %(date)s</a>; the status goes back '
+                "to %(status)s."
+            ) % values
+        withdrawal = gettext("Withdrawal")
+        return mark_safe(
+            f'\n    \n    <li class="timeline__item timeline__item--withdrawal" id="update-{_e(u.pk)}">\n'
+            f'      <h3 class="heading-s"><strong class="tag tag--grey">{withdrawal}</strong> '
+            f'<span class="timeline__date">{_e(long_date(u.created_at))}</span></h3>\n'
+            f'      <p class="hint-inline">{said}</p>\n    </li>\n    \n    '
+        )
+    by = u.corrected_by
+    tag = status_tag(u.status)
+    parts = [
+        f'\n    \n    <li class="timeline__item{" timeline__item--retracted" if by else ""}" id="update-{_e(u.pk)}">\n'
+        f'      <h3 class="heading-s">{f"<del>{tag}</del>" if by else tag} '
+        f'<span class="timeline__date">{_e(long_date(u.created_at))}</span>'
+    ]
+    if u.kind == "correction":
+        correction = gettext("Correction")
+        parts.append(f' <strong class="tag tag--grey">{correction}</strong>')
+    parts.append("</h3>\n      ")
+    if by:
+        values = {"date": _e(long_date(by.created_at)), "author": _e(_author(by.author))}
+        if by.kind == "withdrawal":
+            values["note"] = _e(by.note)
+            said = gettext(
+                "<strong>Withdrawn %(date)s</strong> by %(author)s: %(note)s. Not counted anywhere else."
+            ) % values
+        else:
+            values["pk"] = _e(by.pk)
+            said = gettext(
+                '<strong>Corrected %(date)s</strong> by %(author)s (<a href="#update-%(pk)s">the correction</a>). '
+                "Not counted anywhere else."
+            ) % values
+        parts.append(f'<p class="retracted">{said}</p>')
+    parts.append("\n      ")
+    if u.corrected:
+        said = gettext('Corrects <a href="#update-%(pk)s">the update of %(date)s</a>.') % {
+            "pk": _e(u.corrected.pk), "date": _e(long_date(u.corrected.created_at)),
+        }
+        parts.append(f'<p class="hint-inline">{said}</p>')
+    if u.on_behalf_of:
+        said = gettext("By %(author)s for %(entity)s") % {"author": _e(_author(u.author)), "entity": _e(u.on_behalf_of.name)}
+    else:
+        said = gettext("By %(author)s") % {"author": _e(_author(u.author))}
+    parts.append(f'\n      <p class="hint-inline">{said} · {visibility_tag(u.visibility)}</p>\n      ')
+    if u.note:
+        note = f"<del>{linebreaksbr(u.note, autoescape=True)}</del>" if by else linebreaks_filter(u.note, autoescape=True)
+        parts.append(f'<div class="measure note">{note}</div>')
+    parts.append("\n      ")
+    if u.evidence:
+        items = ", ".join(
+            f'<a href="{_e(evidence_href(item))}" rel="noopener noreferrer">{_e(item)}</a>' for item in u.evidence
+        )
+        evidence = gettext("Evidence:")
+        parts.append(f'<p class="evidence">{evidence} {items}</p>')
+    parts.append("\n      ")
+    if getattr(u, "may_correct", False):
+        urls = context.render_context.get(("pages_correct_urls", rec.pk))
+        if urls is None:
+            urls = context.render_context[("pages_correct_urls", rec.pk)] = _Urls("correct_update", rec.pk)
+        when = gettext("the update of %(date)s") % {"date": _e(long_date(u.created_at))}
+        correct = gettext("Correct or withdraw")
+        parts.append(
+            f'<p><a href="{urls(u.pk)}">{correct}<span class="visually-hidden"> {when}</span></a></p>'
+        )
+    parts.append("\n    </li>\n    \n    ")
+    return mark_safe("".join(parts))
+
+
+def _csrf_input(context) -> str:
+    """``{% csrf_token %}``."""
+    token = context.get("csrf_token")
+    if not token or token == "NOTPROVIDED":
+        return ""
+    return f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
+
+
+@register.simple_tag(takes_context=True)
+def history_item(context, h, rec, can_curate):
+    """One change of the recommendation page's history (curation.history.HistoryEntry), with
+    its "Undo" button for the secretariat."""
+    undo = ""
+    if h.undo and can_curate:
+        owner = h.undo[0] == "owner"
+        action = reverse("assign_owner" if owner else "link_paragraph", args=[rec.pk])
+        button = gettext("Undo")
+        undo = (
+            f'<form method="post" class="inline-form" action="{_e(action)}">{_csrf_input(context)}'
+            f'<input type="hidden" name="{"assign-entity" if owner else "link-paragraph"}" value="{_e(h.undo[1])}">'
+            f'<button type="submit" class="button button--secondary button--small">{button}'
+            f'<span class="visually-hidden">: {_e(h.what)}</span></button></form>'
+        )
+    return mark_safe(
+        f'\n    <li><span class="timeline__date">{_e(long_date(h.at))}</span> · {_e(h.who)}{colon()} {_e(h.what)}\n'
+        f"      {undo}\n    </li>\n    "
+    )
+
+
+@register.simple_tag(takes_context=True)
+def form_field(context, field):
+    """recommendations/_field.html, included with ``field`` (a bound field): its label, hint,
+    errors and widget. A checkbox is left to the template."""
+    widget_type = field.widget_type
+    if widget_type == "checkbox":
+        return get_template("recommendations/_field.html").render(
+            {"field": field}, context.get("request")
+        )
+    errors = field.errors
+    error_class = " form-group--error" if errors else ""
+    help_text = field.help_text
+    hint = f'<p class="hint" id="{_e(field.auto_id)}_helptext">{_e(help_text)}</p>' if help_text else ""
+    error_word = gettext("Error:")
+    if widget_type == "radioselect":
+        described = f'aria-describedby="{_e(field.auto_id)}_helptext"' if help_text else ""
+        messages = "".join(
+            f'<p class="error-message"><span class="visually-hidden">{error_word}</span> {_e(error)}</p>' for error in errors
+        )
+        radios = "".join(
+            f'<div class="radio">{_e(radio.tag())} <label for="{_e(radio.id_for_label)}">{_e(radio.choice_label)}</label></div>'
+            for radio in field
+        )
+        return mark_safe(
+            f'\n<div class="form-group{error_class}">\n  <fieldset class="fieldset" {described}>\n'
+            f'    <legend class="label">{_e(field.label)}</legend>\n    {hint}\n    {messages}\n'
+            f'    <div class="radios">\n      {radios}\n    </div>\n  </fieldset>\n</div>\n\n'
+        )
+    messages = "".join(
+        f'<p class="error-message"><span class="visually-hidden">{error_word}</span> {_e(error)}</p>' for error in errors
+    )
+    return mark_safe(
+        f'\n<div class="form-group{error_class}">\n  <label class="label" for="{_e(field.id_for_label)}">{_e(field.label)}</label>\n'
+        f"  {hint}\n  {messages}\n  {_e(field)}\n</div>\n\n"
+    )
