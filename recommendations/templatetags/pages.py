@@ -8,8 +8,6 @@ recommendations (issue 14)."""
 
 from __future__ import annotations
 
-import html
-
 from django import template
 from django.template.defaultfilters import linebreaks_filter, linebreaksbr
 from django.template.loader import get_template
@@ -17,6 +15,8 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
+from recommendations.html_writer import Urls as _Urls
+from recommendations.html_writer import escape as _e
 from recommendations.templatetags.wps import (
     evidence_href,
     excerpt,
@@ -29,25 +29,8 @@ from recommendations.words import colon
 
 register = template.Library()
 
-
-def _e(value) -> str:
-    """``{{ value }}`` in an autoescaping template: Django's conditional_escape, the same text.
-    (Not for ``{% translate "..." %}``: a template's literal is safe, and so is its
-    translation; blocktranslate escapes its values only.)"""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
-
-
-class _Urls:
-    """reverse() once per URL name a page, each row's address then written from it: the same
-    addresses as the {% url %} tag and get_absolute_url, without resolving the pattern per row."""
-
-    _MARK = 987654321
-
-    def __init__(self, name: str, *args):
-        self.head, self.tail = reverse(name, args=[*args, self._MARK]).split(str(self._MARK))
-
-    def __call__(self, pk) -> str:
-        return f"{self.head}{int(pk)}{self.tail}"
+# _e(value) writes ``{{ value }}`` (recommendations/html_writer.py). Not for ``{% translate "..." %}``:
+# a template's literal is safe, and so is its translation; blocktranslate escapes its values only.
 
 
 def _quotations(quotations, paragraph) -> str:

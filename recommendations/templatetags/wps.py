@@ -8,7 +8,6 @@ from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import stringfilter
-from django.urls import reverse
 from django.utils import dateformat, formats, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -17,7 +16,8 @@ from django.utils.translation import gettext
 
 from recommendations import access
 from recommendations.dates import format_days_left, format_long_date, local_today
-from recommendations.escaping import escape as _escape
+from recommendations.html_writer import Urls
+from recommendations.html_writer import escape as _escape
 from recommendations.models import Addressee, ImplementationStatus, StatusUpdate, Uptake
 from recommendations.words import and_list, colon
 
@@ -128,9 +128,7 @@ def list_rows(recs, back: str):
         gettext(label) for label in ("Reference", "Recommendation", "Addressee", "Owners", "Due", "Status")
     )
     none_yet = f'<span class="hint-inline">{gettext("None yet")}</span>'
-    # Every row's link is the same path but for its id: reversed once.
-    marker = 987654321
-    before, after = reverse("recommendation_detail", args=[marker]).split(str(marker))
+    url = Urls("recommendation_detail")
     back_query = _escape(quote(back, safe=""))
     rows = []
     for rec in recs:
@@ -138,7 +136,7 @@ def list_rows(recs, back: str):
         rows.append(
             "\n        <tr>\n"
             f'          <th scope="row" data-label="{reference}" class="nowrap">'
-            f'<a href="{_escape(f"{before}{rec.pk}{after}")}?back={back_query}">{_escape(rec.reference)}</a>'
+            f'<a href="{_escape(url(rec.pk))}?back={back_query}">{_escape(rec.reference)}</a>'
             f'<br><span class="hint-inline">{_escape(rec.situation.name)}</span></th>\n'
             f'          <td data-label="{text}" class="excerpt">{_escape(excerpt(rec.text, 120))}'
             + (f'<br><span class="hint-inline">{"; ".join(_escape(t.name) for t in themes)}</span>' if themes else "")

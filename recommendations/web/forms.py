@@ -23,7 +23,7 @@ from recommendations import access
 from recommendations.curation.filters import FilterForm, RecommendationFilterSet, as_id
 from recommendations.curation.selectors import renewal_paragraphs, situation_paragraphs
 from recommendations.curation.services import clean_evidence
-from recommendations.escaping import escape as _escape
+from recommendations.html_writer import escape as _escape
 from recommendations.models import (
     Entity,
     ImplementationStatus,
