@@ -104,6 +104,24 @@ def test_the_status_update_form_writes_what_the_field_template_writes(world, lan
         assert tag_field(due["due_on"]) == include_field(due["due_on"])
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_list_filters_write_what_the_field_template_writes(world, language):
+    """The list page's twelve filters (selects, a search box, checkboxes), unbound, bound, and
+    bound with errors, for the secretariat and a focal point."""
+    from recommendations.web.forms import RecommendationListFilter
+
+    request = RequestFactory().get("/recommendations/")
+    with translation.override(language):
+        for user in (world.secretariat, world.mission):
+            for data in (None, {"q": "<women>", "stale": "on", "sort": "due", "situation": str(world.mali.pk)},
+                         {"status": "zzz", "situation": "999999", "owner": "x", "page": "2"}):
+                request.user = user
+                form = RecommendationListFilter(data, request=request).form
+                for name in form.fields:
+                    assert tag_field(form[name]) == include_field(form[name]), (name, data)
+
+
 # --- the pages, as a person reads them ------------------------------------------------------
 
 
