@@ -332,6 +332,11 @@ class Recommendation(models.Model):
             # index on the situation alone): rec_dashboard_counts, on the situation with every
             # column the dashboard's counts read (curation.selectors._counts_in_sql), so that they
             # come from the index alone where the table is vacuumed. See migration 0012.
+            # Likewise rec_situation_due (migration 0017): (situation, due_on) with the id and both
+            # stored statuses, so that a focal point's or an expert's overdue ones (the list's
+            # count, rules.overdue_q over their situations) are counted from the index, due date
+            # first: at 100,000, 15.6 -> 4.1 ms, 6,323 -> 428 buffers for a focal point's count,
+            # where PostgreSQL had read 6,000 table pages (EXPLAIN ANALYZE, issue 14).
         ]
 
     def __str__(self) -> str:
