@@ -49,22 +49,77 @@ def recommendations(reader: access.Reader, *, by_ids: bool = False) -> QuerySet[
     return with_details(reader.with_shown_status(visible).annotate(shown_updated=F("shown_update_at")))
 
 
+# The order of each list a row shows, in with_details and in row_details alike.
+THEME_ORDER = ("name",)
+OWNER_ORDER = ("name",)
+LINK_ORDER = ("paragraph__mandate__expires_on", "paragraph__position")
+
+
 def with_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     """With ``theme_list``, ``owner_list`` and ``link_list``: lists, not the related
     managers. Prefetched into a manager, every row of a page built a manager and a filtered
     queryset per relation (150 querysets for an API page of 50): 8-10 ms of the API list's
     ~30 ms at 100k (issue 14); the same three queries."""
     return recs.select_related("uptake_paragraph").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("name"), to_attr="theme_list"),
-        Prefetch("owners", queryset=Entity.objects.order_by("name"), to_attr="owner_list"),
+        Prefetch("themes", queryset=Theme.objects.order_by(*THEME_ORDER), to_attr="theme_list"),
+        Prefetch("owners", queryset=Entity.objects.order_by(*OWNER_ORDER), to_attr="owner_list"),
         Prefetch(
             "paragraphlink_set",
-            queryset=ParagraphLink.objects.select_related("paragraph__mandate").order_by(
-                "paragraph__mandate__expires_on", "paragraph__position"
-            ),
+            queryset=ParagraphLink.objects.select_related("paragraph__mandate").order_by(*LINK_ORDER),
             to_attr="link_list",
         ),
     )
+
+
+# What a row of the API's list reads of a recommendation (RecommendationSerializer's fields,
+# as columns): serializers.recommendation_json's ``row``.
+ROW_COLUMNS = (
+    "id", "reference", "situation_id", "briefing_id", "position", "text", "addressee", "due_on", "shown_status",
+    "shown_updated", "uptake", "uptake_paragraph_id", "uptake_paragraph__label", "previous_id",
+    "relation_to_previous", "created_at",
+)
+
+
+def row_values(recs: QuerySet[Recommendation]) -> QuerySet[dict]:
+    """``recs`` (annotated by access.Reader.with_shown_status: the API's list, filtered) as
+    the dicts of :data:`ROW_COLUMNS`: what :func:`recommendations` gives as ~500 model
+    instances a page of 50 (the rows, their uptake paragraphs, themes, owners, links,
+    paragraphs and mandates), as plain values. With the same join as with_details's first
+    query; the lists are :func:`row_details`."""
+    return recs.annotate(shown_updated=F("shown_update_at")).values(*ROW_COLUMNS)
+
+
+@dataclass
+class RowDetails:
+    """The three lists a row shows, by recommendation id: theme slugs, owners as (id, name),
+    links as (paragraph id, mandate symbol, label, confirmed, cited); each in with_details's
+    order."""
+
+    themes: dict[int, list[str]]
+    owners: dict[int, list[tuple[int, str]]]
+    links: dict[int, list[tuple[int, str, str, bool, bool]]]
+
+
+def row_details(ids: list[int]) -> RowDetails:
+    """The lists of :class:`RowDetails` for the recommendations ``ids``: three queries, as
+    with_details's prefetches, read as tuples."""
+    details = RowDetails(themes={pk: [] for pk in ids}, owners={pk: [] for pk in ids}, links={pk: [] for pk in ids})
+    if not ids:
+        return details
+    tagged = Recommendation.themes.through.objects.filter(recommendation_id__in=ids)
+    for pk, slug in tagged.order_by(*(f"theme__{f}" for f in THEME_ORDER)).values_list("recommendation_id", "theme__slug"):
+        details.themes[pk].append(slug)
+    owned = Recommendation.owners.through.objects.filter(recommendation_id__in=ids)
+    for pk, *owner in owned.order_by(*(f"entity__{f}" for f in OWNER_ORDER)).values_list(
+        "recommendation_id", "entity_id", "entity__name"
+    ):
+        details.owners[pk].append(tuple(owner))
+    links = ParagraphLink.objects.filter(recommendation_id__in=ids).order_by(*LINK_ORDER)
+    for pk, *link in links.values_list(
+        "recommendation_id", "paragraph_id", "paragraph__mandate__symbol", "paragraph__label", "confirmed", "cited"
+    ):
+        details.links[pk].append(tuple(link))
+    return details
 
 
 def updates(reader: access.Reader) -> QuerySet[StatusUpdate]:

@@ -250,9 +250,11 @@ class RecommendationFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = FilterForm
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None, reader=None):
         self.user = user if user is not None else getattr(request, "user", None) or AnonymousUser()
-        self.reader = access.Reader.of(self.user)
+        # ``reader``: the caller's access.Reader of that user, whose situations, once read, the
+        # rows and the form share with the caller.
+        self.reader = reader if reader is not None else access.Reader.of(self.user)
         # Without a queryset: what the reader may see, built by qs (the situations' ids are read
         # then, once, and not at all where only the form is wanted).
         self._readers_own = self._visible_pending = queryset is None
