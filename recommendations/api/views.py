@@ -125,16 +125,20 @@ class RecommendationViewSet(ReaderMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         # A list reads the reader's situations first, as ids: with the subquery, PostgreSQL
         # thought an expert saw 262 of 300 situations and walked the reference index through
-        # all 100,000 rows for a rare word's matches (265 ms; with the ids, issue 14).
+        # all 100,000 rows for a rare word's matches (265 ms; with the ids, issue 14). (The
+        # list itself reads its rows through its filter set, list(); this serves the
+        # browsable API's filter form.)
         return selectors.recommendations(self.reader, by_ids=self.action == "list")
 
     def list(self, request, *args, **kwargs):
-        """A page read as values (selectors.row_values, row_details), not as the ~500 model
-        instances of 50 recommendations and their lists: RecommendationSerializer's JSON,
-        written from them (serializers.recommendation_rows). The instances and their
-        serializer were ~6 ms of the ~14 ms of CPU of a page at 100k (issue 14). Filtered as
-        DjangoFilterBackend does, over the reader's own rows: its situations, read once for
-        the rows, also check the situation filter's choice (no query of the form's own)."""
+        """RecommendationSerializer's JSON for a page, written from values
+        (serializers.recommendation_rows over selectors.row_values and row_details), not from
+        the ~500 model instances of 50 recommendations and their lists. Filtered as
+        DjangoFilterBackend does (the same rows, the same 400s), over the reader's own rows,
+        with only the filters the query names: the reader's situations, read once for the
+        rows, also check the situation filter's choice. The instances, their serializer and
+        the whole filter form were ~9 of the ~14 ms of CPU of a secretariat's page at 100k
+        (issue 14)."""
         filterset = self.filterset_class(request.query_params, request=request, reader=self.reader, named_only=True)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
