@@ -5,6 +5,9 @@ a reader who may not read an internal update never sees the status it set."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -125,46 +128,89 @@ class RecommendationSerializer(serializers.ModelSerializer):
         return None if paragraph is None else {"id": paragraph.pk, "label": paragraph.label}
 
     def to_representation(self, rec: Recommendation) -> dict:
-        """The fields above, written out in their order. DRF's walk through them (a
-        get_attribute per field, a nested serializer per owner and link) was ~5 ms of CPU
-        of an API page of 50 at 100k (issue 14). Dates, times and choices still go through
-        their fields (the time in the active time zone); None stays None, as DRF leaves it.
-        tests/api/test_serializers.py checks it gives what DRF's generic walk gives."""
-        fields = self.fields
-
-        def shown(name, value):
-            return None if value is None else fields[name].to_representation(value)
-
-        return {
-            "id": rec.pk,
-            "reference": rec.reference,
-            "situation": rec.situation_id,
-            "briefing": rec.briefing_id,
-            "position": rec.position,
-            "text": rec.text,
-            "addressee": shown("addressee", rec.addressee),
-            "themes": [theme.slug for theme in rec.theme_list],
-            "owners": [{"id": entity.pk, "name": entity.name} for entity in rec.owner_list],
-            "links": [
-                {
-                    "paragraph": link.paragraph_id,
-                    "mandate": link.paragraph.mandate.symbol,
-                    "label": link.paragraph.label,
-                    "state": "confirmed" if link.confirmed else "suggested",
-                    "confirmed": link.confirmed,
-                    "cited": link.cited,
-                }
+        """The fields above, written out in their order (recommendation_json). DRF's walk
+        through them (a get_attribute per field, a nested serializer per owner and link) was
+        ~5 ms of CPU of an API page of 50 at 100k (issue 14). tests/api/test_serializers.py
+        checks it gives what DRF's generic walk gives."""
+        paragraph = rec.uptake_paragraph
+        row = {
+            "id": rec.pk, "reference": rec.reference, "situation_id": rec.situation_id,
+            "briefing_id": rec.briefing_id, "position": rec.position, "text": rec.text, "addressee": rec.addressee,
+            "due_on": rec.due_on, "shown_status": rec.shown_status, "shown_updated": rec.shown_updated,
+            "uptake": rec.uptake, "uptake_paragraph_id": rec.uptake_paragraph_id,
+            "uptake_paragraph__label": None if paragraph is None else paragraph.label,
+            "previous_id": rec.previous_id, "relation_to_previous": rec.relation_to_previous,
+            "created_at": rec.created_at,
+        }
+        return recommendation_json(
+            row,
+            themes=[theme.slug for theme in rec.theme_list],
+            owners=[(entity.pk, entity.name) for entity in rec.owner_list],
+            links=[
+                (link.paragraph_id, link.paragraph.mandate.symbol, link.paragraph.label, link.confirmed, link.cited)
                 for link in rec.link_list
             ],
-            "due_on": shown("due_on", rec.due_on),
-            "status": shown("status", rec.shown_status),
-            "last_update_at": shown("last_update_at", rec.shown_updated),
-            "uptake": shown("uptake", rec.uptake),
-            "uptake_paragraph": self.get_uptake_paragraph(rec),
-            "previous": rec.previous_id,
-            "relation_to_previous": shown("relation_to_previous", rec.relation_to_previous),
-            "created_at": shown("created_at", rec.created_at),
-        }
+            zone=timezone.get_current_timezone(),
+        )
+
+
+def recommendation_json(row: dict, *, themes: list[str], owners: list, links: list, zone: dt.tzinfo) -> dict:
+    """One recommendation as RecommendationSerializer gives it, from ``row`` (the values of
+    api.selectors.ROW_COLUMNS) and its lists (api.selectors.RowDetails' forms). Formatted as
+    DRF's fields do: choices as their codes (the stored values), a date in ISO 8601, a time in
+    ISO 8601 in the active time zone ``zone`` (UTC's "+00:00" written "Z"); None stays None."""
+    paragraph = row["uptake_paragraph_id"]
+    due_on = row["due_on"]
+    return {
+        "id": row["id"],
+        "reference": row["reference"],
+        "situation": row["situation_id"],
+        "briefing": row["briefing_id"],
+        "position": row["position"],
+        "text": row["text"],
+        "addressee": row["addressee"],
+        "themes": themes,
+        "owners": [{"id": pk, "name": name} for pk, name in owners],
+        "links": [
+            {
+                "paragraph": paragraph_id,
+                "mandate": symbol,
+                "label": label,
+                "state": "confirmed" if confirmed else "suggested",
+                "confirmed": confirmed,
+                "cited": cited,
+            }
+            for paragraph_id, symbol, label, confirmed, cited in links
+        ],
+        "due_on": None if due_on is None else due_on.isoformat(),
+        "status": row["shown_status"],
+        "last_update_at": _moment(row["shown_updated"], zone),
+        "uptake": row["uptake"],
+        "uptake_paragraph": None if paragraph is None else {"id": paragraph, "label": row["uptake_paragraph__label"]},
+        "previous": row["previous_id"],
+        "relation_to_previous": row["relation_to_previous"],
+        "created_at": _moment(row["created_at"], zone),
+    }
+
+
+def recommendation_rows(rows: list[dict], details) -> list[dict]:
+    """A page of the API's list: each of ``rows`` (api.selectors.row_values) with its lists
+    (``details``, api.selectors.row_details of their ids), as RecommendationSerializer gives
+    the same recommendations; tests/api/test_serializers.py checks it for every persona."""
+    zone = timezone.get_current_timezone()
+    themes, owners, links = details.themes, details.owners, details.links
+    return [
+        recommendation_json(row, themes=themes[row["id"]], owners=owners[row["id"]], links=links[row["id"]], zone=zone)
+        for row in rows
+    ]
+
+
+def _moment(value: dt.datetime | None, zone: dt.tzinfo) -> str | None:
+    """DRF's DateTimeField.to_representation for an aware time (what the database gives)."""
+    if value is None:
+        return None
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 class StatusUpdateSerializer(serializers.ModelSerializer):

@@ -215,6 +215,10 @@ def _sort(recs: QuerySet, name: str, value: str) -> QuerySet:
     return recs  # applied last, by RecommendationFilterSet.qs, whatever else is set
 
 
+# The choice filters, and the key of filter_choices that offers each one's choices.
+CHOICES = {"situation": "situations", "theme": "themes", "owner": "entities", "paragraph": "paragraphs"}
+
+
 class RecommendationFilterSet(django_filters.FilterSet):
     """``RecommendationFilterSet(data, request=request).qs``: the recommendations
     ``request.user`` may see, annotated with the status they are shown, narrowed by ``data``
@@ -250,9 +254,11 @@ class RecommendationFilterSet(django_filters.FilterSet):
         fields: list[str] = []
         form = FilterForm
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None, reader=None):
         self.user = user if user is not None else getattr(request, "user", None) or AnonymousUser()
-        self.reader = access.Reader.of(self.user)
+        # ``reader``: the caller's access.Reader of that user, whose situations, once read, the
+        # rows and the form share with the caller.
+        self.reader = reader if reader is not None else access.Reader.of(self.user)
         # Without a queryset: what the reader may see, built by qs (the situations' ids are read
         # then, once, and not at all where only the form is wanted).
         self._readers_own = self._visible_pending = queryset is None
@@ -283,16 +289,17 @@ class RecommendationFilterSet(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             # The choices offered, set when the form is made (apply() makes none). Where the rows
             # are the reader's own, its situations are read once anyway, for the rows and this
-            # form: the choices are narrowed to them (none read for the secretariat).
-            choices = filter_choices(
-                user=self.user, situation_ids=self.reader.situation_ids() if self._readers_own else None
-            )
-            self.filters["situation"].queryset = choices["situations"]
-            self.filters["theme"].queryset = choices["themes"]
-            self.filters["owner"].queryset = choices["entities"]
-            self.filters["paragraph"].queryset = choices["paragraphs"]
+            # form: the choices are narrowed to them (none read for the secretariat). Only for
+            # the choice filters this filter set has (the API's may have none of them).
+            choosing = {name: key for name, key in CHOICES.items() if name in self.filters}
+            if choosing:
+                choices = filter_choices(
+                    user=self.user, situation_ids=self.reader.situation_ids() if self._readers_own else None
+                )
+                for name, key in choosing.items():
+                    self.filters[name].queryset = choices[key]
             form = super().form
-            situations = self.reader.situation_list() if self._readers_own else None
+            situations = self.reader.situation_list() if self._readers_own and "situation" in form.fields else None
             if situations is not None:
                 field = form.fields["situation"]
                 field.queryset = Situation.objects.filter(pk__in=[s.pk for s in situations])

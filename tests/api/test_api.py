@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.http import QueryDict
 from django.utils import timezone
 
 from recommendations.api.services import create_api_token, revoke_api_token
+from recommendations.api.views import ApiRecommendationFilterSet
 from recommendations.curation.services import assign_owner, record_status_update
 from recommendations.models import ApiToken, MandateParagraph, Recommendation, StatusUpdate
 from tests import factories
@@ -227,3 +229,16 @@ def test_a_path_the_api_does_not_have_is_a_json_404(world, api_as):
     for url in ("/api/v1/recommendations/0.5/", "/api/v1/nothing/"):
         response = api_as("expert").get(url)
         assert response.status_code == 404 and response.json() == {"detail": "No such page in the API."}, url
+
+
+def test_bad_filters_each_say_what_is_wrong_in_the_filters_order(world, api_as):
+    """The list validates only the filters its query names (RecommendationViewSet.list), with
+    the same messages, in the filter set's order, as the whole filter form gives them."""
+    query = f"owner=99999&uptake=zz&status=bogus&situation=abc&q={'x' * 201}&stale=on&theme=99999"
+    for persona in ("secretariat", "focalpoint", "expert"):
+        response = api_as(persona).get(f"/api/v1/recommendations/?{query}")
+        assert response.status_code == 400
+        whole = ApiRecommendationFilterSet(QueryDict(query), user=getattr(world, persona))
+        assert not whole.is_valid()
+        assert list(response.json().items()) == [(name, list(errors)) for name, errors in whole.errors.items()]
+        assert list(response.json()) == ["q", "situation", "status", "uptake", "theme", "owner"]
