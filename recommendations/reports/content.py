@@ -72,6 +72,7 @@ from recommendations.models import (
     Uptake,
 )
 from recommendations.rules import cycle_start, in_cycle_q, is_open
+from recommendations.templatetags.wps import written_in_english
 from recommendations.words import colon
 
 # One colour per status, the same as the tags on screen; each bar of a chart sits beside the
@@ -184,7 +185,7 @@ class LinkedParagraph:
 
 @dataclass
 class ReportItem:
-    recommendation: Recommendation
+    recommendation: PrintedRecommendation
     # The status this audience may know (see build_report_context).
     status: str
     status_label: str
@@ -192,7 +193,7 @@ class ReportItem:
     paragraphs: list[LinkedParagraph]
     # The updates printed, oldest first: every readable update of the cycle in the PDF, the
     # latest PAGE_UPDATES on the web page (build_report_context's ``page``).
-    updates: list[StatusUpdate]
+    updates: list[PrintedUpdate]
     # This cycle's updates this audience reads (all of them, not only those printed): the
     # figures, the same in the PDF and on the page.
     update_count: int = 0
@@ -218,11 +219,11 @@ class ReportItem:
     facts: str = ""
 
     @property
-    def latest_update(self) -> StatusUpdate | None:
+    def latest_update(self) -> PrintedUpdate | None:
         return self.updates[-1] if self.updates else None
 
     @property
-    def page_updates(self) -> list[StatusUpdate]:
+    def page_updates(self) -> list[PrintedUpdate]:
         """The latest PAGE_UPDATES updates, oldest first: what the web page holds."""
         return self.updates[-PAGE_UPDATES:]
 
@@ -531,6 +532,65 @@ class _Row(NamedTuple):
         return self
 
 
+class PrintedRecommendation:
+    """A printed recommendation as the report reads it: the columns it prints and decides by
+    (``shown_status``, the status this audience may know; ``updated_this_cycle``; its note's
+    date, ``issued_on``; its uptake paragraph's label), not a model instance (three hundred a
+    report: a model instance each was a tenth of the context's time at 100,000, issue 14)."""
+
+    __slots__ = (
+        "pk", "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
+        "shown_status", "updated_this_cycle", "issued_on", "uptake_paragraph_label", "report_themes",
+    )
+    COLUMNS = (
+        "pk", "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
+        "shown_status", "updated_this_cycle", "issued_on", "uptake_paragraph_label",
+    )
+
+    def __init__(self, *values):
+        for name, value in zip(self.COLUMNS, values, strict=True):
+            setattr(self, name, value)
+        self.report_themes: list[Theme] = []
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_absolute_url(self) -> str:
+        return Recommendation.get_absolute_url(self)
+
+
+class PrintedUpdate:
+    """A printed update as its line reads it (_UpdateLine): its columns, its author's name and
+    its entity's, not three model instances (the update, its author, its entity); the PDF
+    prints thousands. ``status_label`` and ``line`` are set for the printed ones."""
+
+    __slots__ = (
+        "pk", "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "on_behalf_of_id",
+        "entity_name", "author_name", "status_label", "line",
+    )
+    # What _read_updates and _read_page_updates read (values_list), in __init__'s order.
+    COLUMNS = (
+        "pk", "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "on_behalf_of_id",
+        "on_behalf_of__name", "author__username", "author__first_name", "author__last_name",
+    )
+
+    def __init__(
+        self, pk, recommendation_id, status, note, evidence, visibility, created_at, on_behalf_of_id, entity_name,
+        username, first_name, last_name,
+    ):
+        self.pk, self.recommendation_id, self.status, self.note = pk, recommendation_id, status, note
+        self.evidence, self.visibility, self.created_at = evidence, visibility, created_at
+        self.on_behalf_of_id, self.entity_name = on_behalf_of_id, entity_name
+        # User.get_full_name, or the username without one.
+        self.author_name = f"{first_name} {last_name}".strip() or username
+        self.status_label = ""
+        self.line = ""
+
+
 @dataclass
 class StatusLink:
     """A status of the recommendations left out, their number, and the list filtered to it."""
@@ -589,11 +649,11 @@ def _scope(rows: list[_Row], *, situation_id: int, cap: int) -> tuple[list[int],
 
 def _read_updates(
     updates: QuerySet[StatusUpdate], *, printed_ids: list[int], page: bool
-) -> tuple[dict[int, list[StatusUpdate]], dict[int, int], Counter]:
+) -> tuple[dict[int, list[PrintedUpdate]], dict[int, int], Counter]:
     """The printed recommendations' updates (``updates``: those of the cycle this audience
     reads, oldest first): the ones printed by recommendation, their number by recommendation,
     and their number by (local day, status) for the weekly chart. For the PDF, all of them as
-    model instances, counted here (one query). For the web page (``page``), only the counts,
+    PrintedUpdate rows, counted here (one query). For the web page (``page``), only the counts,
     by the database: by recommendation, and by (local week's Monday, status) for the chart
     (one query, the two counts' rows one after the other: at 100,000 recommendations the
     secretariat's page read 6,000 updates to count them; a count per recommendation as a
@@ -602,13 +662,14 @@ def _read_updates(
     one grouping, 3,000 rows came back for 300 recommendations and 160 weeks: issue 14); the
     few it prints are read by _read_page_updates for the page's own recommendations."""
     updates = updates.filter(_AmongIds(F("recommendation_id"), printed_ids))
-    printed: dict[int, list[StatusUpdate]] = defaultdict(list)
+    printed: dict[int, list[PrintedUpdate]] = defaultdict(list)
     per_recommendation: dict[int, int] = defaultdict(int)
     per_day: Counter = Counter()
     if not page:
         # timezone.localdate's day, the zone looked up once (it is per update: thousands).
         zone = timezone.get_current_timezone()
-        for update in updates:
+        for values in updates.values_list(*PrintedUpdate.COLUMNS):
+            update = PrintedUpdate(*values)
             printed[update.recommendation_id].append(update)
             per_recommendation[update.recommendation_id] += 1
             per_day[(update.created_at.astimezone(zone).date(), update.status)] += 1
@@ -697,12 +758,12 @@ class _UpdateLine:
         # wps's {% colon %}: a no-break space before it in French.
         self._colon = colon()
 
-    def __call__(self, u: StatusUpdate) -> SafeString:
-        entity = _escape(u.on_behalf_of.name) if u.on_behalf_of else self._secretariat
+    def __call__(self, u: PrintedUpdate) -> SafeString:
+        entity = _escape(u.entity_name) if u.on_behalf_of_id is not None else self._secretariat
         parts = [f'<p class="report-item">{_date_text(u.created_at)} — {_escape(u.status_label)} — {entity}']
         if not self._is_council:
             visibility = self._internal if u.visibility == "internal" else self._shared
-            parts.append(f" ({_escape(u.author.get_full_name() or u.author.username)}; {visibility})")
+            parts.append(f" ({_escape(u.author_name)}; {visibility})")
         if u.note:
             parts.append(f"{self._colon} {_escape(u.note)}")
         if u.evidence:
@@ -754,18 +815,96 @@ class _FactsLine:
         return mark_safe(" · ".join(parts) + " · ")
 
 
-def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
+class ItemWriter:
+    """One printed recommendation of reports/_report_body.html as HTML (the {% report_item %}
+    tag), as the template wrote it: its title line (reference, status, "For the renewal", the
+    flag), its text, its facts line (item.facts, then the paragraphs it cites: links on the
+    page, labels in the PDF; its themes when grouped by paragraph), then its updates this cycle
+    (``updates``), every value escaped. Built here, the words said for every recommendation
+    translated once for the report: the template's forty nodes a recommendation and an include
+    each were a third of a report page's rendering at 100,000 (issue 14). ``is_pdf``,
+    ``last_href`` and ``group`` are the template's variables of the same names."""
+
+    def __init__(self, *, is_pdf: bool, last_href: str, group: str):
+        self._is_pdf = is_pdf
+        self._last_href = _escape(last_href)
+        self._by_paragraph = group == "paragraph"
+        self._for_renewal = f' <span class="report-renewal">{_escape(gettext("For the renewal"))}</span>'
+        self._flagged = f' <span class="report-flag">{_escape(gettext("No update this cycle"))}</span>'
+        self._unshared = f' <span class="report-muted">{_escape(gettext("Updated this cycle, details not shared"))}</span>'
+        self._suggested = " " + _escape(gettext("(suggested)"))
+        self._no_paragraph = _escape(gettext("no linked paragraph"))
+        self._of = gettext("%(label)s of %(symbol)s")
+        self._in_english = written_in_english()
+        self._no_update_text = f'<p class="report-flag-text">{_escape(gettext("No update this cycle."))}</p>'
+        self._unshared_text = f'<p class="report-muted">{_escape(gettext("Updated this cycle, details not shared."))}</p>'
+
+    def __call__(self, item: ReportItem) -> SafeString:
+        rec = item.recommendation
+        status, status_label = _escape(item.status), _escape(item.status_label)
+        if self._is_pdf:
+            title = (
+                f'<h4 class="report-rec-title report-rec-status report-rec-status--{status}">'
+                f"{_escape(rec.reference)} {status_label}"
+            )
+        else:
+            title = (
+                f'<h4 class="report-rec-title" id="rec-{rec.pk}">{_escape(rec.reference)} '
+                f'<span class="report-tag report-tag--{status}">{status_label}</span>'
+            )
+        if item.for_renewal:
+            title += self._for_renewal
+        if item.flagged:
+            title += self._flagged
+        elif item.updated_unshared:
+            title += self._unshared
+        parts = [
+            "\n    ", title, "</h4>\n    ",
+            f'<p class="report-rec-text">{_escape(rec.text)}{self._in_english}</p>\n    ',
+            f'<p class="report-rec-facts">{item.facts}', self._paragraphs(item),
+        ]
+        if self._by_paragraph and item.themes:
+            parts.append(" · " + ", ".join(_escape(theme) for theme in item.themes))
+        parts += ["</p>\n    \n", self.updates(item), "\n\n  "]
+        return mark_safe("".join(parts))
+
+    def _paragraphs(self, item: ReportItem) -> str:
+        if not item.paragraphs:
+            return self._no_paragraph
+        cited = []
+        for p in item.paragraphs:
+            label = (
+                self._of % {"label": _escape(p.label), "symbol": _escape(p.mandate_symbol)} if p.mandate_symbol
+                else _escape(p.label)
+            )
+            if not self._is_pdf:
+                label = f'<a class="report-cite" href="{self._last_href}#{_escape(p.anchor)}">{label}</a>'
+            cited.append(label + self._suggested if p.suggested else label)
+        return ", ".join(cited)
+
+    def updates(self, item: ReportItem) -> str:
+        """The recommendation's updates this cycle: printed whole in the PDF; folded on the
+        page (the latest few, PAGE_UPDATES, and a link to the rest); without one, whether
+        an owner updated it this cycle in words this audience may not read, or not at all.
+        The one place that says how a report shows this cycle's activity."""
+        if item.updates:
+            if self._is_pdf:
+                return "".join(u.line for u in item.updates)
+            earlier = f'<p class="report-muted">{item.earlier_updates_link}</p>' if item.earlier_update_count else ""
+            lines = "".join(u.line for u in item.page_updates)
+            return f'<details class="report-updates"><summary>{item.updates_summary}</summary>{earlier}{lines}</details>'
+        return self._unshared_text if item.updated_unshared else self._no_update_text
+
+
+def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[PrintedUpdate]]:
     """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
-    those of the current page only), oldest first, as model instances (one query)."""
-    # Only what an update's line prints (_UpdateLine: the author's name, not the whole account).
-    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).only(
-        "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "author__username",
-        "author__first_name", "author__last_name", "on_behalf_of__name",
-    ).alias(
+    those of the current page only), oldest first, as PrintedUpdate rows (one query)."""
+    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).alias(
         newness=Window(RowNumber(), partition_by=F("recommendation_id"), order_by=(F("created_at").desc(), F("id").desc()))
-    ).filter(newness__lte=PAGE_UPDATES)
-    printed: dict[int, list[StatusUpdate]] = defaultdict(list)
-    for update in latest:
+    ).filter(newness__lte=PAGE_UPDATES).values_list(*PrintedUpdate.COLUMNS)
+    printed: dict[int, list[PrintedUpdate]] = defaultdict(list)
+    for values in latest:
+        update = PrintedUpdate(*values)
         printed[update.recommendation_id].append(update)
     return printed
 
@@ -827,7 +966,7 @@ def _paginate(
     return current, shown
 
 
-def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool:
+def _is_proposal_for_next_renewal(rec: PrintedRecommendation, mandate: Mandate) -> bool:
     """The Python twin of uptake.proposals_q for the renewal still to come: language proposed
     to the Council (any addressee but Council members asked individually) in a note issued
     since this mandate was adopted, on the same situation. ``rec`` carries its note's date as
@@ -915,19 +1054,15 @@ def build_report_context(
         )
     else:
         recommendations = recommendations.annotate(updated_this_cycle=Exists(activity))
-    recommendations = list(
-        recommendations
+    recommendations = [
+        PrintedRecommendation(*values) for values in recommendations
         # Only what the report uses: not the note's whole text (11 KB a recommendation at
         # 100,000), nor the uptake paragraph's, nor the dates it does not print. The note's
-        # date and the uptake paragraph's label as columns, not as related instances (two
-        # model instances fewer a recommendation).
-        .only(
-            "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
-            "uptake_paragraph_id",
-        )
+        # date and the uptake paragraph's label as columns, not as related instances.
         .annotate(issued_on=F("briefing__issued_on"), uptake_paragraph_label=F("uptake_paragraph__label"))
         .order_by("briefing__issued_on", "briefing_id", "position")
-    )
+        .values_list(*PrintedRecommendation.COLUMNS)
+    ]
     # Each one's paragraph links (the newest mandate's first, in the resolution's order), as
     # light rows; one paragraph instance for each paragraph cited, however often.
     link_rows = links.filter(_AmongIds(F("recommendation_id"), printed_ids)).order_by(
