@@ -18,6 +18,7 @@ length, and the PDF worker's memory, do not grow with the situation's past.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -49,9 +50,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 from recommendations import access
 from recommendations.curation import renewal_selectors
@@ -393,6 +394,13 @@ _STATUS_COUNT_FORMS = {
 
 def _status_count(value: str, n: int) -> str:
     """"3 not started"; in French the status agrees in number ("3 non commencées")."""
+    return _translated_status_count(value, n, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _translated_status_count(value: str, n: int, language: str | None) -> str:
+    # Cached by language (as dates.format_long_date): the weekly chart's breakdowns ask for a
+    # hundred or more on every report.
     return _STATUS_COUNT_FORMS[value](n) % {"n": n}
 
 
@@ -451,6 +459,28 @@ def _week_columns(per_day: Counter, *, since: dt.date | None, today: dt.date) ->
             breakdown=_breakdown(week), x=index * step,
         ))
     return columns
+
+
+def _busy_weeks_text(weeks: list[WeekColumn]) -> SafeString:
+    """The weekly chart's numbers (reports/_charts.html), "week of 6 May: 3 (2 not started,
+    1 in progress); week of ...", the weeks with an update only, as the template's
+    blocktranslate a week wrote them (a date filter and a translated block each: fifty on
+    page 1 at 100,000, issue 14), every value escaped."""
+    form = gettext("week of %(monday)s: %(total)s (%(breakdown)s)")
+    language = get_language()
+    return mark_safe("; ".join(
+        form % {
+            "monday": _escape(_day_month(w.monday, language)), "total": _escape(formats.localize(w.total)),
+            "breakdown": _escape(w.breakdown),
+        }
+        for w in weeks if w.total
+    ))
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_month(day: dt.date, language: str | None) -> str:
+    """The ``date:"j F"`` filter's text ("6 May", "6 mai"), cached by day and language."""
+    return dateformat.format(day, "j F")
 
 
 def _week_rects(weeks: list[WeekColumn], *, bar_width: int) -> str:
@@ -1288,6 +1318,7 @@ def build_report_context(
         "week_chart_width": WEEK_CHART_WIDTH,
         "week_chart_height": WEEK_CHART_HEIGHT,
         "busy_weeks": [w for w in weeks if w.total],
+        "busy_weeks_text": _busy_weeks_text(weeks),
         "quiet_week_count": sum(1 for w in weeks if not w.total),
         "status_legend": [(label, STATUS_COLOURS[value]) for value, label in ImplementationStatus.choices],
         "sources": [renewal_selectors.un_source(symbol) for symbol in sorted(set(official_symbols))],
