@@ -375,9 +375,14 @@ class WeekColumn:
     x: int = 0
 
 
+# The statuses' values in their order, read once (the enum's ``values`` and ``choices`` build
+# a new list on every read: a chart's rows and weeks read them a hundred times a report).
+_STATUSES = tuple(ImplementationStatus.values)
+
+
 def _breakdown(counts: Counter) -> str:
     """"10 not started, 1 in progress": the statuses in their order, the zeros left out."""
-    return ", ".join(_status_count(value, counts[value]) for value in ImplementationStatus.values if counts.get(value))
+    return ", ".join(_status_count(value, counts[value]) for value in _STATUSES if counts.get(value))
 
 
 # "3 not started"; in French the status agrees in number ("3 non commencées"). Only the one
@@ -412,10 +417,11 @@ def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
         for name in item.owners or [gettext("No owner assigned")]:
             by_owner[name][item.status] += 1
     top = max((sum(c.values()) for c in by_owner.values()), default=0) or 1
+    choices = ImplementationStatus.choices
     rows = []
     for name, counts in sorted(by_owner.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
         x, segments = 0, []
-        for value, label in ImplementationStatus.choices:
+        for value, label in choices:
             if counts.get(value):
                 width = round(CHART_BAR_WIDTH * counts[value] / top)
                 segments.append((x, width, STATUS_COLOURS[value], label, counts[value]))
@@ -449,7 +455,7 @@ def _week_columns(per_day: Counter, *, since: dt.date | None, today: dt.date) ->
     columns = []
     for index, week in enumerate(counts):
         y, segments = WEEK_CHART_HEIGHT, []
-        for value, _label in ImplementationStatus.choices:
+        for value in _STATUSES:
             if week.get(value):
                 height = max(round(WEEK_CHART_HEIGHT * week[value] / top), 1)
                 y -= height
@@ -572,14 +578,20 @@ class PrintedRecommendation:
         "pk", "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
         "shown_status", "updated_this_cycle", "issued_on", "uptake_paragraph_label", "report_themes",
     )
+    # What build_report_context reads (values_list), in __init__'s order.
     COLUMNS = (
         "pk", "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
         "shown_status", "updated_this_cycle", "issued_on", "uptake_paragraph_label",
     )
 
-    def __init__(self, *values):
-        for name, value in zip(self.COLUMNS, values, strict=True):
-            setattr(self, name, value)
+    def __init__(
+        self, pk, briefing_id, situation_id, reference, position, text, addressee, due_on, uptake, shown_status,
+        updated_this_cycle, issued_on, uptake_paragraph_label,
+    ):
+        self.pk, self.briefing_id, self.situation_id, self.reference = pk, briefing_id, situation_id, reference
+        self.position, self.text, self.addressee, self.due_on, self.uptake = position, text, addressee, due_on, uptake
+        self.shown_status, self.updated_this_cycle, self.issued_on = shown_status, updated_this_cycle, issued_on
+        self.uptake_paragraph_label = uptake_paragraph_label
         self.report_themes: list[Theme] = []
 
     def __str__(self) -> str:
