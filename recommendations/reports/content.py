@@ -1158,22 +1158,29 @@ def build_report_context(
     themes: dict[int, Theme] = {}
     # A theme's name in the reader's language, translated once (Theme.__str__).
     theme_names: dict[int, str] = {}
+    mandate_pk = mandate.pk
+    # A paragraph as cited, suggested or confirmed: one LinkedParagraph for all that cite it
+    # alike (the same paragraphs are cited hundreds of times a report).
+    linked_of: dict[tuple[int, bool], LinkedParagraph] = {}
     for rec in recommendations:
         linked = []
-        for p, symbol, confirmed in rec_links.get(rec.pk, []):
-            other = "" if p.mandate_id == mandate.pk else symbol
-            entry = cited.get(p.pk)
+        for p, symbol, confirmed in rec_links.get(rec.pk, ()):
+            entry = cited.get(p.id)
             if entry is None:
-                entry = cited[p.pk] = AnnexParagraph(
-                    paragraph=p, label=p.label, anchor=f"para-{p.pk}", mandate_symbol=other, wps=is_wps(p.text)
+                entry = cited[p.id] = AnnexParagraph(
+                    paragraph=p, label=p.label, anchor=f"para-{p.id}",
+                    mandate_symbol="" if p.mandate_id == mandate_pk else symbol, wps=is_wps(p.text),
                 )
             entry.cited_by.append(rec.reference)
-            linked.append(LinkedParagraph(
-                label=p.label, text=p.text, suggested=not confirmed, mandate_symbol=other,
-                official=p.official, anchor=entry.anchor,
-            ))
+            link = linked_of.get((p.id, confirmed))
+            if link is None:
+                link = linked_of[(p.id, confirmed)] = LinkedParagraph(
+                    label=p.label, text=p.text, suggested=not confirmed, mandate_symbol=entry.mandate_symbol,
+                    official=p.official, anchor=entry.anchor,
+                )
+            linked.append(link)
         for theme in rec.report_themes:
-            themes[theme.pk] = theme
+            themes[theme.id] = theme
         items.append(ReportItem(
             recommendation=rec,
             status=rec.shown_status,
@@ -1187,7 +1194,7 @@ def build_report_context(
             uptake_paragraph_label=rec.uptake_paragraph_label or "",
             flagged=not update_counts.get(rec.pk) and not rec.updated_this_cycle,
             updated_unshared=not update_counts.get(rec.pk) and rec.updated_this_cycle,
-            themes=[theme_names.get(t.pk) or theme_names.setdefault(t.pk, str(t)) for t in rec.report_themes],
+            themes=[theme_names.get(t.id) or theme_names.setdefault(t.id, str(t)) for t in rec.report_themes],
             for_renewal=(
                 is_open(rec.shown_status) and rec.uptake == Uptake.PENDING
                 and _is_proposal_for_next_renewal(rec, mandate)
