@@ -320,6 +320,22 @@ class ReportGroup:
         ))
 
 
+class _Contents:
+    """The contents' list of the groups (reports/_report_body.html, the web page): each
+    group's link and its "(12 recommendations, pages 2 to 3)", built here (a dozen groups of
+    five variables each on every page)."""
+
+    def __init__(self, groups: list[ReportGroup]):
+        self.groups = groups
+
+    @property
+    def groups_html(self) -> SafeString:
+        return mark_safe("".join(
+            f'<li><a href="{_escape(g.href)}">{_escape(g.title)}</a> <span class="report-muted">{g.pages_note}</span></li>'
+            for g in self.groups
+        ))
+
+
 class _References:
     """Recommendations cited by reference in one line, as the PDF prints them ("R-1, R-2") and
     as the page links them: built here, not by a template loop over a hundred or more (the
@@ -355,6 +371,36 @@ class RenewalLine:
     item: ReportItem
     text: str
 
+    @property
+    def paragraphs_text(self) -> SafeString:
+        """The paragraphs it would change ("OP 3, OP 2 of 2640 (suggested)"), or that it
+        proposes new language (reports/_report_body.html, "For the renewal")."""
+        if not self.item.paragraphs:
+            return mark_safe(_escape(gettext("no paragraph linked: new language")))
+        return mark_safe(", ".join(_CitedParagraphs().labels(self.item.paragraphs)))
+
+
+class _CitedParagraphs:
+    """The paragraphs a recommendation cites, each by its label ("OP 3", "OP 2 of 2640" for
+    another mandate's), a suggested link marked "(suggested)", escaped: the words translated
+    once for all the report's recommendations (ItemWriter) or lines (RenewalLine)."""
+
+    def __init__(self):
+        self._of = gettext("%(label)s of %(symbol)s")
+        self._suggested = " " + _escape(gettext("(suggested)"))
+
+    def label(self, p: LinkedParagraph) -> str:
+        if p.mandate_symbol:
+            return self._of % {"label": _escape(p.label), "symbol": _escape(p.mandate_symbol)}
+        return _escape(p.label)
+
+    def labels(self, paragraphs: list[LinkedParagraph]) -> list[str]:
+        return [self.label(p) + self._suggested if p.suggested else self.label(p) for p in paragraphs]
+
+    def marked(self, p: LinkedParagraph, label: str) -> str:
+        """``label`` (the paragraph's, perhaps linked) and its mark if suggested."""
+        return label + self._suggested if p.suggested else label
+
 
 @dataclass
 class OwnerRow:
@@ -363,6 +409,13 @@ class OwnerRow:
     # (x, width, colour, status label, count) of each segment of its stacked bar.
     segments: list[tuple[int, int, str, str, int]]
     breakdown: str
+
+    @property
+    def rects(self) -> SafeString:
+        """Its stacked bar's SVG rectangles (reports/_charts.html): numbers and colours only."""
+        return mark_safe("".join(
+            f'<rect x="{x}" width="{width}" height="12" fill="{colour}"/>' for x, width, colour, _label, _n in self.segments
+        ))
 
 
 @dataclass
@@ -874,9 +927,8 @@ class ItemWriter:
         self._for_renewal = f' <span class="report-renewal">{_escape(gettext("For the renewal"))}</span>'
         self._flagged = f' <span class="report-flag">{_escape(gettext("No update this cycle"))}</span>'
         self._unshared = f' <span class="report-muted">{_escape(gettext("Updated this cycle, details not shared"))}</span>'
-        self._suggested = " " + _escape(gettext("(suggested)"))
+        self._cited = _CitedParagraphs()
         self._no_paragraph = _escape(gettext("no linked paragraph"))
-        self._of = gettext("%(label)s of %(symbol)s")
         self._in_english = written_in_english()
         self._no_update_text = f'<p class="report-flag-text">{_escape(gettext("No update this cycle."))}</p>'
         self._unshared_text = f'<p class="report-muted">{_escape(gettext("Updated this cycle, details not shared."))}</p>'
@@ -913,16 +965,14 @@ class ItemWriter:
     def _paragraphs(self, item: ReportItem) -> str:
         if not item.paragraphs:
             return self._no_paragraph
-        cited = []
-        for p in item.paragraphs:
-            label = (
-                self._of % {"label": _escape(p.label), "symbol": _escape(p.mandate_symbol)} if p.mandate_symbol
-                else _escape(p.label)
+        if self._is_pdf:
+            return ", ".join(self._cited.labels(item.paragraphs))
+        return ", ".join(
+            self._cited.marked(
+                p, f'<a class="report-cite" href="{self._last_href}#{_escape(p.anchor)}">{self._cited.label(p)}</a>'
             )
-            if not self._is_pdf:
-                label = f'<a class="report-cite" href="{self._last_href}#{_escape(p.anchor)}">{label}</a>'
-            cited.append(label + self._suggested if p.suggested else label)
-        return ", ".join(cited)
+            for p in item.paragraphs
+        )
 
     def updates(self, item: ReportItem) -> str:
         """The recommendation's updates this cycle: printed whole in the PDF; folded on the
@@ -1320,6 +1370,7 @@ def build_report_context(
         "group_label": GROUPINGS[group],
         "groupings": GROUPINGS,
         "groups": groups,
+        "contents": _Contents(groups),
         # The web page's page (a Django Page of ReportItems; None in the PDF), the groups it
         # prints (all of them in the PDF), whether it holds the first-page summary and the
         # last page's sections (not in this report, the annex, the sources; both in the PDF),
