@@ -924,14 +924,19 @@ class ItemWriter:
         self._is_pdf = is_pdf
         self._last_href = _escape(last_href)
         self._by_paragraph = group == "paragraph"
-        self._for_renewal = f' <span class="report-renewal">{_escape(gettext("For the renewal"))}</span>'
-        self._flagged = f' <span class="report-flag">{_escape(gettext("No update this cycle"))}</span>'
-        self._unshared = f' <span class="report-muted">{_escape(gettext("Updated this cycle, details not shared"))}</span>'
+        # (gettext outside the f-strings: makemessages does not read inside them.)
+        for_renewal, flagged = _escape(gettext("For the renewal")), _escape(gettext("No update this cycle"))
+        unshared = _escape(gettext("Updated this cycle, details not shared"))
+        no_update_text = _escape(gettext("No update this cycle."))
+        unshared_text = _escape(gettext("Updated this cycle, details not shared."))
+        self._for_renewal = f' <span class="report-renewal">{for_renewal}</span>'
+        self._flagged = f' <span class="report-flag">{flagged}</span>'
+        self._unshared = f' <span class="report-muted">{unshared}</span>'
         self._cited = _CitedParagraphs()
         self._no_paragraph = _escape(gettext("no linked paragraph"))
         self._in_english = written_in_english()
-        self._no_update_text = f'<p class="report-flag-text">{_escape(gettext("No update this cycle."))}</p>'
-        self._unshared_text = f'<p class="report-muted">{_escape(gettext("Updated this cycle, details not shared."))}</p>'
+        self._no_update_text = f'<p class="report-flag-text">{no_update_text}</p>'
+        self._unshared_text = f'<p class="report-muted">{unshared_text}</p>'
 
     def __call__(self, item: ReportItem) -> SafeString:
         rec = item.recommendation
