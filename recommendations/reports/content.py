@@ -18,6 +18,7 @@ length, and the PDF worker's memory, do not grow with the situation's past.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -49,9 +50,9 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, RowNumber, TruncWeek
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, gettext_lazy, ngettext
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 from recommendations import access
 from recommendations.curation import renewal_selectors
@@ -72,6 +73,7 @@ from recommendations.models import (
     Uptake,
 )
 from recommendations.rules import cycle_start, in_cycle_q, is_open
+from recommendations.templatetags.wps import written_in_english
 from recommendations.words import colon
 
 # One colour per status, the same as the tags on screen; each bar of a chart sits beside the
@@ -184,7 +186,7 @@ class LinkedParagraph:
 
 @dataclass
 class ReportItem:
-    recommendation: Recommendation
+    recommendation: PrintedRecommendation
     # The status this audience may know (see build_report_context).
     status: str
     status_label: str
@@ -192,7 +194,7 @@ class ReportItem:
     paragraphs: list[LinkedParagraph]
     # The updates printed, oldest first: every readable update of the cycle in the PDF, the
     # latest PAGE_UPDATES on the web page (build_report_context's ``page``).
-    updates: list[StatusUpdate]
+    updates: list[PrintedUpdate]
     # This cycle's updates this audience reads (all of them, not only those printed): the
     # figures, the same in the PDF and on the page.
     update_count: int = 0
@@ -218,11 +220,11 @@ class ReportItem:
     facts: str = ""
 
     @property
-    def latest_update(self) -> StatusUpdate | None:
+    def latest_update(self) -> PrintedUpdate | None:
         return self.updates[-1] if self.updates else None
 
     @property
-    def page_updates(self) -> list[StatusUpdate]:
+    def page_updates(self) -> list[PrintedUpdate]:
         """The latest PAGE_UPDATES updates, oldest first: what the web page holds."""
         return self.updates[-PAGE_UPDATES:]
 
@@ -318,6 +320,22 @@ class ReportGroup:
         ))
 
 
+class _Contents:
+    """The contents' list of the groups (reports/_report_body.html, the web page): each
+    group's link and its "(12 recommendations, pages 2 to 3)", built here (a dozen groups of
+    five variables each on every page)."""
+
+    def __init__(self, groups: list[ReportGroup]):
+        self.groups = groups
+
+    @property
+    def groups_html(self) -> SafeString:
+        return mark_safe("".join(
+            f'<li><a href="{_escape(g.href)}">{_escape(g.title)}</a> <span class="report-muted">{g.pages_note}</span></li>'
+            for g in self.groups
+        ))
+
+
 class _References:
     """Recommendations cited by reference in one line, as the PDF prints them ("R-1, R-2") and
     as the page links them: built here, not by a template loop over a hundred or more (the
@@ -353,6 +371,36 @@ class RenewalLine:
     item: ReportItem
     text: str
 
+    @property
+    def paragraphs_text(self) -> SafeString:
+        """The paragraphs it would change ("OP 3, OP 2 of 2640 (suggested)"), or that it
+        proposes new language (reports/_report_body.html, "For the renewal")."""
+        if not self.item.paragraphs:
+            return mark_safe(_escape(gettext("no paragraph linked: new language")))
+        return mark_safe(", ".join(_CitedParagraphs().labels(self.item.paragraphs)))
+
+
+class _CitedParagraphs:
+    """The paragraphs a recommendation cites, each by its label ("OP 3", "OP 2 of 2640" for
+    another mandate's), a suggested link marked "(suggested)", escaped: the words translated
+    once for all the report's recommendations (ItemWriter) or lines (RenewalLine)."""
+
+    def __init__(self):
+        self._of = gettext("%(label)s of %(symbol)s")
+        self._suggested = " " + _escape(gettext("(suggested)"))
+
+    def label(self, p: LinkedParagraph) -> str:
+        if p.mandate_symbol:
+            return self._of % {"label": _escape(p.label), "symbol": _escape(p.mandate_symbol)}
+        return _escape(p.label)
+
+    def labels(self, paragraphs: list[LinkedParagraph]) -> list[str]:
+        return [self.label(p) + self._suggested if p.suggested else self.label(p) for p in paragraphs]
+
+    def marked(self, p: LinkedParagraph, label: str) -> str:
+        """``label`` (the paragraph's, perhaps linked) and its mark if suggested."""
+        return label + self._suggested if p.suggested else label
+
 
 @dataclass
 class OwnerRow:
@@ -361,6 +409,13 @@ class OwnerRow:
     # (x, width, colour, status label, count) of each segment of its stacked bar.
     segments: list[tuple[int, int, str, str, int]]
     breakdown: str
+
+    @property
+    def rects(self) -> SafeString:
+        """Its stacked bar's SVG rectangles (reports/_charts.html): numbers and colours only."""
+        return mark_safe("".join(
+            f'<rect x="{x}" width="{width}" height="12" fill="{colour}"/>' for x, width, colour, _label, _n in self.segments
+        ))
 
 
 @dataclass
@@ -373,9 +428,14 @@ class WeekColumn:
     x: int = 0
 
 
+# The statuses' values in their order, read once (the enum's ``values`` and ``choices`` build
+# a new list on every read: a chart's rows and weeks read them a hundred times a report).
+_STATUSES = tuple(ImplementationStatus.values)
+
+
 def _breakdown(counts: Counter) -> str:
     """"10 not started, 1 in progress": the statuses in their order, the zeros left out."""
-    return ", ".join(_status_count(value, counts[value]) for value in ImplementationStatus.values if counts.get(value))
+    return ", ".join(_status_count(value, counts[value]) for value in _STATUSES if counts.get(value))
 
 
 # "3 not started"; in French the status agrees in number ("3 non commencées"). Only the one
@@ -392,6 +452,13 @@ _STATUS_COUNT_FORMS = {
 
 def _status_count(value: str, n: int) -> str:
     """"3 not started"; in French the status agrees in number ("3 non commencées")."""
+    return _translated_status_count(value, n, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _translated_status_count(value: str, n: int, language: str | None) -> str:
+    # Cached by language (as dates.format_long_date): the weekly chart's breakdowns ask for a
+    # hundred or more on every report.
     return _STATUS_COUNT_FORMS[value](n) % {"n": n}
 
 
@@ -403,10 +470,11 @@ def _owner_rows(items: list[ReportItem]) -> list[OwnerRow]:
         for name in item.owners or [gettext("No owner assigned")]:
             by_owner[name][item.status] += 1
     top = max((sum(c.values()) for c in by_owner.values()), default=0) or 1
+    choices = ImplementationStatus.choices
     rows = []
     for name, counts in sorted(by_owner.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
         x, segments = 0, []
-        for value, label in ImplementationStatus.choices:
+        for value, label in choices:
             if counts.get(value):
                 width = round(CHART_BAR_WIDTH * counts[value] / top)
                 segments.append((x, width, STATUS_COLOURS[value], label, counts[value]))
@@ -440,7 +508,7 @@ def _week_columns(per_day: Counter, *, since: dt.date | None, today: dt.date) ->
     columns = []
     for index, week in enumerate(counts):
         y, segments = WEEK_CHART_HEIGHT, []
-        for value, _label in ImplementationStatus.choices:
+        for value in _STATUSES:
             if week.get(value):
                 height = max(round(WEEK_CHART_HEIGHT * week[value] / top), 1)
                 y -= height
@@ -450,6 +518,28 @@ def _week_columns(per_day: Counter, *, since: dt.date | None, today: dt.date) ->
             breakdown=_breakdown(week), x=index * step,
         ))
     return columns
+
+
+def _busy_weeks_text(weeks: list[WeekColumn]) -> SafeString:
+    """The weekly chart's numbers (reports/_charts.html), "week of 6 May: 3 (2 not started,
+    1 in progress); week of ...", the weeks with an update only, as the template's
+    blocktranslate a week wrote them (a date filter and a translated block each: fifty on
+    page 1 at 100,000, issue 14), every value escaped."""
+    form = gettext("week of %(monday)s: %(total)s (%(breakdown)s)")
+    language = get_language()
+    return mark_safe("; ".join(
+        form % {
+            "monday": _escape(_day_month(w.monday, language)), "total": _escape(formats.localize(w.total)),
+            "breakdown": _escape(w.breakdown),
+        }
+        for w in weeks if w.total
+    ))
+
+
+@functools.lru_cache(maxsize=1024)
+def _day_month(day: dt.date, language: str | None) -> str:
+    """The ``date:"j F"`` filter's text ("6 May", "6 mai"), cached by day and language."""
+    return dateformat.format(day, "j F")
 
 
 def _week_rects(weeks: list[WeekColumn], *, bar_width: int) -> str:
@@ -531,6 +621,71 @@ class _Row(NamedTuple):
         return self
 
 
+class PrintedRecommendation:
+    """A printed recommendation as the report reads it: the columns it prints and decides by
+    (``shown_status``, the status this audience may know; ``updated_this_cycle``; its note's
+    date, ``issued_on``; its uptake paragraph's label), not a model instance (three hundred a
+    report: a model instance each was a tenth of the context's time at 100,000, issue 14)."""
+
+    __slots__ = (
+        "pk", "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
+        "shown_status", "updated_this_cycle", "issued_on", "uptake_paragraph_label", "report_themes",
+    )
+    # What build_report_context reads (values_list), in __init__'s order.
+    COLUMNS = (
+        "pk", "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
+        "shown_status", "updated_this_cycle", "issued_on", "uptake_paragraph_label",
+    )
+
+    def __init__(
+        self, pk, briefing_id, situation_id, reference, position, text, addressee, due_on, uptake, shown_status,
+        updated_this_cycle, issued_on, uptake_paragraph_label,
+    ):
+        self.pk, self.briefing_id, self.situation_id, self.reference = pk, briefing_id, situation_id, reference
+        self.position, self.text, self.addressee, self.due_on, self.uptake = position, text, addressee, due_on, uptake
+        self.shown_status, self.updated_this_cycle, self.issued_on = shown_status, updated_this_cycle, issued_on
+        self.uptake_paragraph_label = uptake_paragraph_label
+        self.report_themes: list[Theme] = []
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def id(self) -> int:
+        return self.pk
+
+    def get_absolute_url(self) -> str:
+        return Recommendation.get_absolute_url(self)
+
+
+class PrintedUpdate:
+    """A printed update as its line reads it (_UpdateLine): its columns, its author's name and
+    its entity's, not three model instances (the update, its author, its entity); the PDF
+    prints thousands. ``status_label`` and ``line`` are set for the printed ones."""
+
+    __slots__ = (
+        "pk", "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "on_behalf_of_id",
+        "entity_name", "author_name", "status_label", "line",
+    )
+    # What _read_updates and _read_page_updates read (values_list), in __init__'s order.
+    COLUMNS = (
+        "pk", "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "on_behalf_of_id",
+        "on_behalf_of__name", "author__username", "author__first_name", "author__last_name",
+    )
+
+    def __init__(
+        self, pk, recommendation_id, status, note, evidence, visibility, created_at, on_behalf_of_id, entity_name,
+        username, first_name, last_name,
+    ):
+        self.pk, self.recommendation_id, self.status, self.note = pk, recommendation_id, status, note
+        self.evidence, self.visibility, self.created_at = evidence, visibility, created_at
+        self.on_behalf_of_id, self.entity_name = on_behalf_of_id, entity_name
+        # User.get_full_name, or the username without one.
+        self.author_name = f"{first_name} {last_name}".strip() or username
+        self.status_label = ""
+        self.line = ""
+
+
 @dataclass
 class StatusLink:
     """A status of the recommendations left out, their number, and the list filtered to it."""
@@ -589,11 +744,11 @@ def _scope(rows: list[_Row], *, situation_id: int, cap: int) -> tuple[list[int],
 
 def _read_updates(
     updates: QuerySet[StatusUpdate], *, printed_ids: list[int], page: bool
-) -> tuple[dict[int, list[StatusUpdate]], dict[int, int], Counter]:
+) -> tuple[dict[int, list[PrintedUpdate]], dict[int, int], Counter]:
     """The printed recommendations' updates (``updates``: those of the cycle this audience
     reads, oldest first): the ones printed by recommendation, their number by recommendation,
     and their number by (local day, status) for the weekly chart. For the PDF, all of them as
-    model instances, counted here (one query). For the web page (``page``), only the counts,
+    PrintedUpdate rows, counted here (one query). For the web page (``page``), only the counts,
     by the database: by recommendation, and by (local week's Monday, status) for the chart
     (one query, the two counts' rows one after the other: at 100,000 recommendations the
     secretariat's page read 6,000 updates to count them; a count per recommendation as a
@@ -602,13 +757,14 @@ def _read_updates(
     one grouping, 3,000 rows came back for 300 recommendations and 160 weeks: issue 14); the
     few it prints are read by _read_page_updates for the page's own recommendations."""
     updates = updates.filter(_AmongIds(F("recommendation_id"), printed_ids))
-    printed: dict[int, list[StatusUpdate]] = defaultdict(list)
+    printed: dict[int, list[PrintedUpdate]] = defaultdict(list)
     per_recommendation: dict[int, int] = defaultdict(int)
     per_day: Counter = Counter()
     if not page:
         # timezone.localdate's day, the zone looked up once (it is per update: thousands).
         zone = timezone.get_current_timezone()
-        for update in updates:
+        for values in updates.values_list(*PrintedUpdate.COLUMNS):
+            update = PrintedUpdate(*values)
             printed[update.recommendation_id].append(update)
             per_recommendation[update.recommendation_id] += 1
             per_day[(update.created_at.astimezone(zone).date(), update.status)] += 1
@@ -697,12 +853,12 @@ class _UpdateLine:
         # wps's {% colon %}: a no-break space before it in French.
         self._colon = colon()
 
-    def __call__(self, u: StatusUpdate) -> SafeString:
-        entity = _escape(u.on_behalf_of.name) if u.on_behalf_of else self._secretariat
+    def __call__(self, u: PrintedUpdate) -> SafeString:
+        entity = _escape(u.entity_name) if u.on_behalf_of_id is not None else self._secretariat
         parts = [f'<p class="report-item">{_date_text(u.created_at)} — {_escape(u.status_label)} — {entity}']
         if not self._is_council:
             visibility = self._internal if u.visibility == "internal" else self._shared
-            parts.append(f" ({_escape(u.author.get_full_name() or u.author.username)}; {visibility})")
+            parts.append(f" ({_escape(u.author_name)}; {visibility})")
         if u.note:
             parts.append(f"{self._colon} {_escape(u.note)}")
         if u.evidence:
@@ -754,18 +910,98 @@ class _FactsLine:
         return mark_safe(" · ".join(parts) + " · ")
 
 
-def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[StatusUpdate]]:
+class ItemWriter:
+    """One printed recommendation of reports/_report_body.html as HTML (the {% report_item %}
+    tag), as the template wrote it: its title line (reference, status, "For the renewal", the
+    flag), its text, its facts line (item.facts, then the paragraphs it cites: links on the
+    page, labels in the PDF; its themes when grouped by paragraph), then its updates this cycle
+    (``updates``), every value escaped. Built here, the words said for every recommendation
+    translated once for the report: the template's forty nodes a recommendation and an include
+    each were a third of a report page's rendering at 100,000 (issue 14). ``is_pdf``,
+    ``last_href`` and ``group`` are the template's variables of the same names."""
+
+    def __init__(self, *, is_pdf: bool, last_href: str, group: str):
+        self._is_pdf = is_pdf
+        self._last_href = _escape(last_href)
+        self._by_paragraph = group == "paragraph"
+        # (gettext outside the f-strings: makemessages does not read inside them.)
+        for_renewal, flagged = _escape(gettext("For the renewal")), _escape(gettext("No update this cycle"))
+        unshared = _escape(gettext("Updated this cycle, details not shared"))
+        no_update_text = _escape(gettext("No update this cycle."))
+        unshared_text = _escape(gettext("Updated this cycle, details not shared."))
+        self._for_renewal = f' <span class="report-renewal">{for_renewal}</span>'
+        self._flagged = f' <span class="report-flag">{flagged}</span>'
+        self._unshared = f' <span class="report-muted">{unshared}</span>'
+        self._cited = _CitedParagraphs()
+        self._no_paragraph = _escape(gettext("no linked paragraph"))
+        self._in_english = written_in_english()
+        self._no_update_text = f'<p class="report-flag-text">{no_update_text}</p>'
+        self._unshared_text = f'<p class="report-muted">{unshared_text}</p>'
+
+    def __call__(self, item: ReportItem) -> SafeString:
+        rec = item.recommendation
+        status, status_label = _escape(item.status), _escape(item.status_label)
+        if self._is_pdf:
+            title = (
+                f'<h4 class="report-rec-title report-rec-status report-rec-status--{status}">'
+                f"{_escape(rec.reference)} {status_label}"
+            )
+        else:
+            title = (
+                f'<h4 class="report-rec-title" id="rec-{rec.pk}">{_escape(rec.reference)} '
+                f'<span class="report-tag report-tag--{status}">{status_label}</span>'
+            )
+        if item.for_renewal:
+            title += self._for_renewal
+        if item.flagged:
+            title += self._flagged
+        elif item.updated_unshared:
+            title += self._unshared
+        parts = [
+            "\n    ", title, "</h4>\n    ",
+            f'<p class="report-rec-text">{_escape(rec.text)}{self._in_english}</p>\n    ',
+            f'<p class="report-rec-facts">{item.facts}', self._paragraphs(item),
+        ]
+        if self._by_paragraph and item.themes:
+            parts.append(" · " + ", ".join(_escape(theme) for theme in item.themes))
+        parts += ["</p>\n    \n", self.updates(item), "\n\n  "]
+        return mark_safe("".join(parts))
+
+    def _paragraphs(self, item: ReportItem) -> str:
+        if not item.paragraphs:
+            return self._no_paragraph
+        if self._is_pdf:
+            return ", ".join(self._cited.labels(item.paragraphs))
+        return ", ".join(
+            self._cited.marked(
+                p, f'<a class="report-cite" href="{self._last_href}#{_escape(p.anchor)}">{self._cited.label(p)}</a>'
+            )
+            for p in item.paragraphs
+        )
+
+    def updates(self, item: ReportItem) -> str:
+        """The recommendation's updates this cycle: printed whole in the PDF; folded on the
+        page (the latest few, PAGE_UPDATES, and a link to the rest); without one, whether
+        an owner updated it this cycle in words this audience may not read, or not at all.
+        The one place that says how a report shows this cycle's activity."""
+        if item.updates:
+            if self._is_pdf:
+                return "".join(u.line for u in item.updates)
+            earlier = f'<p class="report-muted">{item.earlier_updates_link}</p>' if item.earlier_update_count else ""
+            lines = "".join(u.line for u in item.page_updates)
+            return f'<details class="report-updates"><summary>{item.updates_summary}</summary>{earlier}{lines}</details>'
+        return self._unshared_text if item.updated_unshared else self._no_update_text
+
+
+def _read_page_updates(updates: QuerySet[StatusUpdate], *, ids: list[int]) -> dict[int, list[PrintedUpdate]]:
     """The latest PAGE_UPDATES updates of each of the web page's recommendations (``ids``:
-    those of the current page only), oldest first, as model instances (one query)."""
-    # Only what an update's line prints (_UpdateLine: the author's name, not the whole account).
-    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).only(
-        "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "author__username",
-        "author__first_name", "author__last_name", "on_behalf_of__name",
-    ).alias(
+    those of the current page only), oldest first, as PrintedUpdate rows (one query)."""
+    latest = updates.filter(_AmongIds(F("recommendation_id"), ids)).alias(
         newness=Window(RowNumber(), partition_by=F("recommendation_id"), order_by=(F("created_at").desc(), F("id").desc()))
-    ).filter(newness__lte=PAGE_UPDATES)
-    printed: dict[int, list[StatusUpdate]] = defaultdict(list)
-    for update in latest:
+    ).filter(newness__lte=PAGE_UPDATES).values_list(*PrintedUpdate.COLUMNS)
+    printed: dict[int, list[PrintedUpdate]] = defaultdict(list)
+    for values in latest:
+        update = PrintedUpdate(*values)
         printed[update.recommendation_id].append(update)
     return printed
 
@@ -827,7 +1063,7 @@ def _paginate(
     return current, shown
 
 
-def _is_proposal_for_next_renewal(rec: Recommendation, mandate: Mandate) -> bool:
+def _is_proposal_for_next_renewal(rec: PrintedRecommendation, mandate: Mandate) -> bool:
     """The Python twin of uptake.proposals_q for the renewal still to come: language proposed
     to the Council (any addressee but Council members asked individually) in a note issued
     since this mandate was adopted, on the same situation. ``rec`` carries its note's date as
@@ -915,19 +1151,15 @@ def build_report_context(
         )
     else:
         recommendations = recommendations.annotate(updated_this_cycle=Exists(activity))
-    recommendations = list(
-        recommendations
+    recommendations = [
+        PrintedRecommendation(*values) for values in recommendations
         # Only what the report uses: not the note's whole text (11 KB a recommendation at
         # 100,000), nor the uptake paragraph's, nor the dates it does not print. The note's
-        # date and the uptake paragraph's label as columns, not as related instances (two
-        # model instances fewer a recommendation).
-        .only(
-            "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
-            "uptake_paragraph_id",
-        )
+        # date and the uptake paragraph's label as columns, not as related instances.
         .annotate(issued_on=F("briefing__issued_on"), uptake_paragraph_label=F("uptake_paragraph__label"))
         .order_by("briefing__issued_on", "briefing_id", "position")
-    )
+        .values_list(*PrintedRecommendation.COLUMNS)
+    ]
     # Each one's paragraph links (the newest mandate's first, in the resolution's order), as
     # light rows; one paragraph instance for each paragraph cited, however often.
     link_rows = links.filter(_AmongIds(F("recommendation_id"), printed_ids)).order_by(
@@ -981,22 +1213,29 @@ def build_report_context(
     themes: dict[int, Theme] = {}
     # A theme's name in the reader's language, translated once (Theme.__str__).
     theme_names: dict[int, str] = {}
+    mandate_pk = mandate.pk
+    # A paragraph as cited, suggested or confirmed: one LinkedParagraph for all that cite it
+    # alike (the same paragraphs are cited hundreds of times a report).
+    linked_of: dict[tuple[int, bool], LinkedParagraph] = {}
     for rec in recommendations:
         linked = []
-        for p, symbol, confirmed in rec_links.get(rec.pk, []):
-            other = "" if p.mandate_id == mandate.pk else symbol
-            entry = cited.get(p.pk)
+        for p, symbol, confirmed in rec_links.get(rec.pk, ()):
+            entry = cited.get(p.id)
             if entry is None:
-                entry = cited[p.pk] = AnnexParagraph(
-                    paragraph=p, label=p.label, anchor=f"para-{p.pk}", mandate_symbol=other, wps=is_wps(p.text)
+                entry = cited[p.id] = AnnexParagraph(
+                    paragraph=p, label=p.label, anchor=f"para-{p.id}",
+                    mandate_symbol="" if p.mandate_id == mandate_pk else symbol, wps=is_wps(p.text),
                 )
             entry.cited_by.append(rec.reference)
-            linked.append(LinkedParagraph(
-                label=p.label, text=p.text, suggested=not confirmed, mandate_symbol=other,
-                official=p.official, anchor=entry.anchor,
-            ))
+            link = linked_of.get((p.id, confirmed))
+            if link is None:
+                link = linked_of[(p.id, confirmed)] = LinkedParagraph(
+                    label=p.label, text=p.text, suggested=not confirmed, mandate_symbol=entry.mandate_symbol,
+                    official=p.official, anchor=entry.anchor,
+                )
+            linked.append(link)
         for theme in rec.report_themes:
-            themes[theme.pk] = theme
+            themes[theme.id] = theme
         items.append(ReportItem(
             recommendation=rec,
             status=rec.shown_status,
@@ -1010,7 +1249,7 @@ def build_report_context(
             uptake_paragraph_label=rec.uptake_paragraph_label or "",
             flagged=not update_counts.get(rec.pk) and not rec.updated_this_cycle,
             updated_unshared=not update_counts.get(rec.pk) and rec.updated_this_cycle,
-            themes=[theme_names.get(t.pk) or theme_names.setdefault(t.pk, str(t)) for t in rec.report_themes],
+            themes=[theme_names.get(t.id) or theme_names.setdefault(t.id, str(t)) for t in rec.report_themes],
             for_renewal=(
                 is_open(rec.shown_status) and rec.uptake == Uptake.PENDING
                 and _is_proposal_for_next_renewal(rec, mandate)
@@ -1136,6 +1375,7 @@ def build_report_context(
         "group_label": GROUPINGS[group],
         "groupings": GROUPINGS,
         "groups": groups,
+        "contents": _Contents(groups),
         # The web page's page (a Django Page of ReportItems; None in the PDF), the groups it
         # prints (all of them in the PDF), whether it holds the first-page summary and the
         # last page's sections (not in this report, the annex, the sources; both in the PDF),
@@ -1153,6 +1393,7 @@ def build_report_context(
         "week_chart_width": WEEK_CHART_WIDTH,
         "week_chart_height": WEEK_CHART_HEIGHT,
         "busy_weeks": [w for w in weeks if w.total],
+        "busy_weeks_text": _busy_weeks_text(weeks),
         "quiet_week_count": sum(1 for w in weeks if not w.total),
         "status_legend": [(label, STATUS_COLOURS[value]) for value, label in ImplementationStatus.choices],
         "sources": [renewal_selectors.un_source(symbol) for symbol in sorted(set(official_symbols))],

@@ -1,6 +1,7 @@
-"""The progress-reports block of the mandate page (templates/reports/_mandate_reports.html):
-what the viewer may generate and read, and the versions they may download, computed here so
-the page's own view need not know about reports."""
+"""The report's tags: the progress-reports block of the mandate page
+(templates/reports/_mandate_reports.html: what the viewer may generate and read, and the
+versions they may download, computed here so the page's own view need not know about reports),
+and each printed recommendation of the report's body (reports/_report_body.html)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import translation
 
 from recommendations import access
 from recommendations.models import Language, Mandate, ProgressReport
+from recommendations.reports.content import ItemWriter, ReportItem
 from recommendations.reports.services import OWN_ERRORS, is_stalled
 
 register = template.Library()
@@ -52,3 +54,16 @@ def report_panel(context, mandate: Mandate) -> dict:
         "show_errors": show_errors,
         "next": request.get_full_path(),
     }
+
+
+@register.simple_tag(takes_context=True)
+def report_item(context, item: ReportItem) -> str:
+    """One printed recommendation of the report (reports.content.ItemWriter), for the
+    template's ``is_pdf``, ``last_href`` and ``group``; the writer (its words translated once)
+    is kept for the rest of the template's render."""
+    writer = context.render_context.get(ItemWriter)
+    if writer is None:
+        writer = context.render_context[ItemWriter] = ItemWriter(
+            is_pdf=bool(context.get("is_pdf")), last_href=context.get("last_href", ""), group=context.get("group", ""),
+        )
+    return writer(item)
