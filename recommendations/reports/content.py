@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import html
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -59,6 +58,7 @@ from recommendations.curation import renewal_selectors
 from recommendations.curation.changes import is_wps
 from recommendations.dates import format_days_left, format_long_date, local_today, start_of_day
 from recommendations.excerpts import excerpt
+from recommendations.html_writer import escape as _escape
 from recommendations.models import (
     Addressee,
     ImplementationStatus,
@@ -113,12 +113,6 @@ MAX_WEEKS = 53
 CHART_BAR_WIDTH = 230
 WEEK_CHART_WIDTH = 460
 WEEK_CHART_HEIGHT = 90
-
-
-def _escape(value) -> str:
-    """Django's conditional_escape, the same text, without its check for lazy arguments on
-    every call (the report escapes a thousand strings a page: issue 14)."""
-    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
 
 
 class _AmongIds(Lookup):
@@ -628,8 +622,20 @@ class PrintedRecommendation:
     report: a model instance each was a tenth of the context's time at 100,000, issue 14)."""
 
     __slots__ = (
-        "pk", "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
-        "shown_status", "updated_this_cycle", "issued_on", "uptake_paragraph_label", "report_themes",
+        "addressee",
+        "briefing_id",
+        "due_on",
+        "issued_on",
+        "pk",
+        "position",
+        "reference",
+        "report_themes",
+        "shown_status",
+        "situation_id",
+        "text",
+        "updated_this_cycle",
+        "uptake",
+        "uptake_paragraph_label",
     )
     # What build_report_context reads (values_list), in __init__'s order.
     COLUMNS = (
@@ -664,8 +670,18 @@ class PrintedUpdate:
     prints thousands. ``status_label`` and ``line`` are set for the printed ones."""
 
     __slots__ = (
-        "pk", "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "on_behalf_of_id",
-        "entity_name", "author_name", "status_label", "line",
+        "author_name",
+        "created_at",
+        "entity_name",
+        "evidence",
+        "line",
+        "note",
+        "on_behalf_of_id",
+        "pk",
+        "recommendation_id",
+        "status",
+        "status_label",
+        "visibility",
     )
     # What _read_updates and _read_page_updates read (values_list), in __init__'s order.
     COLUMNS = (
