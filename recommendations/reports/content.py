@@ -233,7 +233,7 @@ class ReportItem:
         """This cycle's updates the web page leaves to the recommendation's own page."""
         return max(self.update_count - PAGE_UPDATES, 0)
 
-    # The web page's words on its folded updates (reports/_item_updates.html), built here
+    # The web page's words on its folded updates (ItemWriter.updates), built here
     # rather than by two blocktranslates a recommendation (issue 14: a page's rendering at
     # 100,000 follows the number of translated blocks).
     @property
@@ -628,8 +628,20 @@ class PrintedRecommendation:
     report: a model instance each was a tenth of the context's time at 100,000, issue 14)."""
 
     __slots__ = (
-        "pk", "briefing_id", "situation_id", "reference", "position", "text", "addressee", "due_on", "uptake",
-        "shown_status", "updated_this_cycle", "issued_on", "uptake_paragraph_label", "report_themes",
+        "addressee",
+        "briefing_id",
+        "due_on",
+        "issued_on",
+        "pk",
+        "position",
+        "reference",
+        "report_themes",
+        "shown_status",
+        "situation_id",
+        "text",
+        "updated_this_cycle",
+        "uptake",
+        "uptake_paragraph_label",
     )
     # What build_report_context reads (values_list), in __init__'s order.
     COLUMNS = (
@@ -664,8 +676,18 @@ class PrintedUpdate:
     prints thousands. ``status_label`` and ``line`` are set for the printed ones."""
 
     __slots__ = (
-        "pk", "recommendation_id", "status", "note", "evidence", "visibility", "created_at", "on_behalf_of_id",
-        "entity_name", "author_name", "status_label", "line",
+        "author_name",
+        "created_at",
+        "entity_name",
+        "evidence",
+        "line",
+        "note",
+        "on_behalf_of_id",
+        "pk",
+        "recommendation_id",
+        "status",
+        "status_label",
+        "visibility",
     )
     # What _read_updates and _read_page_updates read (values_list), in __init__'s order.
     COLUMNS = (
@@ -836,7 +858,7 @@ class _Labels:
 
 
 class _UpdateLine:
-    """One printed update (in reports/_item_updates.html), as the template _update.html wrote
+    """One printed update (ItemWriter.updates), as the template _update.html wrote
     it, with its line's end (the include's file ended with one): its day, status,
     entity (or the secretariat), for the secretariat its author and visibility, its note and
     its evidence (a short source kept on one line), every value escaped. Built here, the words
