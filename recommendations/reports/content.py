@@ -227,7 +227,7 @@ class ReportItem:
         """This cycle's updates the web page leaves to the recommendation's own page."""
         return max(self.update_count - PAGE_UPDATES, 0)
 
-    # The web page's words on its folded updates (reports/_item_updates.html), built here
+    # The web page's words on its folded updates (ItemWriter.updates), built here
     # rather than by two blocktranslates a recommendation (issue 14: a page's rendering at
     # 100,000 follows the number of translated blocks).
     @property
@@ -852,7 +852,7 @@ class _Labels:
 
 
 class _UpdateLine:
-    """One printed update (in reports/_item_updates.html), as the template _update.html wrote
+    """One printed update (ItemWriter.updates), as the template _update.html wrote
     it, with its line's end (the include's file ended with one): its day, status,
     entity (or the secretariat), for the secretariat its author and visibility, its note and
     its evidence (a short source kept on one line), every value escaped. Built here, the words
