@@ -114,6 +114,25 @@ def paragraph_row(context, row, mandate):
 
 
 @register.simple_tag
+def folded_items(paragraphs):
+    """The mandate page's folded paragraphs (neither linked nor quoted): each <li>. An
+    imported resolution folds a hundred of them."""
+    said = _e(colon())
+    return mark_safe("".join(
+        f'<li id="p-{_e(p.pk)}"><strong>{_e(p.label)}</strong>{said} {_e(paragraph_text(p))}</li>' for p in paragraphs
+    ))
+
+
+@register.simple_tag
+def uncovered_items(paragraphs):
+    """The mandate page's paragraphs no recommendation covers: each <li>, linked to its row."""
+    said = _e(colon())
+    return mark_safe("".join(
+        f'<li><a href="#p-{_e(p.pk)}">{_e(p.label)}</a>{said} {_e(excerpt(p.text, 120))}</li>' for p in paragraphs
+    ))
+
+
+@register.simple_tag
 def unlinked_items(recs):
     """The mandate page's recommendations linked to no paragraph: each <li>."""
     urls = _Urls("recommendation_detail")
