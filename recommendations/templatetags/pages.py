@@ -97,6 +97,25 @@ def paragraph_row(context, row, mandate):
 
 
 @register.simple_tag
+def folded_items(paragraphs):
+    """The mandate page's folded paragraphs (neither linked nor quoted): each <li>. An
+    imported resolution folds a hundred of them."""
+    said = _e(colon())
+    return mark_safe("".join(
+        f'<li id="p-{_e(p.pk)}"><strong>{_e(p.label)}</strong>{said} {_e(paragraph_text(p))}</li>' for p in paragraphs
+    ))
+
+
+@register.simple_tag
+def uncovered_items(paragraphs):
+    """The mandate page's paragraphs no recommendation covers: each <li>, linked to its row."""
+    said = _e(colon())
+    return mark_safe("".join(
+        f'<li><a href="#p-{_e(p.pk)}">{_e(p.label)}</a>{said} {_e(excerpt(p.text, 120))}</li>' for p in paragraphs
+    ))
+
+
+@register.simple_tag
 def unlinked_items(recs):
     """The mandate page's recommendations linked to no paragraph: each <li>."""
     urls = _Urls("recommendation_detail")
@@ -108,6 +127,49 @@ def unlinked_items(recs):
 
 
 # --- the recommendation page -----------------------------------------------------------------
+
+
+@register.simple_tag(takes_context=True)
+def linked_paragraph(context, link, rec, can_curate):
+    """One paragraph the recommendation is linked to (selectors.recommendation_detail sets
+    ``quotations``): folded, with its text, the notes' quotations of it, a link to it on its
+    mandate's page, and the secretariat's Confirm and Unlink buttons."""
+    p = link.paragraph
+    symbol, label = _e(p.mandate.symbol), _e(p.label)
+    if link.confirmed:
+        word = gettext("Confirmed")
+        tag = f'<strong class="tag tag--green">{word}</strong>'
+    else:
+        word = gettext("Suggested")
+        tag = f'<strong class="tag tag--grey">{word}</strong>'
+    on_page = gettext("%(label)s on the page of %(symbol)s") % {"label": label, "symbol": symbol}
+    parts = [
+        f'\n  <details class="paragraph paragraph--folded">\n    <summary><span class="paragraph__label">{symbol} {label}</span>'
+        f'\n      {tag}\n      <span class="paragraph__excerpt">{_e(excerpt(p.text, 90))}</span></summary>'
+        f'\n    <p class="measure">{_e(paragraph_text(p))}</p>\n    {_quotations(link.quotations, p)}'
+        f'\n    <p><a href="{_e(p.mandate.get_absolute_url())}#p-{_e(p.pk)}">{on_page}</a></p>\n    '
+    ]
+    if can_curate:
+        csrf = _csrf_input(context)
+        confirm = ""
+        if not link.confirmed:
+            word, hidden = gettext("Confirm"), gettext("link to %(label)s") % {"label": label}
+            confirm = (
+                f'<form method="post" action="{_e(reverse("confirm_link", args=[rec.pk]))}" class="inline-form">{csrf}'
+                f'<input type="hidden" name="confirm-paragraph" value="{_e(p.pk)}">'
+                f'<button type="submit" class="button button--secondary button--small">{word}'
+                f'<span class="visually-hidden"> {hidden}</span></button></form>'
+            )
+        word = gettext("Unlink")
+        parts.append(
+            f'\n    <div class="button-group">\n      {confirm}\n      '
+            f'<form method="post" action="{_e(reverse("unlink_paragraph", args=[rec.pk]))}" class="inline-form">{csrf}'
+            f'<input type="hidden" name="unlink-paragraph" value="{_e(p.pk)}">'
+            f'<button type="submit" class="button button--warning button--small">{word}'
+            f'<span class="visually-hidden"> {label}</span></button></form>\n    </div>\n    '
+        )
+    parts.append("\n  </details>\n  ")
+    return mark_safe("".join(parts))
 
 
 def _author(user) -> str:
