@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
 from django.db.models import F, Prefetch, QuerySet
 
 from recommendations import access, rules
+from recommendations.curation.selectors import LINK_ORDER, OWNER_ORDER, THEME_ORDER
 from recommendations.dates import local_today
 from recommendations.models import (
     Briefing,
@@ -51,12 +50,6 @@ def recommendations(reader: access.Reader, *, by_ids: bool = False) -> QuerySet[
     return with_details(reader.with_shown_status(visible).annotate(shown_updated=F("shown_update_at")))
 
 
-# The order of each list a row shows, in with_details and in row_details alike.
-THEME_ORDER = ("name",)
-OWNER_ORDER = ("name",)
-LINK_ORDER = ("paragraph__mandate__expires_on", "paragraph__position")
-
-
 def with_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     """With ``theme_list``, ``owner_list`` and ``link_list``: lists, not the related
     managers. Prefetched into a manager, every row of a page built a manager and a filtered
@@ -89,76 +82,6 @@ def row_values(recs: QuerySet[Recommendation]) -> QuerySet[dict]:
     paragraphs and mandates), as plain values. With the same join as with_details's first
     query; the lists are :func:`row_details`."""
     return recs.annotate(shown_updated=F("shown_update_at")).values(*ROW_COLUMNS)
-
-
-@dataclass
-class RowDetails:
-    """The three lists a row shows, by recommendation id: theme slugs, owners as (id, name),
-    links as (paragraph id, mandate symbol, label, confirmed, cited); each in with_details's
-    order."""
-
-    themes: dict[int, list[str]]
-    owners: dict[int, list[tuple[int, str]]]
-    links: dict[int, list[tuple[int, str, str, bool, bool]]]
-
-
-def row_details(ids: list[int], *, using: str = "default") -> RowDetails:
-    """The lists of :class:`RowDetails` for the recommendations ``ids``: three queries, those
-    of :func:`_detail_queries`, run as SQL compiled once a process for each number of ids (a
-    page size). Built and compiled for every page, with 50 ids each, they were ~1.2 ms of the
-    ~6 ms of CPU of an API page at 100k (issue 14)."""
-    details = RowDetails(themes={pk: [] for pk in ids}, owners={pk: [] for pk in ids}, links={pk: [] for pk in ids})
-    if not ids:
-        return details
-    themes_sql, owners_sql, links_sql = _compiled_detail_queries(using, len(ids))
-    with connections[using].cursor() as cursor:
-        cursor.execute(themes_sql, ids)
-        for pk, slug in cursor.fetchall():
-            details.themes[pk].append(slug)
-        cursor.execute(owners_sql, ids)
-        for pk, *owner in cursor.fetchall():
-            details.owners[pk].append(tuple(owner))
-        cursor.execute(links_sql, ids)
-        # No converter needed: PostgreSQL's booleans come as bool, and so do SQLite's "bool"
-        # columns (Django registers a converter for that declared type).
-        for pk, *link in cursor.fetchall():
-            details.links[pk].append(tuple(link))
-    return details
-
-
-def _detail_queries(ids: list[int]) -> tuple[QuerySet, QuerySet, QuerySet]:
-    """row_details's queries, as with_details's prefetches read them (the same joins and
-    orders), each over ``ids`` alone: a row's (recommendation id, theme slug), (recommendation
-    id, entity id, entity name) and (recommendation id, paragraph id, mandate symbol, label,
-    confirmed, cited)."""
-    return (
-        Recommendation.themes.through.objects.filter(recommendation_id__in=ids)
-        .order_by(*(f"theme__{name}" for name in THEME_ORDER))
-        .values_list("recommendation_id", "theme__slug"),
-        Recommendation.owners.through.objects.filter(recommendation_id__in=ids)
-        .order_by(*(f"entity__{name}" for name in OWNER_ORDER))
-        .values_list("recommendation_id", "entity_id", "entity__name"),
-        ParagraphLink.objects.filter(recommendation_id__in=ids)
-        .order_by(*LINK_ORDER)
-        .values_list(
-            "recommendation_id", "paragraph_id", "paragraph__mandate__symbol", "paragraph__label", "confirmed", "cited"
-        ),
-    )
-
-
-@functools.lru_cache(maxsize=32)
-def _compiled_detail_queries(using: str, n: int) -> tuple[str, ...]:
-    """The SQL of :func:`_detail_queries` for ``n`` ids on the database ``using``, whose only
-    parameters are the ids, in their order (checked: the SQL is then the same for any ``n``
-    distinct ids)."""
-    ids = list(range(1, n + 1))
-    compiled = []
-    for query in _detail_queries(ids):
-        sql, params = query.query.get_compiler(using=using).as_sql()
-        if list(params) != ids:
-            raise AssertionError(f"row_details' query has other parameters than its ids: {params}")
-        compiled.append(sql)
-    return tuple(compiled)
 
 
 def updates(reader: access.Reader) -> QuerySet[StatusUpdate]:

@@ -195,12 +195,15 @@ def recommendation_json(row: dict, *, themes: list[str], owners: list, links: li
 
 def recommendation_rows(rows: list[dict], details) -> list[dict]:
     """A page of the API's list: each of ``rows`` (api.selectors.row_values) with its lists
-    (``details``, api.selectors.row_details of their ids), as RecommendationSerializer gives
+    (``details``, curation.selectors.row_details of their ids), as RecommendationSerializer gives
     the same recommendations; tests/api/test_serializers.py checks it for every persona."""
     zone = timezone.get_current_timezone()
     themes, owners, links = details.themes, details.owners, details.links
     return [
-        recommendation_json(row, themes=themes[row["id"]], owners=owners[row["id"]], links=links[row["id"]], zone=zone)
+        recommendation_json(
+            row, themes=[slug for slug, _name in themes[row["id"]]], owners=owners[row["id"]], links=links[row["id"]],
+            zone=zone,
+        )
         for row in rows
     ]
 

@@ -19,6 +19,7 @@ from recommendations import access
 from recommendations.api import selectors
 from recommendations.api import serializers as api
 from recommendations.curation.filters import ID_SCHEMA, MAX_ID, RecommendationFilterSet
+from recommendations.curation.selectors import row_details
 from recommendations.models import StatusUpdate
 
 
@@ -143,7 +144,7 @@ class RecommendationViewSet(ReaderMixin, viewsets.ReadOnlyModelViewSet):
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         page = self.paginate_queryset(selectors.row_values(filterset.qs))
-        details = selectors.row_details([row["id"] for row in page])
+        details = row_details([row["id"] for row in page])
         return self.get_paginated_response(api.recommendation_rows(page, details))
 
     def get_object(self):

@@ -118,7 +118,7 @@ def excerpt(value: str, length: int) -> str:
 @register.simple_tag
 def list_rows(recs, back: str):
     """The list page's table rows, one ``<tr>`` per recommendation of ``recs`` (with
-    ``theme_list``, ``owner_list`` and ``shown_status``: selectors.with_list_details), each
+    ``theme_names``, ``owner_names`` and ``shown_status``: selectors.with_row_details), each
     value escaped; ``back`` is where the detail page's "back" link returns. Written in Python,
     the HTML the row's template loop wrote (its labels translated once a page): the loop's
     nodes, filters and lookups were a third of the page's rendering at 100,000 recommendations
@@ -132,17 +132,17 @@ def list_rows(recs, back: str):
     back_query = _escape(quote(back, safe=""))
     rows = []
     for rec in recs:
-        themes = rec.theme_list
+        themes = rec.theme_names
         rows.append(
             "\n        <tr>\n"
             f'          <th scope="row" data-label="{reference}" class="nowrap">'
             f'<a href="{_escape(url(rec.pk))}?back={back_query}">{_escape(rec.reference)}</a>'
             f'<br><span class="hint-inline">{_escape(rec.situation.name)}</span></th>\n'
             f'          <td data-label="{text}" class="excerpt">{_escape(excerpt(rec.text, 120))}'
-            + (f'<br><span class="hint-inline">{"; ".join(_escape(t.name) for t in themes)}</span>' if themes else "")
+            + (f'<br><span class="hint-inline">{"; ".join(_escape(name) for name in themes)}</span>' if themes else "")
             + "</td>\n"
             f'          <td data-label="{addressee}">{_escape(addressee_label(rec.addressee))}</td>\n'
-            f'          <td data-label="{owners}">{", ".join(_escape(e.name) for e in rec.owner_list) or none_yet}</td>\n'
+            f'          <td data-label="{owners}">{", ".join(_escape(name) for name in rec.owner_names) or none_yet}</td>\n'
             f'          <td data-label="{due}" class="nowrap">{_escape(long_date(rec.due_on) or "–")}</td>\n'
             f'          <td data-label="{status}">{status_tag(rec.shown_status)}</td>\n'
             "        </tr>\n      "

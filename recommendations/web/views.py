@@ -153,6 +153,7 @@ def recommendation_list(request):
     else:
         paginator = Paginator(rows, LIST_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    page.object_list = selectors.with_row_details(list(page.object_list))
     return render(request, "recommendations/recommendation_list.html", {
         "form": form,
         "page": page,

@@ -15,6 +15,7 @@ from rest_framework.renderers import JSONRenderer
 from recommendations import access
 from recommendations.api import selectors
 from recommendations.api.serializers import RecommendationSerializer, recommendation_rows
+from recommendations.curation.selectors import row_details
 from recommendations.models import ParagraphLink, Recommendation
 from tests.api.conftest import api_client_for
 from tests.web.conftest import renewal_paragraph
@@ -71,7 +72,7 @@ def test_rows_read_as_values_are_the_serializers(varied):
         instances = selectors.recommendations(reader).order_by("pk")
         rows = list(selectors.row_values(reader.with_shown_status(reader.recommendations(by_ids=True))).order_by("pk"))
         assert rows
-        details = selectors.row_details([row["id"] for row in rows])
+        details = row_details([row["id"] for row in rows])
         for zone in ZONES:
             for language in LANGUAGES:
                 with timezone.override(zone), translation.override(language):
@@ -81,7 +82,7 @@ def test_rows_read_as_values_are_the_serializers(varied):
                     assert JSONRenderer().render(written) == JSONRenderer().render(expected)
                     updated += sum(row["last_update_at"] is not None for row in written)
     assert updated  # a time, in each zone
-    assert selectors.row_details([]).themes == {}
+    assert row_details([]).themes == {}
 
 
 @pytest.mark.parametrize("zone", ZONES)

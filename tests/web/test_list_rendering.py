@@ -162,8 +162,10 @@ def _rows_to_print():
             pk=pk, reference=reference, situation=Situation(pk=pk, name=situation), text=text, addressee=addressee,
             due_on=due_on,
         )
+        # The old loop read these lists of instances; list_rows reads the names.
         row.theme_list = [Theme(name=name) for name in themes]
         row.owner_list = [Entity(name=name) for name in owners]
+        row.theme_names, row.owner_names = list(themes), list(owners)
         row.shown_status = status
         return row
 
