@@ -198,3 +198,36 @@ def test_list_rows_are_the_template_loops_rows(language, back):
     assert written.count("<tr>") == 4
     # The template's first line is its tags only; the next begins with the loop's indentation.
     assert "      " + written == expected.split("\n", 1)[1]
+
+
+@pytest.mark.django_db
+def test_each_row_shows_its_own_themes_and_owners_by_name(world, as_user):
+    """The rows' themes and owners (curation.selectors.with_row_details, two queries for the
+    page) are each recommendation's own, sorted by name; "None yet" where no entity owns it."""
+    from django.utils.html import escape
+
+    from recommendations.curation.services import assign_owner
+    from recommendations.models import Theme
+    from recommendations.people.services import create_entity
+
+    unowned = Recommendation.objects.filter(ownership__isnull=True).first()
+    owned = world.rec
+    assign_owner(recommendation=owned, entity=create_entity(name="Aardvark <& co>"), assigned_by=world.secretariat)
+    owned.themes.add(Theme.objects.create(slug="zz", name="Zebra & peace"), Theme.objects.create(slug="aa", name="Aa first"))
+    html = as_user("secretariat").get("/recommendations/", {"sort": "reference"}).content.decode()
+    rows = {
+        int(m.group(1)): m.group(0)
+        for m in re.finditer(r'<a href="/recommendations/(\d+)/\?back=[^"]*">.*?</tr>', html, re.S)
+    }
+    assert len(rows) == min(50, Recommendation.objects.count())
+    for pk, row in rows.items():
+        rec = Recommendation.objects.get(pk=pk)
+        owners = ", ".join(e.name for e in rec.owners.order_by("name"))
+        themes = "; ".join(t.name for t in rec.themes.order_by("name"))
+        owners_cell = escape(owners) if owners else '<span class="hint-inline">None yet</span>'
+        assert f'<td data-label="Owners">{owners_cell}</td>' in row, (pk, row)
+        assert (f'<br><span class="hint-inline">{escape(themes)}</span></td>' in row) == bool(themes), (pk, row)
+    assert "Aardvark &lt;&amp; co&gt;, MINUSMA" in rows[owned.pk]
+    assert "Aa first; " in rows[owned.pk] and "Zebra &amp; peace</span>" in rows[owned.pk]
+    if unowned is not None and unowned.pk in rows:
+        assert "None yet" in rows[unowned.pk]
