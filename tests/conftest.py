@@ -25,6 +25,21 @@ def _fresh_rate_limits():
 
 
 @pytest.fixture(autouse=True)
+def _language_as_it_was():
+    """A request through the test client activates its language (a French Accept-Language,
+    the language cookie) and leaves it active in the thread: each test ends in the language it
+    began with, so no later test runs in French by accident."""
+    from django.utils import translation
+
+    language = translation.get_language()
+    yield
+    if language is None:
+        translation.deactivate_all()
+    else:
+        translation.activate(language)
+
+
+@pytest.fixture(autouse=True)
 def _client_login_passes_a_request(monkeypatch):
     """django-axes (the sign-in lockout) checks every authenticate() against the request's
     username and address, and refuses one without a request; Django's Client.login() passes
