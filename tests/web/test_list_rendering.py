@@ -231,3 +231,26 @@ def test_each_row_shows_its_own_themes_and_owners_by_name(world, as_user):
     assert "Aa first; " in rows[owned.pk] and "Zebra &amp; peace</span>" in rows[owned.pk]
     if unowned is not None and unowned.pk in rows:
         assert "None yet" in rows[unowned.pk]
+
+
+@pytest.mark.django_db
+def test_the_secretariats_situation_filter_offers_every_situation_by_its_label(world, rf):
+    """Read as (id, name) rows for the secretariat: the same options, in the same order, as
+    the model choice field's own (each situation's label), in one query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from recommendations.models import Situation
+    from recommendations.web.forms import RecommendationListFilter
+
+    request = rf.get("/recommendations/")
+    request.user = world.secretariat
+    form = RecommendationListFilter(request.GET, request=request).form
+    field = form.fields["situation"]
+    with CaptureQueriesContext(connection) as queries:
+        options = list(field.widget.choices)
+    assert len(queries) == 1
+    expected = [("", field.empty_label)] + [(s.pk, field.label_from_instance(s)) for s in Situation.objects.order_by("name")]
+    assert options == expected and len(expected) > 2
+    html = str(form["situation"])
+    assert all(f'<option value="{s.pk}">{s.name}</option>' in html for s in Situation.objects.all())
