@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import translation
+
 from recommendations.models import Reminder
 from recommendations.reminders.emails import EmailReads, build_reminder_email
-from recommendations.reminders.services import run_daily_pass
+from recommendations.reminders.services import recipients_language, run_daily_pass
 
 
 @dataclass
@@ -55,7 +57,8 @@ def preview_pass(*, today: dt.date) -> PassPreview:
     reads = EmailReads.of(reminders)
     emails = []
     for digest, reminder in zip(result.digests, reminders):
-        message = build_reminder_email(reminder, reads)
+        with translation.override(recipients_language(reminder)):
+            message = build_reminder_email(reminder, reads)
         emails.append(PreviewEmail(
             kind=digest.kind, kind_label=Reminder.Kind(digest.kind).label, to=", ".join(message.to),
             cc=list(message.cc), subject=message.subject, period=digest.period,

@@ -371,6 +371,12 @@ def plan_digests(
     return digests
 
 
+def recipients_language(reminder: Reminder) -> str:
+    """The language a reminder is written in: its recipient's, fixed in the payload when the
+    row was made (no query), as the email is sent and as the preview shows it."""
+    return (reminder.payload or {}).get("language") or DEFAULT_LANGUAGE
+
+
 def _in(language: str | None, make, **kwargs) -> str:
     """``make(**kwargs)`` (a subject) written in ``language``."""
     with translation.override(language or DEFAULT_LANGUAGE):
@@ -629,8 +635,7 @@ def send_reminder(*, reminder_id: int) -> bool:
         return False
     reminder = Reminder.objects.select_related("recipient", "situation").get(pk=reminder_id)
     try:
-        # The recipient's language, fixed in the payload when the row was made (no query here).
-        with translation.override((reminder.payload or {}).get("language") or DEFAULT_LANGUAGE):
+        with translation.override(recipients_language(reminder)):
             message = build_reminder_email(reminder)
         message.send()
     except (smtplib.SMTPException, OSError) as exc:

@@ -197,6 +197,25 @@ def test_the_preview_reads_as_the_email_the_pass_then_sends(demo):
     assert "NEW SINCE YOUR EMAIL OF 31 MAY 2023 (1)\n\nMLI-2023-03-R02 — In progress — NEW\n" in previews[FP].text
 
 
+@pytest.mark.parametrize("page_language", ["fr", "en-gb"])
+def test_the_preview_shows_each_email_in_its_recipients_language_whatever_the_pages(demo, page_language):
+    """A secretariat reading the preview in French (or the site's default) sees each email as
+    it will be sent: in its recipient's language (English for the demo's people)."""
+    from django.utils import translation
+
+    from recommendations.reminders.preview import preview_pass
+
+    _on_the_day(dt.date(2023, 5, 31))
+    with translation.override(page_language):
+        previews = {e.to: e for e in preview_pass(today=dt.date(2023, 6, 5)).emails}
+    sent = _on_the_day(dt.date(2023, 6, 5))
+    assert len(sent) == len(previews) > 0
+    for message in sent:
+        preview = previews[message.to[0]]
+        assert (preview.subject, preview.text, preview.html) == (message.subject, message.body, message.alternatives[0][0])
+        assert preview.html.startswith('<!DOCTYPE html><html lang="en">')
+
+
 # Session and user, the dry pass (the last completed pass, its savepoint, decisions, already-sent check, rollback) and,
 # for all the emails at once, their recipients, situations, mandates, previous emails and rows
 # (reminders.emails.EmailReads): the same at one, two and ten emails, and at 12 or 300 recommendations.
