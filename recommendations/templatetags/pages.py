@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django import template
 from django.template.defaultfilters import linebreaks_filter, linebreaksbr
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -299,17 +298,24 @@ def history_item(context, h, rec, can_curate):
 @register.simple_tag(takes_context=True)
 def form_field(context, field):
     """recommendations/_field.html, included with ``field`` (a bound field): its label, hint,
-    errors and widget. A checkbox is left to the template."""
+    errors and widget."""
     widget_type = field.widget_type
-    if widget_type == "checkbox":
-        return get_template("recommendations/_field.html").render(
-            {"field": field}, context.get("request")
-        )
     errors = field.errors
     error_class = " form-group--error" if errors else ""
     help_text = field.help_text
     hint = f'<p class="hint" id="{_e(field.auto_id)}_helptext">{_e(help_text)}</p>' if help_text else ""
     error_word = gettext("Error:")
+    if widget_type == "checkbox":
+        messages = "".join(
+            f'<p class="error-message" id="{_e(field.auto_id)}_error"><span class="visually-hidden">{error_word}</span> '
+            f"{_e(error)}</p>"
+            for error in errors
+        )
+        return mark_safe(
+            f'\n<div class="form-group form-group--checkbox{error_class}">\n  {messages}\n'
+            f'  <div class="checkbox">{_e(field)} <label for="{_e(field.id_for_label)}">{_e(field.label)}</label></div>\n'
+            f"  {hint}\n</div>\n\n"
+        )
     if widget_type == "radioselect":
         described = f'aria-describedby="{_e(field.auto_id)}_helptext"' if help_text else ""
         messages = "".join(

@@ -173,7 +173,18 @@ def test_mandate_page_escapes_the_recommendations_it_summarises(world, as_user):
     assert "<script>alert" not in french
 
 
-def test_a_checkbox_field_is_left_to_the_template():
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("value", [None, "", True, False, "on", "x<y"])
+def test_checkbox_is_djangos_byte_for_byte(value, language):
+    from recommendations.web.forms import CheckboxWidget
+
+    with translation.override(language):
+        for attrs in ({}, ATTRS):
+            assert CheckboxWidget().render("tick", value, attrs=attrs) == forms.CheckboxInput().render("tick", value, attrs=attrs)
+    assert forms.BooleanField(widget=CheckboxWidget).widget.__class__ is CheckboxWidget
+
+
+def test_a_checkbox_field_is_written_as_the_template_writes_it():
     form = EveryKind()
     request = RequestFactory().get("/")
     html = Template("{% load pages %}{% form_field field %}").render(Context({"field": form["tick"], "request": request}))
