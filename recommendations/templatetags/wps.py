@@ -122,7 +122,7 @@ def list_rows(recs, back: str):
     value escaped; ``back`` is where the detail page's "back" link returns. Written in Python,
     the HTML the row's template loop wrote (its labels translated once a page): the loop's
     nodes, filters and lookups were a third of the page's rendering at 100,000 recommendations
-    (issue 14). tests/web/test_list_page.py checks the rows against the template's."""
+    (issue 14). tests/web/test_list_rendering.py checks the rows against the template's."""
     # The labels as the template's {% translate %} wrote them: our own catalogue's text, not escaped.
     reference, text, addressee, owners, due, status = (
         gettext(label) for label in ("Reference", "Recommendation", "Addressee", "Owners", "Due", "Status")

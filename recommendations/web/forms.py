@@ -42,12 +42,6 @@ class QuickSelect(forms.Select):
     page's eight selects (~380 options) still took a quarter of its Python time through
     optgroups and format_html (issue 14)."""
 
-    def use_required_attribute(self, initial):
-        # Select's test reads the first choice (building a model field's choices) before the
-        # bound field asks whether the field is required at all; a filter never is (issue 14:
-        # a tenth of the list page's rendering). A required field keeps Select's answer.
-        return self.is_required and super().use_required_attribute(initial)
-
     def render(self, name, value, attrs=None, renderer=None):
         # Widget's context, not ChoiceWidget's: that one builds every option's dict.
         widget = forms.Widget.get_context(self, name, value, attrs)["widget"]
