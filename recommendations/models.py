@@ -196,8 +196,13 @@ class Theme(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        # In the reader's language where the name is one of the known themes (words.THEME_NAMES).
-        return gettext(self.name)
+        return self.label_of(self.name)
+
+    @staticmethod
+    def label_of(name: str) -> str:
+        """A theme named ``name`` in words: in the reader's language where the name is one of
+        the known themes (words.THEME_NAMES)."""
+        return gettext(name)
 
 
 class ImplementationStatus(models.TextChoices):

@@ -10,7 +10,10 @@ not see is a form error (a 400 on the page, on the export and in the API), never
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
+from collections.abc import Callable
 
 import django_filters
 from django import forms
@@ -22,14 +25,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from recommendations import access
+from recommendations import access, compiled_sql
 from recommendations.curation.selectors import (
     DEFAULT_SORT,
     MERGED_SORTS,
     SORTS,
+    entity_choices,
     filter_choices,
     overdue_rule,
     stale_rule,
+    theme_choices,
 )
 from recommendations.models import (
     Addressee,
@@ -219,6 +224,60 @@ def _sort(recs: QuerySet, name: str, value: str) -> QuerySet:
 CHOICES = {"situation": "situations", "theme": "themes", "owner": "entities", "paragraph": "paragraphs"}
 
 
+class _FiltersPerRequest(dict):
+    """A filter set's ``base_filters``, which django-filter deep-copies for every filter set
+    it makes (every page): copied one level instead, each filter shallowly with its own
+    ``extra`` and no field made yet, all that a filter set changes of its filters (its
+    ``model``, ``parent``, ``queryset``, ``label``, ``extra["queryset"]`` and the cached
+    ``_field``), and its ``method`` bound to the copy (a FilterMethod finds the method on the
+    filter's parent). Deep, with their querysets, the copies were ~0.3 ms of every list and
+    API page (issue 14)."""
+
+    def __deepcopy__(self, memo):
+        filters = {}
+        for name, filter_ in self.items():
+            filter_ = copy.copy(filter_)
+            filter_.extra = dict(filter_.extra)
+            filter_.__dict__.pop("_field", None)
+            filter_.method = filter_.method
+            filters[name] = filter_
+        return filters
+
+
+class _FieldsOfOneForm(dict):
+    """The fields of a form class django-filter makes for one filter set (get_form_class), so
+    made for that one form: the form takes them as they are, where Django's forms deep-copy
+    their class's fields (~0.4 ms of every list page: issue 14)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+def _offer_rows(field, rows_of: Callable[[], QuerySet], *, label: Callable[[str], str] = str) -> None:
+    """``field``'s select offers the (id, name) rows of ``rows_of()``, each labelled
+    ``label(name)`` (as the model's __str__ writes it), read when the select is drawn, their
+    SQL compiled once a process (compiled_sql). What the field accepts stays its queryset.
+    tests/web/test_list_rendering.py checks the selects against Django's."""
+    empty = [("", field.empty_label)] if field.empty_label is not None else []
+    using = field.queryset.db
+    # Read once: Select.use_required_attribute asks for the first option before it is drawn.
+    field.widget.choices = functools.cache(
+        lambda: empty + [(pk, label(name)) for pk, name in compiled_sql.rows(rows_of, [], using=using)]
+    )
+
+
+def _every_situation() -> QuerySet:
+    return Situation.objects.order_by("name").values_list("pk", "name")
+
+
+def _themes() -> QuerySet:
+    return theme_choices().values_list("pk", "name")
+
+
+def _entities() -> QuerySet:
+    return entity_choices().values_list("pk", "name")
+
+
 class RecommendationFilterSet(django_filters.FilterSet):
     """``RecommendationFilterSet(data, request=request).qs``: the recommendations
     ``request.user`` may see, annotated with the status they are shown, narrowed by ``data``
@@ -253,6 +312,15 @@ class RecommendationFilterSet(django_filters.FilterSet):
         model = Recommendation
         fields: list[str] = []
         form = FilterForm
+
+    @classmethod
+    def get_filters(cls):
+        return _FiltersPerRequest(super().get_filters())
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        form_class.base_fields = _FieldsOfOneForm(form_class.base_fields)
+        return form_class
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None, reader=None):
         self.user = user if user is not None else getattr(request, "user", None) or AnonymousUser()
@@ -306,15 +374,18 @@ class RecommendationFilterSet(django_filters.FilterSet):
                 field.known = {s.pk: s for s in situations}
                 empty = [("", field.empty_label)] if field.empty_label is not None else []
                 field.widget.choices = empty + [(s.pk, field.label_from_instance(s)) for s in situations]
-            elif "situation" in form.fields:
-                # Every situation (the secretariat's): offered as (id, name) rows read when the
-                # select is drawn, not as 300 instances and their labels (~0.5 ms of the list
-                # page's ~14 ms of CPU at 100,000 recommendations: issue 14). A situation's label is its
-                # name (Situation.__str__); tests/web/test_list_rendering.py checks the select.
-                field = form.fields["situation"]
-                empty = [("", field.empty_label)] if field.empty_label is not None else []
-                rows = field.queryset.values_list("pk", "name")
-                field.widget.choices = lambda: empty + list(rows)
+            elif "situation" in form.fields and self.reader.reads_everything:
+                # Every situation (the secretariat's): offered as (id, name) rows, not as 300
+                # instances and their labels (~0.5 ms of the list page's ~14 ms of CPU at
+                # 100,000 recommendations: issue 14). A situation's label is its name
+                # (Situation.__str__).
+                _offer_rows(form.fields["situation"], _every_situation)
+            # Themes and entities likewise, as anyone may choose any: their queries built and
+            # compiled for every page were ~0.4 ms each of an expert's list (issue 14).
+            if "theme" in form.fields:
+                _offer_rows(form.fields["theme"], _themes, label=Theme.label_of)
+            if "owner" in form.fields:
+                _offer_rows(form.fields["owner"], _entities)
         return self._form
 
     @property

@@ -8,11 +8,9 @@ read without touching the database again.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import connections
 from django.db.models import (
     Count,
     Exists,
@@ -31,7 +29,7 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone, translation
 from django.utils.translation import gettext, pgettext
 
-from recommendations import access, rules
+from recommendations import access, compiled_sql, rules
 from recommendations.dates import local_today
 from recommendations.models import (
     OPEN_STATUSES,
@@ -350,6 +348,16 @@ MERGED_SORTS = {
 }
 
 
+def theme_choices() -> QuerySet[Theme]:
+    """The themes a filter offers, in its order (anyone may choose any theme)."""
+    return Theme.objects.order_by("name")
+
+
+def entity_choices() -> QuerySet[Entity]:
+    """The entities a filter offers, in its order (anyone may choose any entity)."""
+    return Entity.objects.order_by("name")
+
+
 def filter_choices(*, user, situation_ids: list[int] | None = None) -> dict[str, QuerySet]:
     """The querysets the list's filter form offers: only what the user may see.
     ``situation_ids``: the ids of the situations the user may see, where the caller has read
@@ -365,8 +373,8 @@ def filter_choices(*, user, situation_ids: list[int] | None = None) -> dict[str,
         paragraphs = MandateParagraph.objects.filter(mandate__situation_id__in=situation_ids)
     return {
         "situations": situations.order_by("name"),
-        "themes": Theme.objects.order_by("name"),
-        "entities": Entity.objects.order_by("name"),
+        "themes": theme_choices(),
+        "entities": entity_choices(),
         "paragraphs": paragraphs.select_related("mandate").order_by(
             "mandate__situation__name", "-mandate__expires_on", "position"
         ),
@@ -395,8 +403,15 @@ def neighbours(*, user, filters: dict, pk: int) -> tuple[int | None, int | None,
 def with_list_details(recs: QuerySet[Recommendation]) -> QuerySet[Recommendation]:
     """What a row of the list shows of the recommendation itself, with its situation; its
     themes and owners are :func:`row_details` of the page's ids (``list_rows`` then reads
-    ``theme_names`` and ``owner_names``, set by :func:`with_row_details`)."""
-    return recs.select_related("situation")
+    ``theme_names`` and ``owner_names``, set by :func:`with_row_details`). Only the columns a
+    row shows: the page's 50 recommendations and situations read whole, their three times
+    parsed, were ~1 ms of the list page's ~22 ms of CPU at 100,000 recommendations (issue 14)."""
+    return recs.select_related("situation").only(*LIST_COLUMNS)
+
+
+# What a row of the list (templatetags.wps.list_rows) reads of a recommendation, besides its
+# id and the status it is shown.
+LIST_COLUMNS = ("reference", "text", "addressee", "due_on", "situation__name")
 
 
 def with_row_details(recs: list[Recommendation]) -> list[Recommendation]:
@@ -431,64 +446,56 @@ class RowDetails:
 
 def row_details(ids: list[int], *, links: bool = True, using: str = "default") -> RowDetails:
     """The lists of :class:`RowDetails` for the recommendations ``ids``: three queries (two
-    without ``links``, whose lists then stay empty), those of :func:`_detail_queries`, run as
-    SQL compiled once a process for each number of ids (a page size). Built and compiled for
-    every page, with 50 ids each, they were ~1.2 ms of the ~6 ms of CPU of an API page at
-    100k (issue 14)."""
+    without ``links``, whose lists then stay empty), :func:`_themes_of`, :func:`_owners_of`
+    and :func:`_links_of`, run as SQL compiled once a process for each number of ids (a page
+    size: compiled_sql). Built and compiled for every page, with 50 ids each, they were ~1.2 ms
+    of the ~6 ms of CPU of an API page at 100k (issue 14)."""
     details = RowDetails(themes={pk: [] for pk in ids}, owners={pk: [] for pk in ids}, links={pk: [] for pk in ids})
     if not ids:
         return details
-    themes_sql, owners_sql, links_sql = _compiled_detail_queries(using, len(ids))
-    with connections[using].cursor() as cursor:
-        cursor.execute(themes_sql, ids)
-        for pk, *theme in cursor.fetchall():
-            details.themes[pk].append(tuple(theme))
-        cursor.execute(owners_sql, ids)
-        for pk, *owner in cursor.fetchall():
-            details.owners[pk].append(tuple(owner))
-        if not links:
-            return details
-        cursor.execute(links_sql, ids)
+    for pk, *theme in compiled_sql.rows(_themes_of, ids, using=using):
+        details.themes[pk].append(tuple(theme))
+    for pk, *owner in compiled_sql.rows(_owners_of, ids, using=using):
+        details.owners[pk].append(tuple(owner))
+    if links:
         # No converter needed: PostgreSQL's booleans come as bool, and so do SQLite's "bool"
         # columns (Django registers a converter for that declared type).
-        for pk, *link in cursor.fetchall():
+        for pk, *link in compiled_sql.rows(_links_of, ids, using=using):
             details.links[pk].append(tuple(link))
     return details
 
 
-def _detail_queries(ids: list[int]) -> tuple[QuerySet, QuerySet, QuerySet]:
-    """row_details's queries, as with_details's prefetches read them (the same joins and
-    orders), each over ``ids`` alone: a row's (recommendation id, theme slug, theme name), (recommendation
-    id, entity id, entity name) and (recommendation id, paragraph id, mandate symbol, label,
-    confirmed, cited)."""
+# row_details's queries, as with_details's prefetches read them (the same joins and orders),
+# each over the recommendations ``ids`` alone.
+
+
+def _themes_of(*ids: int) -> QuerySet:
+    """(recommendation id, theme slug, theme name)"""
     return (
         Recommendation.themes.through.objects.filter(recommendation_id__in=ids)
         .order_by(*(f"theme__{name}" for name in THEME_ORDER))
-        .values_list("recommendation_id", "theme__slug", "theme__name"),
+        .values_list("recommendation_id", "theme__slug", "theme__name")
+    )
+
+
+def _owners_of(*ids: int) -> QuerySet:
+    """(recommendation id, entity id, entity name)"""
+    return (
         Recommendation.owners.through.objects.filter(recommendation_id__in=ids)
         .order_by(*(f"entity__{name}" for name in OWNER_ORDER))
-        .values_list("recommendation_id", "entity_id", "entity__name"),
+        .values_list("recommendation_id", "entity_id", "entity__name")
+    )
+
+
+def _links_of(*ids: int) -> QuerySet:
+    """(recommendation id, paragraph id, mandate symbol, label, confirmed, cited)"""
+    return (
         ParagraphLink.objects.filter(recommendation_id__in=ids)
         .order_by(*LINK_ORDER)
         .values_list(
             "recommendation_id", "paragraph_id", "paragraph__mandate__symbol", "paragraph__label", "confirmed", "cited"
-        ),
+        )
     )
-
-
-@functools.lru_cache(maxsize=32)
-def _compiled_detail_queries(using: str, n: int) -> tuple[str, ...]:
-    """The SQL of :func:`_detail_queries` for ``n`` ids on the database ``using``, whose only
-    parameters are the ids, in their order (checked: the SQL is then the same for any ``n``
-    distinct ids)."""
-    ids = list(range(1, n + 1))
-    compiled = []
-    for query in _detail_queries(ids):
-        sql, params = query.query.get_compiler(using=using).as_sql()
-        if list(params) != ids:
-            raise AssertionError(f"row_details' query has other parameters than its ids: {params}")
-        compiled.append(sql)
-    return tuple(compiled)
 
 
 class MergedRows:

@@ -162,15 +162,32 @@ def test_visible_situations_follow_ownership_and_following(data):
 def test_situations_read_as_ids_select_the_same_rows(data):
     """recommendations(by_ids=True) (the list, its exports, the mandate page) reads the
     situations once and filters on their ids: the same rows as the subquery form, for every
-    reader; and the ids are read once per Reader, by name."""
-    for name, reader in readers(data):
-        by_subquery = set(reader.recommendations().values_list("pk", flat=True))
-        assert set(reader.recommendations(by_ids=True).values_list("pk", flat=True)) == by_subquery, name
-        situations = reader.situation_list()
-        if situations is None:
-            assert reader.situations().count() == Situation.objects.count(), name
-        else:
-            assert [s.name for s in situations] == list(reader.situations().order_by("name").values_list("name", flat=True))
+    reader, before and after an entity loses what it owned and a group starts following a
+    situation; situation_list (its SQL compiled once a process: compiled_sql) gives the same
+    situations, every column, by name; and the ids are read once per Reader."""
+    columns = ("pk", "name", "code", "is_active")
+
+    def check():
+        for name, reader in readers(data):
+            by_subquery = set(reader.recommendations().values_list("pk", flat=True))
+            assert set(reader.recommendations(by_ids=True).values_list("pk", flat=True)) == by_subquery, name
+            situations = reader.situation_list()
+            if situations is None:
+                assert reader.situations().count() == Situation.objects.count(), name
+            else:
+                listed = [tuple(getattr(s, column) for column in columns) for s in situations]
+                assert listed == list(reader.situations().order_by("name").values_list(*columns)), name
+
+    check()
+    Ownership.objects.filter(entity=data.minusma).delete()
+    Situation.objects.filter(pk=data.south_sudan.pk).update(is_active=False)
+    group = Group.objects.create(name="South Sudan followers")
+    group.user_set.add(data.outsider, data.expert)
+    assign_perm(access.VIEW_SITUATION_PERM, group, data.south_sudan)
+    check()
+    assert [s.name for s in access.Reader.of(data.expert).situation_list()] == ["Mali", "South Sudan"]
+    assert [s.is_active for s in access.Reader.of(data.outsider).situation_list()] == [False]
+    assert access.Reader.of(data.mission).situation_list() == []
     reader = access.Reader.of(data.focalpoint)
     reader.situation_ids()
     with CaptureQueriesContext(connection) as ctx:

@@ -45,6 +45,21 @@ def test_addressee_label_is_the_models_display(language):
             assert addressee_label(value) == Recommendation(addressee=value).get_addressee_display()
 
 
+def test_labels_and_ellipsis_are_kept_per_language():
+    """Translated once a language and process (wps._labels, wps._ellipsis), read back in the
+    language active at each call."""
+    text = "x" * 130
+    for language in ("en", "fr", "en", "fr"):
+        with translation.override(language):
+            expected = [Recommendation(addressee=value).get_addressee_display() for value in Addressee.values]
+            assert [addressee_label(value) for value in Addressee.values] == expected
+            assert excerpt(text, 120) == truncatechars(text, 120)
+    with translation.override("fr"):
+        assert addressee_label("security_council") == "Conseil de sécurité"
+        assert excerpt(text, 120) == "x" * 119 + "…"
+    assert addressee_label("security_council") == "Security Council"
+
+
 def test_long_dates_are_kept_per_language():
     day = dt.date(2023, 6, 30)
     with translation.override("en"):
@@ -234,23 +249,80 @@ def test_each_row_shows_its_own_themes_and_owners_by_name(world, as_user):
 
 
 @pytest.mark.django_db
-def test_the_secretariats_situation_filter_offers_every_situation_by_its_label(world, rf):
-    """Read as (id, name) rows for the secretariat: the same options, in the same order, as
-    the model choice field's own (each situation's label), in one query."""
+@pytest.mark.parametrize("language", ["en", "fr"])
+@pytest.mark.parametrize(("persona", "name"), [
+    ("secretariat", "situation"), ("secretariat", "theme"), ("secretariat", "owner"),
+    ("expert", "theme"), ("expert", "owner"),
+])
+def test_a_select_read_as_rows_offers_what_its_field_would(world, rf, persona, name, language):
+    """The secretariat's situations, and everyone's themes and entities, read as (id, name)
+    rows by SQL compiled once a process (filters._offer_rows): the same options, in the same
+    order, with the same labels (a theme's in the reader's language), as the model choice
+    field's own; read by one query when the select is drawn, its own first option asked for
+    too; the chosen one selected."""
+    from django import forms
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from recommendations.models import Theme
+    from recommendations.web.forms import RecommendationListFilter
+
+    Theme.objects.create(slug="odd", name="<Odd> & “quoted”")
+    user = getattr(world, persona)
+
+    def form_for(query):
+        request = rf.get("/recommendations/", query)
+        request.user = user
+        return RecommendationListFilter(request.GET or None, request=request).form
+
+    with translation.override(language):
+        field = form_for({}).fields[name]
+        expected = [("", field.empty_label)] + [(o.pk, field.label_from_instance(o)) for o in field.queryset]
+        assert len(expected) > 2
+        form = form_for({})
+        with CaptureQueriesContext(connection) as queries:
+            html = str(form[name])
+        assert len(queries) == 1
+        assert list(form.fields[name].widget.choices) == expected
+        chosen = expected[2][0]
+        chosen_html = str(form_for({name: chosen})[name])
+        assert tight(html) == tight(forms.Select(choices=expected).render(name, None, attrs={"id": f"id_{name}"}))
+    assert f'<option value="{chosen}" selected>' in chosen_html and chosen_html.count(" selected") == 1
+
+
+@pytest.mark.django_db
+def test_each_filter_set_has_filters_and_fields_of_its_own(world, rf):
+    """The filters and the form's fields are copied one level per filter set, not deeply
+    (filters._FiltersPerRequest, _FieldsOfOneForm): two filter sets of two readers, one after
+    the other, keep their own choices, methods and errors, and the class's filters stay as
+    they were."""
+    from recommendations.curation.filters import RecommendationFilterSet
     from recommendations.models import Situation
     from recommendations.web.forms import RecommendationListFilter
 
-    request = rf.get("/recommendations/")
-    request.user = world.secretariat
-    form = RecommendationListFilter(request.GET, request=request).form
-    field = form.fields["situation"]
-    with CaptureQueriesContext(connection) as queries:
-        options = list(field.widget.choices)
-    assert len(queries) == 1
-    expected = [("", field.empty_label)] + [(s.pk, field.label_from_instance(s)) for s in Situation.objects.order_by("name")]
-    assert options == expected and len(expected) > 2
-    html = str(form["situation"])
-    assert all(f'<option value="{s.pk}">{s.name}</option>' in html for s in Situation.objects.all())
+    def filter_set(user, query):
+        request = rf.get("/recommendations/", query)
+        request.user = user
+        return RecommendationListFilter(request.GET or None, request=request)
+
+    base = {name: dict(f.__dict__) for name, f in RecommendationListFilter.base_filters.items()}
+    mine = filter_set(world.ssd_expert, {"stale": "on", "situation": str(world.mali.pk)})
+    theirs = filter_set(world.secretariat, {"stale": "on", "situation": str(world.mali.pk)})
+    assert mine.filters["stale"] is not theirs.filters["stale"]
+    assert mine.filters["stale"].filter.f is mine.filters["stale"] and mine.filters["stale"].parent is mine
+    # The expert does not follow Mali: an error on their form only; the secretariat's list is Mali's stale ones.
+    assert "situation" in mine.form.errors and not theirs.form.errors
+    assert list(mine.form.fields["situation"].widget.choices)[1:] == [(world.south_sudan.pk, "South Sudan")]
+    assert [label for _, label in theirs.form.fields["situation"].widget.choices][1:] == list(
+        Situation.objects.order_by("name").values_list("name", flat=True)
+    )
+    assert theirs.form.fields["situation"] is theirs.filters["situation"].field
+    assert mine.form.fields["situation"] is not theirs.form.fields["situation"]
+    assert set(theirs.qs.values_list("situation_id", flat=True)) <= {world.mali.pk}
+    assert {name: dict(f.__dict__) for name, f in RecommendationListFilter.base_filters.items()} == base
+    # Even where something has made a field on the class's filters (an API schema does), a
+    # filter set's own start without one.
+    RecommendationFilterSet.base_filters["theme"].field  # noqa: B018
+    fresh = filter_set(world.expert, {})
+    assert all("_field" not in f.__dict__ for f in fresh.filters.values())
+    assert fresh.form.fields["theme"] is not RecommendationFilterSet.base_filters["theme"].field

@@ -174,6 +174,21 @@ def test_mandate_page_escapes_the_recommendations_it_summarises(world, as_user):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("value", [None, "", "plain", "<b>bold</b> & 'quoted\"", mark_safe("<i>safe</i>"), 12])
+def test_text_input_is_djangos_byte_for_byte(value, language):
+    from recommendations.web.forms import TextWidget
+
+    with translation.override(language):
+        for attrs in (None, ATTRS, {"maxlength": "200", "required": True, "disabled": False}):
+            assert TextWidget(attrs={"size": 20}).render("q&r", value, attrs) == forms.TextInput(
+                attrs={"size": 20}
+            ).render("q&r", value, attrs)
+    field = forms.CharField(max_length=200)
+    assert TextWidget(attrs=field.widget.attrs).render("q", "x") == field.widget.render("q", "x")
+    assert type("F", (forms.Form,), {"q": forms.CharField(widget=TextWidget)})()["q"].widget_type == "text"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("value", [None, "", True, False, "on", "x<y"])
 def test_checkbox_is_djangos_byte_for_byte(value, language):
     from recommendations.web.forms import CheckboxWidget
