@@ -204,3 +204,66 @@ def test_a_checkbox_field_is_written_as_the_template_writes_it():
     request = RequestFactory().get("/")
     html = Template("{% load pages %}{% form_field field %}").render(Context({"field": form["tick"], "request": request}))
     assert html == include_field(form["tick"])
+
+
+# base.html's header as its template wrote it before pages.page_header (issue 14).
+HEADER = """{% load i18n wps %}<header class="header">
+    <div class="header__inner">
+      <a class="header__brand" href="{% url 'dashboard' %}">{% translate "WPS follow-up" %}</a>
+      {% if user.is_authenticated %}
+      <nav class="header__nav" aria-label="{% translate 'Main' %}">
+        <ul>
+          <li><a href="{% url 'dashboard' %}"{% if request.resolver_match.url_name == 'dashboard' %} aria-current="page"{% endif %}>{% translate "Dashboard" %}</a></li>
+          <li><a href="{% url 'recommendation_list' %}"{% if request.resolver_match.url_name == 'recommendation_list' %} aria-current="page"{% endif %}>{% translate "Recommendations" %}</a></li>
+          <li><a href="{% url 'council_calendar' %}"{% if request.resolver_match.url_name == 'council_calendar' %} aria-current="page"{% endif %}>{% translate "Council calendar" %}</a></li>
+          {% if user|is_secretariat %}<li><a href="{% url 'import_note' %}"{% if request.resolver_match.url_name == 'import_note' %} aria-current="page"{% endif %}>{% translate "Import a note" %}</a></li>{% endif %}
+          {% if user|is_secretariat %}<li><a href="{% url 'people' %}"{% if request.resolver_match.url_name == 'people' %} aria-current="page"{% endif %}>{% translate "People" %}</a></li>{% endif %}
+        </ul>
+        <form class="header__signout" method="post" action="{% url 'logout' %}">
+          {% csrf_token %}
+          <span class="header__user">{{ user.get_full_name|default:user.username }}</span>
+          <a href="{% url 'api_tokens' %}"{% if request.resolver_match.url_name == 'api_tokens' %} aria-current="page"{% endif %}>{% translate "API and calendar" %}</a>
+          <a href="{% url 'reminder_preferences' %}"{% if request.resolver_match.url_name == 'reminder_preferences' %} aria-current="page"{% endif %}>{% translate "Reminders" %}</a>
+          <a href="{% url 'account_language' %}"{% if request.resolver_match.url_name == 'account_language' %} aria-current="page"{% endif %}>{% translate "Language" %}</a>
+          <button type="submit" class="button button--link">{% translate "Sign out" %}</button>
+        </form>
+      </nav>
+      {% endif %}
+      {% get_current_language as CURRENT_LANGUAGE %}
+      <form class="header__language" method="post" action="{% url 'set_language' %}">{% csrf_token %}{% if CURRENT_LANGUAGE == "fr" %}<button type="submit" name="language" value="en" class="button button--link" lang="en">English</button>{% else %}<button type="submit" name="language" value="fr" class="button button--link" lang="fr">Français</button>{% endif %}</form>
+    </div>
+  </header>"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("persona", ["secretariat", "expert", "anonymous"])
+def test_the_page_header_is_the_templates(world, persona, language):
+    """Every page's header (pages.page_header), for the secretariat (their two more links), an
+    expert and someone not signed in, on each linked page and on none, with and without a
+    CSRF token, a full name that needs escaping: what the template wrote, byte for byte."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.urls import resolve
+
+    user = AnonymousUser() if persona == "anonymous" else getattr(world, persona)
+    if persona == "expert":
+        user.first_name, user.last_name = "<Ann> & 'Bo'", "\"Ng\""
+    template, tag = Template(HEADER), Template("{% load pages %}{% page_header %}")
+    checked = 0
+    for path in ("/", "/recommendations/", "/calendar/", "/people/", "/import/", "/account/tokens/", "/account/language/", None):
+        request = RequestFactory().get(path or "/nowhere/")
+        request.user = user
+        if path is not None:
+            request.resolver_match = resolve(path)
+        for token in ("tok<en>", None):
+            values = {"request": request, "user": user, **({"csrf_token": token} if token else {})}
+            with translation.override(language):
+                expected = template.render(Context(values))
+                written = tag.render(Context(values))
+            assert written == expected, (path, token)
+            checked += 1
+    assert checked == 16
+    if persona == "secretariat":
+        assert "Import" in written or "Importer" in written
+    if persona == "expert":
+        assert "&lt;Ann&gt; &amp; &#x27;Bo&#x27; &quot;Ng&quot;" in written
