@@ -46,11 +46,12 @@ def day_month_year(day: dt.date) -> str:
     return dateformat.format(day, "d F Y")
 
 
-def format_long_date(value: dt.date | dt.datetime) -> str:
-    """30 June 2023 (no leading zero); a datetime as its day in the configured zone."""
+def format_long_date(value: dt.date | dt.datetime, *, language: str | None = None) -> str:
+    """30 June 2023 (no leading zero); a datetime as its day in the configured zone.
+    ``language``: the active one, where the caller has it already."""
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
-    return _long_date(value, get_language())
+    return _long_date(value, language or get_language())
 
 
 @functools.lru_cache(maxsize=4096)

@@ -32,11 +32,11 @@ RED_UNDER = 14
 _TAGS: dict[tuple, str] = {}
 
 
-def _tag(choices, value: str, css_prefix: str = ""):
+def _tag(choices, value: str, css_prefix: str = "", *, language: str | None = None):
     """A choice as a coloured tag that also says its word (never colour alone); an unknown
     value shows as itself. Built once per choice and language (a dashboard shows 200 of them:
-    issue 14)."""
-    key = (choices, value, css_prefix, translation.get_language())
+    issue 14); ``language``: the active one, where the caller has it already."""
+    key = (choices, value, css_prefix, language or translation.get_language())
     found = _TAGS.get(key)
     if found is None:
         label = choices(value).label if value in choices.values else value
@@ -125,8 +125,11 @@ def excerpt(value: str, length: int) -> str:
     """Django's ``truncatechars``, the same text, without its walk over every character
     where no character can combine (ASCII), and with the ellipsis translated once a language
     (twice an excerpt otherwise; 50 excerpts a list page: issue 14)."""
-    length = int(length)
-    ellipsis = _ellipsis(translation.get_language())
+    return _excerpt(value, int(length), _ellipsis(translation.get_language()))
+
+
+def _excerpt(value: str, length: int, ellipsis: str) -> str:
+    """:func:`excerpt` with the language's ellipsis given."""
     if not value.isascii() or length <= 0:
         return Truncator(value).chars(length, truncate=ellipsis)
     if len(value) <= length:
@@ -144,6 +147,10 @@ def list_rows(recs, back: str):
     the HTML the row's template loop wrote (its labels translated once a page): the loop's
     nodes, filters and lookups were a third of the page's rendering at 100,000 recommendations
     (issue 14). tests/web/test_list_rendering.py checks the rows against the template's."""
+    # What each row writes in the active language, looked up once: asking for the language
+    # itself took ~1.5 µs, four times a row (issue 14).
+    language = translation.get_language()
+    ellipsis, addressees = _ellipsis(language), _labels(Addressee, language)
     # The labels as the template's {% translate %} wrote them: our own catalogue's text, not escaped.
     reference, text, addressee, owners, due, status = (
         gettext(label) for label in ("Reference", "Recommendation", "Addressee", "Owners", "Due", "Status")
@@ -159,13 +166,13 @@ def list_rows(recs, back: str):
             f'          <th scope="row" data-label="{reference}" class="nowrap">'
             f'<a href="{_escape(url(rec.pk))}?back={back_query}">{_escape(rec.reference)}</a>'
             f'<br><span class="hint-inline">{_escape(rec.situation.name)}</span></th>\n'
-            f'          <td data-label="{text}" class="excerpt">{_escape(excerpt(rec.text, 120))}'
+            f'          <td data-label="{text}" class="excerpt">{_escape(_excerpt(rec.text, 120, ellipsis))}'
             + (f'<br><span class="hint-inline">{"; ".join(_escape(name) for name in themes)}</span>' if themes else "")
             + "</td>\n"
-            f'          <td data-label="{addressee}">{_escape(addressee_label(rec.addressee))}</td>\n'
+            f'          <td data-label="{addressee}">{_escape(addressees.get(rec.addressee, rec.addressee))}</td>\n'
             f'          <td data-label="{owners}">{", ".join(_escape(name) for name in rec.owner_names) or none_yet}</td>\n'
-            f'          <td data-label="{due}" class="nowrap">{_escape(long_date(rec.due_on) or "–")}</td>\n'
-            f'          <td data-label="{status}">{status_tag(rec.shown_status)}</td>\n'
+            f'          <td data-label="{due}" class="nowrap">{_escape(long_date(rec.due_on, language=language) or "–")}</td>\n'
+            f'          <td data-label="{status}">{_tag(ImplementationStatus, rec.shown_status, language=language)}</td>\n'
             "        </tr>\n      "
         )
     return mark_safe("".join(rows))
@@ -178,15 +185,12 @@ def number(value: int) -> str:
 
 
 @register.filter
-def long_date(value) -> str:
-    """30 June 2023 (no leading zero), for dates and datetimes."""
+def long_date(value, *, language: str | None = None) -> str:
+    """30 June 2023 (no leading zero), for dates and datetimes; ``language``: the active one,
+    where the caller has it already."""
     if not value:
         return ""
-    if isinstance(value, dt.datetime):
-        from django.utils import timezone
-
-        value = timezone.localtime(value).date()
-    return format_long_date(value)
+    return format_long_date(value, language=language)
 
 
 @register.filter
