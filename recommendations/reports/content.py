@@ -239,7 +239,7 @@ class ReportItem:
             "%(n)s updates this cycle (latest %(latest)s: %(status)s)",
             self.update_count,
         ) % {
-            "n": _escape(formats.localize(self.update_count)),
+            "n": _escape(_number(self.update_count)),
             "latest": _date_text(latest.created_at),
             "status": _escape(latest.status_label.lower()),
         })
@@ -253,7 +253,7 @@ class ReportItem:
             self.earlier_update_count,
         ) % {
             "url": _escape(self.recommendation.get_absolute_url()),
-            "counter": _escape(formats.localize(self.earlier_update_count)),
+            "counter": _escape(_number(self.earlier_update_count)),
         })
 
 
@@ -284,8 +284,8 @@ class ReportGroup:
     def pages_note(self) -> SafeString:
         """The contents' "(12 recommendations, pages 2 to 3)" (one page: "page 2")."""
         values = {
-            "n": formats.localize(self.count), "page": formats.localize(self.first_page),
-            "first": formats.localize(self.first_page), "last": formats.localize(self.last_page),
+            "n": _number(self.count), "page": _number(self.first_page),
+            "first": _number(self.first_page), "last": _number(self.last_page),
         }
         if self.first_page == self.last_page:
             form = ngettext("(%(n)s recommendation, page %(page)s)", "(%(n)s recommendations, page %(page)s)", self.count)
@@ -429,7 +429,10 @@ _STATUSES = tuple(ImplementationStatus.values)
 
 def _breakdown(counts: Counter) -> str:
     """"10 not started, 1 in progress": the statuses in their order, the zeros left out."""
-    return ", ".join(_status_count(value, counts[value]) for value in _STATUSES if counts.get(value))
+    language = get_language()
+    return ", ".join(
+        _translated_status_count(value, counts[value], language) for value in _STATUSES if counts.get(value)
+    )
 
 
 # "3 not started"; in French the status agrees in number ("3 non commencées"). Only the one
@@ -444,15 +447,23 @@ _STATUS_COUNT_FORMS = {
 }
 
 
-def _status_count(value: str, n: int) -> str:
-    """"3 not started"; in French the status agrees in number ("3 non commencées")."""
-    return _translated_status_count(value, n, get_language())
+def _number(n: int) -> str:
+    """A whole number as formats.localize writes it in the active language, kept per
+    language: the web page writes a few hundred, and Django asked for the active language
+    about three times for each (~1.5 µs a time through asgiref's Local; issue 14)."""
+    return _localized_number(n, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _localized_number(n: int, language: str | None) -> str:
+    return formats.localize(n)
 
 
 @functools.lru_cache(maxsize=1024)
 def _translated_status_count(value: str, n: int, language: str | None) -> str:
-    # Cached by language (as dates.format_long_date): the weekly chart's breakdowns ask for a
-    # hundred or more on every report.
+    """"3 not started" in ``language``, the active one; in French the status agrees in number
+    ("3 non commencées"). Cached by language (as dates.format_long_date): the weekly chart's
+    breakdowns ask for a hundred or more on every report."""
     return _STATUS_COUNT_FORMS[value](n) % {"n": n}
 
 
@@ -523,7 +534,7 @@ def _busy_weeks_text(weeks: list[WeekColumn]) -> SafeString:
     language = get_language()
     return mark_safe("; ".join(
         form % {
-            "monday": _escape(_day_month(w.monday, language)), "total": _escape(formats.localize(w.total)),
+            "monday": _escape(_day_month(w.monday, language)), "total": _escape(_number(w.total)),
             "breakdown": _escape(w.breakdown),
         }
         for w in weeks if w.total
