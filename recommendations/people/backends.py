@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
+from django.db.models import QuerySet
+
+from recommendations import compiled_sql
 
 
 class PermissionsBackend(ModelBackend):
@@ -26,12 +29,19 @@ class PermissionsBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache") and not user_obj.is_superuser:
-            # The two querysets of ModelBackend._get_user_permissions and _get_group_permissions.
-            groups = f"group__{get_user_model()._meta.get_field('groups').related_query_name()}"
-            own = Permission.objects.filter(user=user_obj)
-            of_groups = Permission.objects.filter(**{groups: user_obj})
-            rows = own.values_list("content_type__app_label", "codename").order_by().union(
-                of_groups.values_list("content_type__app_label", "codename").order_by(), all=True
-            )
+            # Its SQL compiled once a process (compiled_sql): building and compiling the union
+            # was ~0.7 ms of CPU of every signed-in request, running it ~0.3 (issue 14).
+            rows = compiled_sql.rows(_permission_rows, [user_obj.pk], using=Permission.objects.db)
             user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
         return super().get_all_permissions(user_obj, obj)
+
+
+def _permission_rows(user_id: int) -> QuerySet:
+    """(app label, codename) of the permissions of the user ``user_id`` and of their groups:
+    the two querysets of ModelBackend._get_user_permissions and _get_group_permissions."""
+    groups = f"group__{get_user_model()._meta.get_field('groups').related_query_name()}"
+    own = Permission.objects.filter(user=user_id)
+    of_groups = Permission.objects.filter(**{groups: user_id})
+    return own.values_list("content_type__app_label", "codename").order_by().union(
+        of_groups.values_list("content_type__app_label", "codename").order_by(), all=True
+    )

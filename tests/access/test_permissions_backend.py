@@ -36,6 +36,10 @@ def test_same_permissions_as_model_backend_for_every_persona(personas):
         assert PermissionsBackend().get_all_permissions(fresh(user)) == expected, user.username
     assert PermissionsBackend().get_all_permissions(fresh(mixed)) == {"recommendations.view_situation", "recommendations.curate"}
     assert PermissionsBackend().get_all_permissions(fresh(inactive)) == set()
+    # Read by SQL compiled once a process (compiled_sql): a grant shows on the next request.
+    personas.outsider.user_permissions.add(Permission.objects.get(codename="curate"))
+    assert PermissionsBackend().get_all_permissions(fresh(personas.outsider)) == {"recommendations.curate"}
+    assert access.is_secretariat(fresh(personas.outsider))
 
 
 def test_one_query_for_a_yes_and_for_a_no(personas, django_assert_num_queries):
