@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 
 from django import forms
 from django.conf import settings
@@ -234,20 +235,12 @@ class ParagraphChoiceField(forms.ModelChoiceField):
         paragraph as label_from_instance writes it, read as four columns, not as a paragraph
         and its mandate (the recommendation page's two paragraph selects: issue 14). What
         the field accepts stays its queryset."""
-        options = []
-
-        def choices():
-            # Read once, when first asked for (a required select's first option is asked
-            # for before the select is drawn: Select.use_required_attribute).
-            if not options:
-                options.append(("", self.empty_label))
-                options.extend(
-                    (pk, paragraph_choice_label(symbol, label, text))
-                    for pk, symbol, label, text in paragraphs.values_list("pk", "mandate__symbol", "label", "text")
-                )
-            return options
-
-        return choices
+        # Read once, when first asked for (a required select's first option is asked for
+        # before the select is drawn: Select.use_required_attribute), as filters._offer_rows.
+        return functools.cache(lambda: [("", self.empty_label)] + [
+            (pk, paragraph_choice_label(symbol, label, text))
+            for pk, symbol, label, text in paragraphs.values_list("pk", "mandate__symbol", "label", "text")
+        ])
 
 
 # --- the list's filters ----------------------------------------------------------------------
